@@ -1,0 +1,79 @@
+import path from 'node:path';
+
+/** Everything jifen reads from the environment, checked once at boot. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Embedded PGlite data folder; used only when databaseUrl is absent. */
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Namespace for queue keys (Redis prefix); lets several deployments or test suites share one Redis. */
+  queuePrefix: string;
+  /** Public base URL Twilio calls, used to verify webhook signatures. */
+  publicUrl: string;
+  twilio: {
+    accountSid?: string;
+    authToken?: string;
+    /** Sender number; falls back to the village's sms_sender_number. */
+    fromNumber?: string;
+    /** Tests and benchmarks point the real SDK at a local endpoint instead of api.twilio.com. */
+    apiBaseUrl?: string;
+  };
+  /** Village file imported on first start when the database has no village. */
+  seedVillageFile?: string;
+  workerConcurrency: number;
+  /** BullMQ lock duration: how long a killed worker's job stays locked before another takes it over. */
+  jobLockMs: number;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000);
+  const host = optional(env, 'HOST') ?? '127.0.0.1';
+  const redisUrl = optional(env, 'REDIS_URL');
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (redisUrl && !databaseUrl) {
+    throw new Error('REDIS_URL needs DATABASE_URL: the embedded database serves one process only, so queues on Redis imply a shared PostgreSQL');
+  }
+  return {
+    port,
+    host,
+    dataDir: path.resolve(optional(env, 'DATA_DIR') ?? 'data'),
+    databaseUrl,
+    redisUrl,
+    queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'jifen',
+    publicUrl: (optional(env, 'PUBLIC_URL') ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    twilio: {
+      accountSid: optional(env, 'TWILIO_ACCOUNT_SID'),
+      authToken: optional(env, 'TWILIO_AUTH_TOKEN'),
+      fromNumber: optional(env, 'TWILIO_FROM_NUMBER'),
+      apiBaseUrl: optional(env, 'TWILIO_API_BASE_URL'),
+    },
+    seedVillageFile: optional(env, 'SEED_VILLAGE_FILE') ?? path.resolve(import.meta.dirname, '../example/fangniuping.yaml'),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
+    jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000),
+    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+  };
+}
+
+export function describeBackend(config: Config): string {
+  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.dataDir})`;
+  const queues = config.redisUrl ? 'BullMQ on Redis' : 'BullMQ on PostgreSQL';
+  return `${database}, ${queues}`;
+}

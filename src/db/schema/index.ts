@@ -1,0 +1,6 @@
+export * from './namespace.ts';
+export * from './villages.ts';
+export * from './rules.ts';
+export * from './messages.ts';
+export * from './claims.ts';
+export * from './ledger.ts';

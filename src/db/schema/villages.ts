@@ -1,0 +1,59 @@
+import { boolean, integer, jsonb, serial, text, unique } from 'drizzle-orm/pg-core';
+import { createdAt, jifen } from './namespace.ts';
+
+export interface VillageSettings {
+  weeklyNotification?: { day: string; time: string };
+  quietHours?: { from: string; to: string };
+  publicityDays?: number;
+  pointsExpire?: string;
+  smsSenderNumber?: string;
+}
+
+export const villages = jifen.table('villages', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  town: text('town'),
+  district: text('district'),
+  timezone: text('timezone').notNull().default('Asia/Shanghai'),
+  settings: jsonb('settings').$type<VillageSettings>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const households = jifen.table('households', {
+  id: serial('id').primaryKey(),
+  villageId: integer('village_id').notNull().references(() => villages.id),
+  code: text('code').notNull().unique(),
+  head: text('head').notNull(),
+  groupName: text('group_name'),
+  createdAt: createdAt(),
+});
+
+export const members = jifen.table('members', {
+  id: serial('id').primaryKey(),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  name: text('name').notNull(),
+  phone: text('phone').unique(),
+  wechat: text('wechat').unique(),
+  prefers: text('prefers').notNull().default('sms'),
+  createdAt: createdAt(),
+}, (t) => [unique('members_household_name').on(t.householdId, t.name)]);
+
+export const cadres = jifen.table('cadres', {
+  id: serial('id').primaryKey(),
+  villageId: integer('village_id').notNull().references(() => villages.id),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  phone: text('phone').notNull().unique(),
+  wechat: text('wechat'),
+  canApprove: boolean('can_approve').notNull().default(false),
+  canRedeem: boolean('can_redeem').notNull().default(false),
+  /** The cadre's own household, whose claims they may never approve. */
+  householdId: integer('household_id').references(() => households.id),
+  createdAt: createdAt(),
+});
+
+export type Village = typeof villages.$inferSelect;
+export type Household = typeof households.$inferSelect;
+export type Member = typeof members.$inferSelect;
+export type Cadre = typeof cadres.$inferSelect;
