@@ -97,6 +97,7 @@ CREATE TABLE "jifen"."outbound_messages" (
 	"dedupe_key" text NOT NULL,
 	"channel" text NOT NULL,
 	"address" text NOT NULL,
+	"sender" text,
 	"text" text NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"provider_id" text,
@@ -114,6 +115,7 @@ CREATE TABLE "jifen"."claim_events" (
 	"to_state" text NOT NULL,
 	"actor" text NOT NULL,
 	"channel" text,
+	"message_id" bigint,
 	"reason" text,
 	"detail" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -165,6 +167,7 @@ CREATE TABLE "jifen"."ledger_transactions" (
 	"input_hash" text NOT NULL,
 	"kind" text NOT NULL,
 	"memo" text NOT NULL,
+	"affects_lifetime" boolean NOT NULL,
 	"reverses_id" bigint,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "ledger_transactions_idempotency_key_unique" UNIQUE("idempotency_key")
@@ -177,6 +180,7 @@ ALTER TABLE "jifen"."members" ADD CONSTRAINT "members_household_id_households_id
 ALTER TABLE "jifen"."catalogue_items" ADD CONSTRAINT "catalogue_items_village_id_villages_id_fk" FOREIGN KEY ("village_id") REFERENCES "jifen"."villages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jifen"."rules" ADD CONSTRAINT "rules_village_id_villages_id_fk" FOREIGN KEY ("village_id") REFERENCES "jifen"."villages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jifen"."claim_events" ADD CONSTRAINT "claim_events_claim_id_claims_id_fk" FOREIGN KEY ("claim_id") REFERENCES "jifen"."claims"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jifen"."claim_events" ADD CONSTRAINT "claim_events_message_id_inbound_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "jifen"."inbound_messages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jifen"."claims" ADD CONSTRAINT "claims_village_id_villages_id_fk" FOREIGN KEY ("village_id") REFERENCES "jifen"."villages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jifen"."claims" ADD CONSTRAINT "claims_household_id_households_id_fk" FOREIGN KEY ("household_id") REFERENCES "jifen"."households"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jifen"."claims" ADD CONSTRAINT "claims_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "jifen"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -191,6 +195,7 @@ CREATE INDEX "inbound_unqueued" ON "jifen"."inbound_messages" USING btree ("rece
 CREATE INDEX "outbound_address" ON "jifen"."outbound_messages" USING btree ("address","created_at");--> statement-breakpoint
 CREATE INDEX "outbound_provider_id" ON "jifen"."outbound_messages" USING btree ("provider_id");--> statement-breakpoint
 CREATE INDEX "claim_events_claim" ON "jifen"."claim_events" USING btree ("claim_id");--> statement-breakpoint
+CREATE INDEX "claim_events_message" ON "jifen"."claim_events" USING btree ("message_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "claims_open_reference" ON "jifen"."claims" USING btree ("village_id","reference") WHERE reference is not null and state in ('received','understood','validated','scored','awaiting_review','approved');--> statement-breakpoint
 CREATE INDEX "claims_cap" ON "jifen"."claims" USING btree ("household_id","rule_id","period_key");--> statement-breakpoint
 CREATE INDEX "claims_awaiting" ON "jifen"."claims" USING btree ("village_id","state");--> statement-breakpoint

@@ -47,9 +47,11 @@ export const claimEvents = jifen.table('claim_events', {
   toState: text('to_state').$type<ClaimState>().notNull(),
   actor: text('actor').notNull(),
   channel: text('channel'),
+  /** The inbound message that caused the transition (a cadre's reply, a villager's claim). */
+  messageId: bigint('message_id', { mode: 'number' }).references(() => inboundMessages.id),
   reason: text('reason'),
   detail: jsonb('detail'),
   at: createdAt(),
-}, (t) => [index('claim_events_claim').on(t.claimId)]);
+}, (t) => [index('claim_events_claim').on(t.claimId), index('claim_events_message').on(t.messageId)]);
 
 export type Claim = typeof claims.$inferSelect;

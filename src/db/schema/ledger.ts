@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, integer, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt, jifen } from './namespace.ts';
 import { households, villages } from './villages.ts';
 
@@ -32,6 +32,8 @@ export const ledgerTransactions = jifen.table('ledger_transactions', {
   inputHash: text('input_hash').notNull(),
   kind: text('kind').notNull(),
   memo: text('memo').notNull(),
+  /** Whether the household entries count toward the lifetime earned total (awards and deductions, not spending or expiry). */
+  affectsLifetime: boolean('affects_lifetime').notNull(),
   reversesId: bigint('reverses_id', { mode: 'number' }),
   createdAt: createdAt(),
 });

@@ -35,6 +35,8 @@ export const outboundMessages = jifen.table('outbound_messages', {
   dedupeKey: text('dedupe_key').notNull().unique(),
   channel: text('channel').notNull(),
   address: text('address').notNull(),
+  /** Sender address for providers that need one (the village's SMS number). */
+  sender: text('sender'),
   text: text('text').notNull(),
   status: text('status').$type<OutboundStatus>().notNull().default('pending'),
   providerId: text('provider_id'),

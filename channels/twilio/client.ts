@@ -1,0 +1,18 @@
+import twilio from 'twilio';
+
+export type TwilioClient = ReturnType<typeof twilio>;
+
+/**
+ * The real SDK. The SDK has no base-URL option, so when apiBaseUrl is given (tests, benchmarks)
+ * an axios interceptor sends every https://*.twilio.com request to that local endpoint instead.
+ */
+export function createTwilioClient(accountSid: string, authToken: string, apiBaseUrl?: string): TwilioClient {
+  if (!apiBaseUrl) return twilio(accountSid, authToken);
+  const httpClient = new twilio.RequestClient({ keepAlive: true });
+  const base = apiBaseUrl.replace(/\/+$/, '');
+  httpClient.axios.interceptors.request.use((request) => {
+    request.url = request.url?.replace(/^https:\/\/[a-z0-9.-]*twilio\.com/i, base);
+    return request;
+  });
+  return twilio(accountSid, authToken, { httpClient });
+}

@@ -1,0 +1,97 @@
+import formbody from '@fastify/formbody';
+import twilio from 'twilio';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { PermanentSendError, type ChannelAdapter, type ChannelHost, type OutboundRequest, type SendResult } from '../types.ts';
+import { createTwilioClient } from './client.ts';
+import { normalizeSms, normalizeStatus, PayloadError, type TwilioForm } from './normalize.ts';
+
+export interface TwilioSettings {
+  accountSid?: string;
+  authToken?: string;
+  fromNumber?: string;
+  apiBaseUrl?: string;
+  /** The public base URL Twilio posts to; part of what the signature covers. */
+  publicUrl: string;
+}
+
+/** A 5,000-character Chinese text is ~45 kB form-encoded; anything far larger is not an SMS. */
+const BODY_LIMIT = 128 * 1024;
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/** Twilio answers 429 and 5xx for passing trouble; any other 4xx is about the message itself. */
+function isPermanent(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
+}
+
+function signatureIsValid(settings: TwilioSettings, request: FastifyRequest): boolean {
+  const signature = request.headers['x-twilio-signature'];
+  if (!settings.authToken || typeof signature !== 'string') return false;
+  const url = `${settings.publicUrl}${request.url}`;
+  return twilio.validateRequest(settings.authToken, signature, url, (request.body ?? {}) as Record<string, string>);
+}
+
+function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHost }> {
+  return async (app, { host }) => {
+    await app.register(formbody, { bodyLimit: BODY_LIMIT });
+    app.addHook('preHandler', async (request, reply) => {
+      if (!signatureIsValid(settings, request)) {
+        request.log.warn({ url: request.url }, settings.authToken ? 'twilio webhook with a bad signature' : 'twilio webhook refused: TWILIO_AUTH_TOKEN is not set');
+        return reply.code(403).send({ error: 'invalid Twilio signature' });
+      }
+    });
+    const badPayload = (reply: FastifyReply, error: unknown) => {
+      if (error instanceof PayloadError) return reply.code(400).send({ error: error.message });
+      throw error;
+    };
+
+    app.post('/sms', { bodyLimit: BODY_LIMIT }, async (request, reply) => {
+      try {
+        const { id, duplicate } = await host.acceptInbound(normalizeSms(request.body as TwilioForm));
+        request.log.info({ messageId: id, duplicate }, 'sms stored');
+        return reply.type('text/xml').send(EMPTY_TWIML);
+      } catch (error) {
+        return badPayload(reply, error);
+      }
+    });
+
+    app.post('/status', async (request, reply) => {
+      try {
+        const update = normalizeStatus(request.body as TwilioForm);
+        if (update) await host.recordDelivery(update.providerId, update.status, update.error);
+        return reply.code(204).send();
+      } catch (error) {
+        return badPayload(reply, error);
+      }
+    });
+  };
+}
+
+/** SMS through Twilio: signed Messaging webhooks in, the REST API out; a labelled dry run without credentials. */
+export function twilioSms(settings: TwilioSettings): ChannelAdapter {
+  const client = settings.accountSid && settings.authToken
+    ? createTwilioClient(settings.accountSid, settings.authToken, settings.apiBaseUrl)
+    : undefined;
+  return {
+    channel: 'sms',
+    prefix: 'twilio',
+    // A UCS-2 segment holds 70 characters; Twilio concatenates up to 1,600.
+    capabilities: { maxLength: 1600, media: true },
+    dryRun: client === undefined,
+    async send(message: OutboundRequest): Promise<SendResult> {
+      if (!client) return { status: 'dry_run' };
+      const from = settings.fromNumber ?? message.from;
+      if (!from) throw new PermanentSendError('no sender number: set TWILIO_FROM_NUMBER or the village sms_sender_number');
+      try {
+        const sent = await client.messages.create({
+          to: message.to, from, body: message.text, statusCallback: `${settings.publicUrl}/channels/twilio/status`,
+        });
+        return { status: 'sent', providerId: sent.sid };
+      } catch (error) {
+        if (isPermanent(error)) throw new PermanentSendError(`Twilio refused the message: ${(error as Error).message}`);
+        throw error;
+      }
+    },
+    routes: routes(settings),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Attachment } from '../../src/db/schema/messages.ts';
+import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
+
+export type TwilioForm = Record<string, string | undefined>;
+
+export class PayloadError extends Error {}
+
+/** Twilio's Messaging webhook form → one normalized inbound SMS. */
+export function normalizeSms(form: TwilioForm, receivedAt = new Date()): NormalizedInbound {
+  const externalId = form.MessageSid ?? form.SmsSid;
+  const sender = form.From?.trim();
+  if (!externalId) throw new PayloadError('MessageSid is missing');
+  if (!sender) throw new PayloadError('From is missing');
+  const mediaCount = Math.min(Number(form.NumMedia ?? 0) || 0, 10);
+  const attachments: Attachment[] = [];
+  for (let i = 0; i < mediaCount; i++) {
+    const url = form[`MediaUrl${i}`];
+    if (url) attachments.push({ url, contentType: form[`MediaContentType${i}`] });
+  }
+  return { channel: 'sms', externalId, sender, text: form.Body ?? '', attachments, receivedAt, raw: { ...form } };
+}
+
+const STATUS: Record<string, DeliveryStatus> = {
+  sent: 'sent', delivered: 'delivered', undelivered: 'failed', failed: 'failed',
+};
+
+/** Twilio's status callback → the delivery status jifen tracks, or undefined for interim states (queued, sending). */
+export function normalizeStatus(form: TwilioForm): { providerId: string; status: DeliveryStatus; error?: string } | undefined {
+  const providerId = form.MessageSid ?? form.SmsSid;
+  const status = STATUS[form.MessageStatus ?? form.SmsStatus ?? ''];
+  if (!providerId) throw new PayloadError('MessageSid is missing');
+  if (!status) return undefined;
+  return { providerId, status, error: form.ErrorCode ? `Twilio error ${form.ErrorCode}` : undefined };
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Attachment } from '../src/db/schema/messages.ts';
+
+/** What every channel adapter turns a provider's payload into. Adapters know nothing about points. */
+export interface NormalizedInbound {
+  channel: string;
+  externalId: string;
+  sender: string;
+  text: string;
+  attachments: Attachment[];
+  receivedAt: Date;
+  raw: Record<string, unknown>;
+}
+
+export interface OutboundRequest {
+  to: string;
+  text: string;
+  /** Sender address when the deployment does not configure one (e.g. the village's SMS number). */
+  from?: string;
+}
+
+export type SendResult = { status: 'sent'; providerId: string } | { status: 'dry_run' };
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'failed';
+
+/** What the core offers adapters: store what arrives, record what the provider reports. */
+export interface ChannelHost {
+  acceptInbound(message: NormalizedInbound): Promise<{ id: number; duplicate: boolean }>;
+  recordDelivery(providerId: string, status: DeliveryStatus, error?: string): Promise<void>;
+}
+
+export interface ChannelAdapter {
+  /** Stored on every message: 'sms', 'wechat', 'voice'. */
+  channel: string;
+  /** Mount point of the provider's webhooks: /channels/<prefix>/… */
+  prefix: string;
+  capabilities: { maxLength: number; media: boolean };
+  /** True when sending only records the message (no provider credentials). */
+  dryRun: boolean;
+  send(message: OutboundRequest): Promise<SendResult>;
+  routes: FastifyPluginAsync<{ host: ChannelHost }>;
+}
+
+/** The provider refused the message for good (bad number, opted out): retrying cannot help. */
+export class PermanentSendError extends Error {}

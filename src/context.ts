@@ -1,0 +1,34 @@
+import { createChannels, type ChannelAdapter } from '../channels/index.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database, type Db } from './db/database.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createQueueBackend } from './queue/backend.ts';
+import { JobsClient } from './queue/jobs-client.ts';
+
+/** The plain services every part of jifen shares: the HTTP app decorates itself with them, workers take them as they are. */
+export interface Context {
+  config: Config;
+  log: Logger;
+  database: Database;
+  db: Db;
+  jobs: JobsClient;
+  channels: Map<string, ChannelAdapter>;
+}
+
+export async function createContext(config: Config, options: { serve?: boolean; log?: Logger } = {}): Promise<Context> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const database = await openDatabase(config, { serve: options.serve });
+  const jobs = new JobsClient(createQueueBackend(config, database.url));
+  return { config, log, database, db: database.db, jobs, channels: createChannels(config) };
+}
+
+export async function closeContext(context: Context): Promise<void> {
+  await context.jobs.close();
+  await context.database.close();
+}
+
+export function channelOf(context: Context, channel: string): ChannelAdapter {
+  const adapter = context.channels.get(channel);
+  if (!adapter) throw new Error(`no adapter for channel ${channel}`);
+  return adapter;
+}

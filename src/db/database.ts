@@ -1,0 +1,77 @@
+import path from 'node:path';
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type { Config } from '../config.ts';
+import * as schema from './schema/index.ts';
+import { findRunningServer, startEmbeddedServer, type EmbeddedServer } from './embedded.ts';
+
+export type Db = NodePgDatabase<typeof schema>;
+/** A database handle or an open transaction: services accept either. */
+export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Database {
+  db: Db;
+  pool: pg.Pool;
+  /** Connection string for other clients (BullMQ's PostgreSQL backend). */
+  url: string;
+  /** True when this process serves the embedded PGlite. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = path.resolve(import.meta.dirname, '../../migrations');
+const MIGRATION_LOCK = 7_001_001;
+
+/** Postgres returns bigint counts and sums as strings; these are point totals, well within 2^53. */
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+async function migrateUnderLock(pool: pg.Pool): Promise<void> {
+  // Several processes may start at once against one PostgreSQL: one migrates, the others wait.
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
+}
+
+/**
+ * Opens the database the configuration names: DATABASE_URL, or the embedded PGlite in DATA_DIR.
+ * In embedded mode a second process (the CLI, `npm run worker`) joins the running server's
+ * database instead of opening the data folder twice; `serve: true` refuses to do so.
+ */
+export async function openDatabase(config: Config, options: { serve?: boolean; poolSize?: number } = {}): Promise<Database> {
+  let embedded: EmbeddedServer | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    const running = await findRunningServer(config.dataDir);
+    if (running && options.serve) throw new Error(`jifen is already running on ${config.dataDir} (database at ${running})`);
+    url = running;
+    if (!url) {
+      embedded = await startEmbeddedServer(config.dataDir);
+      url = embedded.url;
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  pool.on('error', () => {}); // an idle client's lost connection is replaced on next use
+  try {
+    await migrateUnderLock(pool);
+  } catch (error) {
+    await pool.end();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    db: drizzle(pool, { schema }),
+    pool,
+    url,
+    embedded: embedded !== undefined,
+    async close() {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '../db/database.ts';
+import { isConstraintViolation } from '../db/errors.ts';
+import { ledgerEntries, ledgerTransactions } from '../db/schema/index.ts';
+
+export interface Entry {
+  accountId: number;
+  amount: number;
+}
+
+export interface Posting {
+  /** Names the business event (claim-42, reversal-of-7): posting it again is a no-op. */
+  idempotencyKey: string;
+  kind: string;
+  memo: string;
+  affectsLifetime: boolean;
+  entries: Entry[];
+  reversesId?: number;
+}
+
+export interface PostingResult {
+  transactionId: number;
+  /** True when the key had already been posted with the same content. */
+  replayed: boolean;
+}
+
+export class LedgerError extends Error {}
+export class InsufficientPointsError extends LedgerError {}
+export class IdempotencyConflictError extends LedgerError {}
+
+function contentHash(posting: Posting): string {
+  const entries = [...posting.entries].sort((a, b) => a.accountId - b.accountId || a.amount - b.amount);
+  const content = JSON.stringify([posting.kind, posting.affectsLifetime, posting.reversesId ?? null, entries.map((e) => [e.accountId, e.amount])]);
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function checkBalanced(posting: Posting): void {
+  if (posting.entries.length < 2) throw new LedgerError('a posting needs at least two entries');
+  if (posting.entries.some((e) => !Number.isSafeInteger(e.amount) || e.amount === 0)) throw new LedgerError('entry amounts must be non-zero integers');
+  const sum = posting.entries.reduce((total, e) => total + e.amount, 0);
+  if (sum !== 0) throw new LedgerError(`entries sum to ${sum}, not zero`);
+}
+
+/**
+ * Appends one balanced transaction and moves the household balances it touches. Call it inside
+ * the caller's database transaction so the posting and the business state change commit together.
+ * A household balance can never go below zero: the database refuses, and so does this function.
+ */
+export async function post(tx: Executor, posting: Posting): Promise<PostingResult> {
+  checkBalanced(posting);
+  const inputHash = contentHash(posting);
+  const [created] = await tx.insert(ledgerTransactions).values({
+    idempotencyKey: posting.idempotencyKey, inputHash, kind: posting.kind, memo: posting.memo,
+    affectsLifetime: posting.affectsLifetime, reversesId: posting.reversesId ?? null,
+  }).onConflictDoNothing({ target: ledgerTransactions.idempotencyKey }).returning({ id: ledgerTransactions.id });
+
+  if (!created) {
+    const [existing] = await tx.select({ id: ledgerTransactions.id, inputHash: ledgerTransactions.inputHash })
+      .from(ledgerTransactions).where(eq(ledgerTransactions.idempotencyKey, posting.idempotencyKey));
+    if (existing!.inputHash !== inputHash) {
+      throw new IdempotencyConflictError(`idempotency key ${posting.idempotencyKey} was already posted with other content`);
+    }
+    return { transactionId: existing!.id, replayed: true };
+  }
+
+  await tx.insert(ledgerEntries).values(posting.entries.map((e) => ({ transactionId: created.id, accountId: e.accountId, amount: e.amount })));
+  // One statement for all balances, in account order so concurrent postings lock rows alike.
+  const rows = [...posting.entries].sort((a, b) => a.accountId - b.accountId)
+    .map((e) => sql`(${e.accountId}::int, ${e.amount}::bigint)`);
+  const lifetime = posting.affectsLifetime ? sql`delta.amount` : sql`0`;
+  try {
+    await tx.execute(sql`
+      update jifen.accounts as account
+         set balance = account.balance + delta.amount,
+             lifetime_earned = account.lifetime_earned + ${lifetime}
+        from (values ${sql.join(rows, sql`, `)}) as delta(account_id, amount)
+       where account.id = delta.account_id and account.kind = 'household'`);
+  } catch (error) {
+    if (isConstraintViolation(error, 'household_balance_never_negative')) {
+      throw new InsufficientPointsError('the household does not have enough points');
+    }
+    throw error;
+  }
+  return { transactionId: created.id, replayed: false };
+}
+
+/** Posts the mirror image of a transaction: the only way to undo one in an append-only ledger. */
+export async function reverse(tx: Executor, transactionId: number, memo: string): Promise<PostingResult> {
+  const [original] = await tx.select().from(ledgerTransactions).where(eq(ledgerTransactions.id, transactionId));
+  if (!original) throw new LedgerError(`no ledger transaction ${transactionId}`);
+  const entries = await tx.select({ accountId: ledgerEntries.accountId, amount: ledgerEntries.amount })
+    .from(ledgerEntries).where(eq(ledgerEntries.transactionId, transactionId));
+  return post(tx, {
+    idempotencyKey: `reversal-of-${transactionId}`, kind: 'reversal', memo, affectsLifetime: original.affectsLifetime,
+    reversesId: transactionId, entries: entries.map((e) => ({ accountId: e.accountId, amount: -e.amount })),
+  });
+}

@@ -1,0 +1,34 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { DeliveryStatus } from '../../channels/types.ts';
+import type { Context } from '../context.ts';
+import { outboundMessages } from '../db/schema/index.ts';
+
+export interface MessageToSend {
+  /** Names the logical message (claim-42-ack): sending it twice is one message. */
+  dedupeKey: string;
+  channel: string;
+  address: string;
+  text: string;
+  sender?: string;
+}
+
+/**
+ * Records messages and queues their sending. Idempotent: a stage that runs again after a crash
+ * calls it again with the same keys and only the messages not yet sent are queued.
+ */
+export async function queueMessages(context: Context, messages: MessageToSend[]): Promise<void> {
+  if (messages.length === 0) return;
+  await context.db.insert(outboundMessages).values(messages.map((m) => ({
+    dedupeKey: m.dedupeKey, channel: m.channel, address: m.address, text: m.text, sender: m.sender ?? null,
+  }))).onConflictDoNothing({ target: outboundMessages.dedupeKey });
+  const pending = await context.db.select({ id: outboundMessages.id }).from(outboundMessages)
+    .where(and(inArray(outboundMessages.dedupeKey, messages.map((m) => m.dedupeKey)), eq(outboundMessages.status, 'pending')));
+  for (const { id } of pending) await context.jobs.send({ name: 'send', data: { outboundId: id } });
+}
+
+/** A provider's delivery report; a late "sent" never overwrites "delivered" or "failed". */
+export async function recordDelivery(context: Context, providerId: string, status: DeliveryStatus, error?: string): Promise<void> {
+  const settled = status === 'sent' ? ['pending', 'sent'] : ['pending', 'sent', 'delivered'];
+  await context.db.update(outboundMessages).set({ status, error: error ?? null })
+    .where(and(eq(outboundMessages.providerId, providerId), inArray(outboundMessages.status, settled as never[])));
+}

@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import { Queue, Worker, createPostgresBackend, withBackend, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import type { Config } from '../config.ts';
+
+/** The few BullMQ operations jifen uses, identical on Redis and on PostgreSQL. */
+export interface QueueHandle {
+  add(name: string, data: unknown, opts: JobsOptions): Promise<unknown>;
+  getJobCounts(...types: string[]): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export interface WorkerHandle {
+  on(event: 'failed', listener: (job: Job | undefined, error: Error) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  close(force?: boolean): Promise<void>;
+  waitUntilReady(): Promise<unknown>;
+}
+
+export type Processor = (job: Job) => Promise<unknown>;
+type WorkerSettings = Omit<WorkerOptions, 'connection'>;
+
+export interface QueueBackend {
+  kind: 'redis' | 'postgres';
+  queue(name: string): QueueHandle;
+  worker(name: string, processor: Processor, settings: WorkerSettings): WorkerHandle;
+  close(): Promise<void>;
+}
+
+function redisBackend(url: string, prefix: string): QueueBackend {
+  // Producers fail fast while Redis is away (the sweeper re-queues later); workers wait for it.
+  const producer = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  producer.on('error', () => {});
+  const workerConnection = () => ({ url, maxRetriesPerRequest: null });
+  return {
+    kind: 'redis',
+    queue: (name) => new Queue(name, { connection: producer, prefix }),
+    worker: (name, processor, settings) => new Worker(name, processor, { ...settings, connection: workerConnection(), prefix }),
+    close: async () => { producer.disconnect(); },
+  };
+}
+
+function postgresBackend(connectionString: string): QueueBackend {
+  const bound = withBackend(createPostgresBackend);
+  // Small pools: every queue and worker owns one, and PostgreSQL's connection budget is shared.
+  const connection = () => ({ connectionString, schema: 'bullmq', migrate: true, max: 4 });
+  return {
+    kind: 'postgres',
+    queue: (name) => new bound.Queue(name, { connection: connection() }),
+    worker: (name, processor, settings) => new bound.Worker(name, processor, { ...settings, connection: connection() }),
+    close: async () => {},
+  };
+}
+
+/** BullMQ on Redis when REDIS_URL is set, else BullMQ's PostgreSQL backend on the database jifen uses. */
+export function createQueueBackend(config: Config, databaseUrl: string): QueueBackend {
+  return config.redisUrl ? redisBackend(config.redisUrl, config.queuePrefix) : postgresBackend(databaseUrl);
+}

@@ -1,0 +1,29 @@
+/** Every queue and job jifen runs, in one place. */
+
+export const QUEUE_NAMES = ['pipeline', 'outbound'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** The claim pipeline: one job name per stage, each idempotent (see workers/). */
+export type PipelineJob =
+  | { name: 'intake'; data: { messageId: number } }
+  | { name: 'understand'; data: { messageId: number } }
+  | { name: 'review-reply'; data: { messageId: number } }
+  | { name: 'validate'; data: { claimId: number } }
+  | { name: 'score'; data: { claimId: number } }
+  | { name: 'review-request'; data: { claimId: number } }
+  | { name: 'post'; data: { claimId: number } };
+
+export type OutboundJob = { name: 'send'; data: { outboundId: number } };
+
+export type PipelineJobName = PipelineJob['name'];
+
+/**
+ * Deterministic ids: the same message or claim at the same stage is one job, so a
+ * duplicate delivery or a replayed stage collapses into the job already queued.
+ */
+export function pipelineJobId(job: PipelineJob): string {
+  const subject = 'claimId' in job.data ? `claim-${job.data.claimId}` : `message-${job.data.messageId}`;
+  return `${job.name}-${subject}`;
+}
+
+export const outboundJobId = (job: OutboundJob) => `send-${job.data.outboundId}`;

@@ -1,0 +1,23 @@
+import { describeBackend, loadConfig } from './config.ts';
+import { closeContext, createContext } from './context.ts';
+import { buildApp } from './http/app.ts';
+import { seedIfEmpty } from './village/seed.ts';
+import { startWorkers } from '../workers/index.ts';
+import { onShutdown } from './shutdown.ts';
+
+/** `npm start`: the HTTP server and all workers in one process. */
+const config = loadConfig();
+const context = await createContext(config, { serve: true });
+await seedIfEmpty(context);
+const workers = startWorkers(context);
+const app = await buildApp(context);
+const address = await app.listen({ port: config.port, host: config.host });
+context.log.info(`jifen listening on ${address} — backend: ${describeBackend(config)}`);
+for (const adapter of context.channels.values()) {
+  if (adapter.dryRun) context.log.warn(`${adapter.channel} (${adapter.prefix}): DRY RUN — no provider credentials, outbound messages are recorded with status dry_run and not sent`);
+}
+onShutdown(context.log, async () => {
+  await app.close();
+  await workers.close();
+  await closeContext(context);
+});

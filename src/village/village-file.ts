@@ -1,0 +1,87 @@
+import fs from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const Rule = Type.Object({
+  code: Type.String({ minLength: 1 }),
+  category: Type.String(),
+  name: Type.String({ minLength: 1 }),
+  points: Type.Integer(),
+  cap: Type.Optional(Type.Integer({ minimum: 1 })),
+  per: Type.Optional(Type.Union([Type.Literal('week'), Type.Literal('month'), Type.Literal('year'), Type.Literal('term')])),
+  evidence: Type.Optional(Type.String()),
+  /** Extra words villagers use for this item, matched by the understanding stage. */
+  keywords: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+});
+
+const Member = Type.Object({
+  name: Type.String(),
+  phone: Type.Optional(Type.String()),
+  wechat: Type.Optional(Type.String()),
+  prefers: Type.Optional(Type.String()),
+});
+
+export const VillageFileSchema = Type.Object({
+  village: Type.Object({
+    code: Type.String({ minLength: 1 }),
+    name: Type.String(),
+    town: Type.Optional(Type.String()),
+    district: Type.Optional(Type.String()),
+    timezone: Type.Optional(Type.String()),
+    weekly_notification: Type.Optional(Type.Object({ day: Type.String(), time: Type.String() })),
+    quiet_hours: Type.Optional(Type.Object({ from: Type.String(), to: Type.String() })),
+    publicity_days: Type.Optional(Type.Integer({ minimum: 0 })),
+    points_expire: Type.Optional(Type.String()),
+    sms_sender_number: Type.Optional(Type.String()),
+  }),
+  cadres: Type.Array(Type.Object({
+    name: Type.String(),
+    role: Type.String(),
+    phone: Type.String(),
+    wechat: Type.Optional(Type.String()),
+    can_approve: Type.Optional(Type.Boolean()),
+    can_redeem: Type.Optional(Type.Boolean()),
+    /** Code of the cadre's own household, if they live in the village. */
+    household: Type.Optional(Type.String()),
+  })),
+  rules: Type.Array(Rule),
+  deductions: Type.Optional(Type.Array(Rule)),
+  catalogue: Type.Optional(Type.Array(Type.Object({
+    code: Type.String(),
+    name: Type.String(),
+    points: Type.Integer({ minimum: 0 }),
+    stock: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  }))),
+  households: Type.Array(Type.Object({
+    code: Type.String({ minLength: 1 }),
+    head: Type.String(),
+    group: Type.Optional(Type.String()),
+    members: Type.Array(Member),
+  })),
+});
+
+export type VillageFile = Static<typeof VillageFileSchema>;
+
+export class VillageFileError extends Error {}
+
+export function parseVillageFile(text: string, source = 'village file'): VillageFile {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new VillageFileError(`${source}: not valid YAML: ${(error as Error).message}`);
+  }
+  const errors = Value.Errors(VillageFileSchema, data);
+  if (errors.length > 0) {
+    const lines = errors.slice(0, 5).map((e) => `  ${e.instancePath || '/'}: ${e.message}`);
+    throw new VillageFileError(`${source} is not a valid village file:\n${lines.join('\n')}`);
+  }
+  return data as VillageFile;
+}
+
+export async function readVillageFile(file: string): Promise<VillageFile> {
+  return parseVillageFile(await fs.readFile(file, 'utf8'), file);
+}

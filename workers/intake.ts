@@ -1,0 +1,33 @@
+import { UnrecoverableError } from 'bullmq';
+import { dayKey } from '../src/claims/period.ts';
+import { findSender } from '../src/directory.ts';
+import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
+import { queueMessages } from '../src/messages/outbound.ts';
+import { parseDecision } from '../src/reviews/decision.ts';
+import { templates } from '../src/templates.ts';
+import type { PipelineStage } from './stage.ts';
+
+/** Unknown senders are answered in the timezone of the villages this deployment serves. */
+const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+
+/** Who sent it? A cadre's decision goes to review; a villager's message to understanding; a stranger gets one polite answer a day. */
+export const intake: PipelineStage<'intake'> = async (context, { messageId }) => {
+  const message = await loadInbound(context.db, messageId);
+  if (!message) throw new UnrecoverableError(`no inbound message ${messageId}`);
+  if (message.processedAt) return;
+  const sender = await findSender(context.db, message.channel, message.sender);
+
+  if (sender.cadre && (parseDecision(message.text) || !sender.member)) {
+    await context.jobs.enqueue({ name: 'review-reply', data: { messageId } });
+  } else if (sender.member) {
+    await context.jobs.enqueue({ name: 'understand', data: { messageId } });
+  } else {
+    const day = dayKey(message.receivedAt, DEFAULT_TIMEZONE);
+    await queueMessages(context, [{
+      dedupeKey: `unregistered-${message.channel}-${message.sender}-${day}`,
+      channel: message.channel, address: message.sender, text: templates.unregistered(),
+    }]);
+    await markProcessed(context.db, messageId, 'unknown_sender');
+    context.log.info({ messageId, sender: message.sender }, 'message from an unregistered sender');
+  }
+};

@@ -1,0 +1,46 @@
+import { eq, sql } from 'drizzle-orm';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { PermanentSendError } from '../channels/types.ts';
+import { channelOf, type Context } from '../src/context.ts';
+import { outboundMessages } from '../src/db/schema/index.ts';
+import type { Stage } from './stage.ts';
+import type { OutboundJob } from '../src/queue/jobs.ts';
+
+/**
+ * Hands one recorded message to its channel. Passing provider trouble is retried with backoff
+ * by BullMQ; a refusal fails the message for good. Without credentials the message is kept as dry_run.
+ */
+export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
+  const [message] = await context.db.select().from(outboundMessages).where(eq(outboundMessages.id, outboundId));
+  if (!message) throw new UnrecoverableError(`no outbound message ${outboundId}`);
+  if (message.status !== 'pending') return;
+  const adapter = channelOf(context, message.channel);
+  await context.db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` }).where(eq(outboundMessages.id, outboundId));
+  try {
+    const result = await adapter.send({ to: message.address, text: message.text, from: message.sender ?? undefined });
+    if (result.status === 'dry_run') {
+      context.log.info({ channel: message.channel, to: message.address, text: message.text }, '[dry-run] message recorded, not sent (no provider credentials)');
+      await context.db.update(outboundMessages).set({ status: 'dry_run' }).where(eq(outboundMessages.id, outboundId));
+    } else {
+      await context.db.update(outboundMessages).set({ status: 'sent', providerId: result.providerId, sentAt: new Date(), error: null })
+        .where(eq(outboundMessages.id, outboundId));
+    }
+  } catch (error) {
+    if (error instanceof PermanentSendError) {
+      await markFailed(context, outboundId, error.message);
+      throw new UnrecoverableError(error.message);
+    }
+    await context.db.update(outboundMessages).set({ error: (error as Error).message }).where(eq(outboundMessages.id, outboundId));
+    throw error;
+  }
+};
+
+async function markFailed(context: Context, outboundId: number, error: string) {
+  await context.db.update(outboundMessages).set({ status: 'failed', error }).where(eq(outboundMessages.id, outboundId));
+}
+
+/** After the last retry, the message is failed, not left pending. */
+export async function onSendExhausted(context: Context, job: Job | undefined, error: Error): Promise<void> {
+  if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+  await markFailed(context, (job.data as OutboundJob['data']).outboundId, error.message);
+}
