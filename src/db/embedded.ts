@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './wire-server.ts';
 
 /**
  * The embedded default: PGlite in this process, served over the PostgreSQL wire protocol on a
@@ -47,15 +47,13 @@ export async function startEmbeddedServer(dataDir: string): Promise<EmbeddedServ
   // PGlite is one session shared by every socket, so per-connection startup options
   // (BullMQ pins search_path that way) cannot apply: set the session's path once instead.
   await db.exec('SET search_path TO bullmq, public');
-  // Each BullMQ worker holds a LISTEN connection; the multiplexer runs one query at a time anyway.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 100 });
-  await server.start();
-  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  const server = new PgliteWireServer(db);
+  const url = `postgres://postgres@127.0.0.1:${await server.listen('127.0.0.1')}/postgres`;
   if (!inMemory) await fs.writeFile(serverFile(dataDir), JSON.stringify({ pid: process.pid, url } satisfies ServerFile));
   return {
     url,
     async stop() {
-      await server.stop();
+      await server.close();
       await db.close();
       if (!inMemory) await fs.rm(serverFile(dataDir), { force: true });
     },

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.ts';
 import { accounts, cadres, catalogueItems, households, members, rules, villages } from '../db/schema/index.ts';
 import { ensureSystemAccounts } from '../ledger/accounts.ts';
@@ -59,8 +59,7 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
     await upsertRules(tx, villageId, 'deduct', file.deductions ?? []);
     const listed = [...file.rules, ...(file.deductions ?? [])].map((rule) => rule.code);
     // Items dropped from the village's lists stay for history (old claims point at them) but stop matching.
-    await tx.update(rules).set({ active: false })
-      .where(sql`${rules.villageId} = ${villageId} and not (${rules.code} = any(${listed}))`);
+    await tx.update(rules).set({ active: false }).where(and(eq(rules.villageId, villageId), notInArray(rules.code, listed)));
 
     if (file.catalogue?.length) {
       await tx.insert(catalogueItems).values(file.catalogue.map((item) => ({

@@ -1,0 +1,146 @@
+import net from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+
+/**
+ * Serves one PGlite to many PostgreSQL clients over the wire protocol.
+ *
+ * PGlite is a single session, so this multiplexes connections onto it. Unlike
+ * @electric-sql/pglite-socket (whose queue interleaves single protocol messages, so one
+ * client's Bind can land on another's Parse), it runs each client's messages up to and
+ * including Sync (or a simple Query) as one unit, and while a client holds a transaction
+ * open only that client's units run.
+ */
+const SSL_REQUEST = 80877103;
+const CANCEL_REQUEST = 80877102;
+/** Message types that end a unit: Sync, simple Query, Terminate. */
+const UNIT_END = new Set(['S'.charCodeAt(0), 'Q'.charCodeAt(0), 'X'.charCodeAt(0)]);
+const TERMINATE = 'X'.charCodeAt(0);
+
+interface Unit {
+  connection: Connection;
+  bytes: Uint8Array;
+}
+
+class Connection {
+  private buffer = Buffer.alloc(0);
+  private started = false;
+  private pending: Buffer[] = [];
+  closed = false;
+
+  constructor(readonly socket: net.Socket, private readonly submit: (unit: Unit) => void) {}
+
+  receive(chunk: Buffer): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      if (!this.started) {
+        if (this.buffer.length < 8) return;
+        const length = this.buffer.readInt32BE(0);
+        if (this.buffer.length < length) return;
+        const code = this.buffer.readInt32BE(4);
+        const message = this.take(length);
+        if (code === SSL_REQUEST) this.socket.write('N');
+        else if (code === CANCEL_REQUEST) this.socket.end();
+        else {
+          this.started = true;
+          this.submit({ connection: this, bytes: message });
+        }
+        continue;
+      }
+      if (this.buffer.length < 5) return;
+      const length = this.buffer.readInt32BE(1) + 1;
+      if (this.buffer.length < length) return;
+      const type = this.buffer[0]!;
+      this.pending.push(this.take(length));
+      if (type === TERMINATE) {
+        this.socket.end();
+        return;
+      }
+      if (UNIT_END.has(type)) {
+        this.submit({ connection: this, bytes: Buffer.concat(this.pending) });
+        this.pending = [];
+      }
+    }
+  }
+
+  private take(length: number): Buffer {
+    const message = this.buffer.subarray(0, length);
+    this.buffer = this.buffer.subarray(length);
+    return Buffer.from(message);
+  }
+}
+
+export class PgliteWireServer {
+  private readonly server: net.Server;
+  private queue: Unit[] = [];
+  private running = false;
+  /** The connection whose transaction is open; only its units may run until it ends. */
+  private owner: Connection | undefined;
+
+  constructor(private readonly db: PGlite) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  async listen(host: string, port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.emit('close-connections');
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const connection = new Connection(socket, (unit) => this.enqueue(unit));
+    this.server.once('close-connections', () => socket.destroy());
+    socket.on('data', (chunk) => connection.receive(chunk));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => void this.drop(connection));
+  }
+
+  private enqueue(unit: Unit): void {
+    this.queue.push(unit);
+    void this.run();
+  }
+
+  private async drop(connection: Connection): Promise<void> {
+    connection.closed = true;
+    this.queue = this.queue.filter((unit) => unit.connection !== connection);
+    if (this.owner === connection) {
+      // A client that vanished mid-transaction must not leave the session stuck in it.
+      await this.db.runExclusive(() => this.db.exec('ROLLBACK')).catch(() => {});
+      this.owner = undefined;
+      void this.run();
+    }
+  }
+
+  private next(): Unit | undefined {
+    const index = this.owner ? this.queue.findIndex((unit) => unit.connection === this.owner) : 0;
+    return index < 0 ? undefined : this.queue.splice(index, 1)[0];
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let unit = this.next(); unit; unit = this.next()) {
+        const { connection, bytes } = unit;
+        if (connection.closed) continue;
+        await this.db.runExclusive(() => this.db.execProtocolRawStream(bytes, {
+          onRawData: (data) => {
+            if (!connection.closed && connection.socket.writable) connection.socket.write(data);
+          },
+        })).catch((error: unknown) => connection.socket.destroy(error as Error));
+        this.owner = this.db.isInTransaction() ? connection : undefined;
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
