@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { closeContext, createContext, type Context } from '../context.ts';
+import { createLogger } from '../log.ts';
+import { householdBalance } from '../ledger/balance.ts';
+import { verifyLedger } from '../ledger/verify.ts';
+import { importVillage } from '../village/import.ts';
+import { readVillageFile } from '../village/village-file.ts';
+import { recentMessages } from './messages.ts';
+
+/**
+ * `jifen`: the operators' CLI. It reads the same environment as the server; on the embedded
+ * default it joins the running server's database instead of opening the data folder twice.
+ */
+async function withContext<T>(run: (context: Context) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const context = await createContext(config, { log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+  try {
+    return await run(context);
+  } finally {
+    await closeContext(context);
+  }
+}
+
+const print = (json: boolean, value: unknown, text: () => string) => console.log(json ? JSON.stringify(value) : text());
+
+const program = new Command('jifen').description('村民积分 jifen — operators\' commands').showHelpAfterError();
+
+program.command('import <village-file>')
+  .description('create or update a village from its YAML file (idempotent)')
+  .option('--json', 'print JSON')
+  .action(async (file: string, options: { json?: boolean }) => {
+    const villageFile = await readVillageFile(file);
+    const summary = await withContext((context) => importVillage(context.db, villageFile));
+    print(!!options.json, summary, () =>
+      `imported ${summary.village}: ${summary.households} households, ${summary.members} members, ${summary.cadres} cadres, ${summary.rules} rules, ${summary.deductions} deductions, ${summary.catalogue} catalogue items`);
+  });
+
+program.command('balance <household-code>')
+  .description('a household\'s balance and lifetime earned total')
+  .option('--json', 'print JSON')
+  .action(async (code: string, options: { json?: boolean }) => {
+    const balance = await withContext((context) => householdBalance(context.db, code));
+    print(!!options.json, balance, () => `${balance.household}: balance ${balance.balance}, lifetime ${balance.lifetime}`);
+  });
+
+program.command('messages')
+  .description('recent inbound and outbound messages, newest first')
+  .option('--to <address>', 'only messages from or to this address')
+  .option('--limit <n>', 'how many', (value) => Number.parseInt(value, 10), 20)
+  .option('--json', 'print JSON')
+  .action(async (options: { to?: string; limit: number; json?: boolean }) => {
+    const lines = await withContext((context) => recentMessages(context.db, options));
+    print(!!options.json, lines, () => lines.map((m) => `${m.at} ${m.direction === 'in' ? '←' : '→'} ${m.channel} ${m.address} [${m.status}] ${m.text}`).join('\n'));
+  });
+
+program.command('ledger').description('the points ledger')
+  .command('verify')
+  .description('recompute every balance from the entries; non-zero exit when anything is off')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const report = await withContext((context) => verifyLedger(context.db));
+    print(!!options.json, report, () => report.ok
+      ? `ledger ok: ${report.transactions} transactions, ${report.accounts} accounts`
+      : `ledger has ${report.problems.length} problem(s):\n${report.problems.join('\n')}`);
+    if (!report.ok) process.exitCode = 1;
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  console.error(`jifen: ${(error as Error).message}`);
+  process.exitCode = 1;
+}
