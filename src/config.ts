@@ -65,7 +65,8 @@ export function loadConfig(env: Env = process.env): Config {
       fromNumber: optional(env, 'TWILIO_FROM_NUMBER'),
       apiBaseUrl: optional(env, 'TWILIO_API_BASE_URL'),
     },
-    seedVillageFile: optional(env, 'SEED_VILLAGE_FILE') ?? path.resolve(import.meta.dirname, '../example/fangniuping.yaml'),
+    // Unset: the bundled example village; set but empty: import nothing.
+    seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',

@@ -75,6 +75,7 @@ export class PgliteWireServer {
   private running = false;
   /** The connection whose transaction is open; only its units may run until it ends. */
   private owner: Connection | undefined;
+  private readonly sockets = new Set<net.Socket>();
 
   constructor(private readonly db: PGlite) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -91,17 +92,20 @@ export class PgliteWireServer {
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
-      this.server.emit('close-connections');
+      for (const socket of this.sockets) socket.destroy();
     });
   }
 
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
     const connection = new Connection(socket, (unit) => this.enqueue(unit));
-    this.server.once('close-connections', () => socket.destroy());
+    this.sockets.add(socket);
     socket.on('data', (chunk) => connection.receive(chunk));
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => void this.drop(connection));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      void this.drop(connection);
+    });
   }
 
   private enqueue(unit: Unit): void {

@@ -7,7 +7,7 @@ import { healthRoutes } from './health.ts';
 
 /** The HTTP side of jifen: health probes and every channel's webhooks, each an encapsulated plugin. */
 export async function buildApp(context: Context): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: context.log as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 128 * 1024 });
+  const app = Fastify({ loggerInstance: context.log as FastifyBaseLogger, bodyLimit: 128 * 1024 });
   const host: ChannelHost = {
     acceptInbound: (message) => acceptInbound(context, message),
     recordDelivery: (providerId, status, error) => recordDelivery(context, providerId, status, error),

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { claims, claimEvents } from '../../src/db/schema/index.ts';
+import { householdBalance } from '../../src/ledger/balance.ts';
+import { verifyLedger } from '../../src/ledger/verify.ts';
+import { testBackend } from '../support/backend.ts';
+import { people, startJifen, type Harness } from '../support/jifen.ts';
+
+/** Waits for the review request a cadre receives and returns the claim reference in it. */
+async function referenceSentTo(jifen: Harness, cadre: string, count = 1): Promise<number> {
+  const requests = await jifen.waitFor(async () => {
+    const texts = (await jifen.outbox(cadre)).filter((t) => t.includes('待审'));
+    return texts.length >= count && texts;
+  }, `review request ${count} to ${cadre}`);
+  return Number(/待审 (\d{4})/.exec(requests[count - 1]!)![1]);
+}
+
+describe(`a claim from SMS to the ledger (${testBackend})`, () => {
+  let jifen: Harness;
+  beforeAll(async () => { jifen = await startJifen(); });
+  afterAll(async () => { await jifen?.close(); });
+
+  it('villager SMS → review request → cadre approval → posting → confirmation', async () => {
+    const sent = await jifen.sms(people.wangLanying, '今天把院坝扫干净了');
+    expect(sent.status).toBe(200);
+    expect(sent.body).toContain('<Response>');
+
+    const reference = await referenceSentTo(jifen, people.liuFang);
+    expect(await jifen.outbox(people.wangLanying)).toEqual([`已收到：庭院卫生整洁 +2分，编号${reference}，待村干部审核`]);
+    expect(await jifen.outbox(people.liuFang)).toEqual([
+      `【放牛坪村积分】待审 ${reference}：FNP-003 王兰英家 申报 庭院卫生整洁 +2分。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
+    ]);
+
+    await jifen.sms(people.liuFang, `同意 ${reference}`);
+    await jifen.waitFor(async () => (await jifen.outbox(people.wangLanying)).length === 2, 'posting confirmation');
+    expect((await jifen.outbox(people.wangLanying))[1]).toBe('已入账 +2分，当前余额 2分');
+    expect(await jifen.outbox(people.liuFang)).toContain(`已同意 ${reference}，积分将入账`);
+    expect(await householdBalance(jifen.context.db, 'FNP-003')).toEqual({ household: 'FNP-003', balance: 2, lifetime: 2 });
+
+    const [claim] = await jifen.context.db.select().from(claims).where(eq(claims.reference, reference));
+    const events = await jifen.context.db.select().from(claimEvents).where(eq(claimEvents.claimId, claim!.id)).orderBy(claimEvents.id);
+    expect(events.map((e) => e.toState)).toEqual(['received', 'understood', 'validated', 'scored', 'awaiting_review', 'approved', 'posted']);
+    expect(events.find((e) => e.toState === 'approved')!.actor).toMatch(/^cadre:/);
+
+    await jifen.waitFor(async () => jifen.twilioApi.messages.length >= 6, 'messages handed to Twilio');
+    expect(jifen.twilioApi.messages.map((m) => m.To)).toContain(people.wangLanying);
+    expect(jifen.twilioApi.messages[0]!.From).toBe('+8613900009999');
+    expect((await verifyLedger(jifen.context.db)).ok).toBe(true);
+  });
+});

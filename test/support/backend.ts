@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/config.ts';
+
+export type TestBackend = 'embedded' | 'postgres' | 'redis';
+
+export const testBackend = (process.env.JIFEN_TEST_BACKEND ?? 'embedded') as TestBackend;
+
+export interface TestDatabase {
+  config: Config;
+  drop(): Promise<void>;
+}
+
+/**
+ * A configuration of the backend this vitest project runs on, with a database (and queue
+ * prefix) of its own: an in-memory PGlite, or a fresh database on the PostgreSQL server.
+ */
+export async function createTestDatabase(overrides: Partial<Config> = {}): Promise<TestDatabase> {
+  const base = loadConfig({ ...process.env, DATA_DIR: ':memory:', LOG_LEVEL: 'silent', SEED_VILLAGE_FILE: '' });
+  const suffix = randomBytes(6).toString('hex');
+  if (testBackend === 'embedded') {
+    return { config: { ...base, databaseUrl: undefined, redisUrl: undefined, dataDir: ':memory:', ...overrides }, drop: async () => {} };
+  }
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error(`the ${testBackend} test backend needs DATABASE_URL`);
+  const name = `jifen_test_${suffix}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const redisUrl = testBackend === 'redis' ? process.env.REDIS_URL : undefined;
+  if (testBackend === 'redis' && !redisUrl) throw new Error('the redis test backend needs REDIS_URL');
+  return {
+    config: { ...base, databaseUrl: url.toString(), redisUrl, queuePrefix: `jifen-test-${suffix}`, ...overrides },
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+      if (redisUrl) await dropRedisKeys(redisUrl, `jifen-test-${suffix}`);
+    },
+  };
+}
+
+async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
