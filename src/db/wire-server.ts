@@ -15,6 +15,7 @@ const CANCEL_REQUEST = 80877102;
 /** Message types that end a unit: Sync, simple Query, Terminate. */
 const UNIT_END = new Set(['S'.charCodeAt(0), 'Q'.charCodeAt(0), 'X'.charCodeAt(0)]);
 const TERMINATE = 'X'.charCodeAt(0);
+const NOTIFICATION_RESPONSE = 'A'.charCodeAt(0);
 
 interface Unit {
   connection: Connection;
@@ -136,15 +137,31 @@ export class PgliteWireServer {
       for (let unit = this.next(); unit; unit = this.next()) {
         const { connection, bytes } = unit;
         if (connection.closed) continue;
-        await this.db.runExclusive(() => this.db.execProtocolRawStream(bytes, {
-          onRawData: (data) => {
-            if (!connection.closed && connection.socket.writable) connection.socket.write(data);
-          },
-        })).catch((error: unknown) => connection.socket.destroy(error as Error));
+        const output: Uint8Array[] = [];
+        await this.db.runExclusive(() => this.db.execProtocolRawStream(bytes, { onRawData: (data) => output.push(data.slice()) }))
+          .catch((error: unknown) => connection.socket.destroy(error as Error));
         this.owner = this.db.isInTransaction() ? connection : undefined;
+        const response = Buffer.concat(output);
+        if (!connection.closed && connection.socket.writable) connection.socket.write(response);
+        this.broadcastNotifications(response, connection);
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * PGlite returns a NOTIFY's NotificationResponse to the connection that sent it: pass it on to
+   * every other connection, so a LISTEN elsewhere (BullMQ's waiting workers) wakes as on PostgreSQL.
+   */
+  private broadcastNotifications(response: Buffer, sender: Connection): void {
+    for (let offset = 0; offset + 5 <= response.length;) {
+      const length = response.readInt32BE(offset + 1) + 1;
+      if (response[offset] === NOTIFICATION_RESPONSE) {
+        const message = response.subarray(offset, offset + length);
+        for (const socket of this.sockets) if (socket !== sender.socket && socket.writable) socket.write(message);
+      }
+      offset += length;
     }
   }
 }

@@ -39,28 +39,19 @@ function redisBackend(url: string, prefix: string): QueueBackend {
   };
 }
 
-/**
- * The embedded PGlite is one session behind a multiplexer: a NOTIFY comes back on the
- * connection that sent it, never on a worker's LISTEN connection. Workers there poll
- * briefly instead of waiting for a wake-up that cannot arrive.
- */
-const EMBEDDED_POLL_SECONDS = 0.05;
-
-function postgresBackend(connectionString: string, embedded: boolean): QueueBackend {
+function postgresBackend(connectionString: string): QueueBackend {
   const bound = withBackend(createPostgresBackend);
   // Small pools: every queue and worker owns one, and PostgreSQL's connection budget is shared.
   const connection = () => ({ connectionString, schema: 'bullmq', migrate: true, max: 4 });
   return {
     kind: 'postgres',
     queue: (name) => new bound.Queue(name, { connection: connection() }),
-    worker: (name, processor, settings) => new bound.Worker(name, processor, {
-      ...settings, ...(embedded ? { drainDelay: EMBEDDED_POLL_SECONDS } : {}), connection: connection(),
-    }),
+    worker: (name, processor, settings) => new bound.Worker(name, processor, { ...settings, connection: connection() }),
     close: async () => {},
   };
 }
 
 /** BullMQ on Redis when REDIS_URL is set, else BullMQ's PostgreSQL backend on the database jifen uses. */
 export function createQueueBackend(config: Config, databaseUrl: string): QueueBackend {
-  return config.redisUrl ? redisBackend(config.redisUrl, config.queuePrefix) : postgresBackend(databaseUrl, !config.databaseUrl);
+  return config.redisUrl ? redisBackend(config.redisUrl, config.queuePrefix) : postgresBackend(databaseUrl);
 }
