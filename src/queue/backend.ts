@@ -33,7 +33,12 @@ function redisBackend(url: string, prefix: string): QueueBackend {
   const workerConnection = () => ({ url, maxRetriesPerRequest: null });
   return {
     kind: 'redis',
-    queue: (name) => new Queue(name, { connection: producer, prefix }),
+    queue: (name) => {
+      const queue = new Queue(name, { connection: producer, prefix });
+      // A lost connection already fails add() (and the sweeper re-queues later); don't print it twice.
+      queue.on('error', () => {});
+      return queue;
+    },
     worker: (name, processor, settings) => new Worker(name, processor, { ...settings, connection: workerConnection(), prefix }),
     close: async () => { producer.disconnect(); },
   };
