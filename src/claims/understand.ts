@@ -60,7 +60,7 @@ export function interpret(input: string, rules: Rule[]): Interpretation {
   const earnable = rules.filter((rule) => rule.kind === 'earn');
   const number = ITEM_NUMBER.exec(text)?.[1] ?? (ITEM_CODE.test(text) ? text.slice(1) : undefined);
   if (number !== undefined) {
-    const rule = earnable.find((r) => codeNumber(r.code) === Number(number));
+    const rule = earnable.find((r) => codeNumber(r.code) === Number(number) && (!ITEM_CODE.test(text) || r.code[0]!.toUpperCase() === text[0]!.toUpperCase()));
     return rule ? { intent: 'claim', rule, confidence: 1 } : { intent: 'unknown' };
   }
   const match = bestRule(text, earnable);

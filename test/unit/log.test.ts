@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { maskPhone, maskPhones } from '../../src/log.ts';
+
+// createLogger(level) takes no destination stream, so what reaches a log line is tested through maskPhones,
+// which its formatter and logMethod hook apply to every string.
+describe('phone masking', () => {
+  it.each([
+    ['+8613900010001', '+86139****0001'],
+    ['+8613900020003', '+86139****0003'],
+    ['13900010001', '139****0001'],
+    ['+14155550123', '+141****0123'],
+  ])('maskPhone(%s) → %s', (phone, masked) => {
+    expect(maskPhone(phone)).toBe(masked);
+  });
+
+  it('masks every phone number inside a sentence and leaves the rest alone', () => {
+    expect(maskPhones('王兰英（+8613900020003）请刘芳 13900010001 审核，编号1234，FNP-003'))
+      .toBe('王兰英（+86139****0003）请刘芳 139****0001 审核，编号1234，FNP-003');
+    expect(maskPhones('sms from +8613900020003 to +8613900009999')).toBe('sms from +86139****0003 to +86139****9999');
+  });
+
+  it('leaves text without phone numbers unchanged', () => {
+    for (const text of ['', '已入账 +2分，当前余额 2分', '待审 1234', 'claim 42, job 7', '1234567890']) expect(maskPhones(text)).toBe(text);
+  });
+
+  it('never leaves a full number behind', () => {
+    const numbers = ['+8613900010001', '+8613900020023', '13911112222', '+8613900030040'];
+    const masked = maskPhones(`numbers: ${numbers.join(', ')}; again ${numbers.join('/')}`);
+    for (const number of numbers) expect(masked).not.toContain(number);
+    expect(masked.match(/\*\*\*\*/g)).toHaveLength(8);
+  });
+});
