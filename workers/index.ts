@@ -34,7 +34,9 @@ function runStage(context: Context, job: Job): Promise<void> {
 /** Starts the pipeline and outbound workers and the sweeper that re-queues messages stored while the queue was down. */
 export function startWorkers(context: Context): RunningWorkers {
   const { backend } = context.jobs;
-  const settings = { concurrency: context.config.workerConcurrency, lockDuration: context.config.jobLockMs };
+  const { workerConcurrency, jobLockMs } = context.config;
+  // A killed worker's jobs are taken over once their lock lapses: checked as often as the lock lasts.
+  const settings = { concurrency: workerConcurrency, lockDuration: jobLockMs, stalledInterval: jobLockMs };
   const workers: WorkerHandle[] = [
     backend.worker('pipeline', (job) => runStage(context, job), settings),
     backend.worker('outbound', (job) => send(context, job.data), settings),

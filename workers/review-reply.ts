@@ -45,10 +45,10 @@ async function decide(context: Context, message: InboundMessage, cadre: Cadre, d
   }
   const verdict = decision.verdict === 'approve' ? 'approved' : 'rejected';
   const reason = verdict === 'rejected' ? decision.reason ?? templates.noReason : undefined;
-  const moved = await transition(context.db, claim.id, 'awaiting_review', verdict, {
+  const moved = await context.db.transaction((tx) => transition(tx, claim.id, 'awaiting_review', verdict, {
     actor: `cadre:${cadre.id}`, channel: message.channel, messageId: message.id, reason,
     set: { reviewedBy: cadre.id, reason: reason ?? null },
-  });
+  }));
   if (!moved) return answer(context, message, cadre, templates.decision.alreadyDecided(claim.reference!), 'already_decided');
   await followUp(context, message, cadre, claim.id, verdict);
 }

@@ -7,9 +7,9 @@ export const score: PipelineStage<'score'> = async (context, { claimId }) => {
   const loaded = await loadClaim(context.db, claimId);
   if (!loaded) throw new UnrecoverableError(`no claim ${claimId}`);
   if (loaded.claim.state === 'validated') {
-    await transition(context.db, claimId, 'validated', 'scored', {
+    await context.db.transaction((tx) => transition(tx, claimId, 'validated', 'scored', {
       actor: 'system', set: { points: loaded.rule.points }, detail: { rule: loaded.rule.code, points: loaded.rule.points },
-    });
+    }));
   } else if (loaded.claim.state !== 'scored' && loaded.claim.points === null) {
     return;
   }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Executor } from '../db/database.ts';
+import type { Executor, Transaction } from '../db/database.ts';
 import { isConstraintViolation } from '../db/errors.ts';
 import {
   claimEvents, claims, households, members, rules, villages, type Claim, type ClaimState,
@@ -18,9 +18,9 @@ export interface Transition {
 
 /**
  * Moves a claim from one state to the next and appends the event, only if it is still in the
- * expected state. Returns undefined when it was not (another delivery of the same job got there first).
+ * expected state. Takes a transaction: a state without its event would hide who decided. Returns undefined when it was not (another delivery of the same job got there first).
  */
-export async function transition(tx: Executor, claimId: number, from: ClaimState, to: ClaimState, how: Transition): Promise<Claim | undefined> {
+export async function transition(tx: Transaction, claimId: number, from: ClaimState, to: ClaimState, how: Transition): Promise<Claim | undefined> {
   const [claim] = await tx.update(claims).set({ ...how.set, state: to })
     .where(and(eq(claims.id, claimId), eq(claims.state, from))).returning();
   if (!claim) return undefined;
@@ -45,7 +45,7 @@ export async function loadClaim(db: Executor, claimId: number) {
 export type LoadedClaim = NonNullable<Awaited<ReturnType<typeof loadClaim>>>;
 
 /** Four digits, typed easily on a keypad; unique among the village's open claims (a database index enforces it). */
-export async function moveToReviewWithReference(tx: Executor, claimId: number, how: Transition): Promise<Claim | undefined> {
+export async function moveToReviewWithReference(tx: Transaction, claimId: number, how: Transition): Promise<Claim | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const reference = randomInt(1000, 10_000);
     try {

@@ -7,8 +7,10 @@ import * as schema from './schema/index.ts';
 import { findRunningServer, startEmbeddedServer, type EmbeddedServer } from './embedded.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
-/** A database handle or an open transaction: services accept either. */
-export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+/** An open transaction (or savepoint): what must commit together takes one of these. */
+export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** A database handle or an open transaction: services that read or write one thing accept either. */
+export type Executor = Db | Transaction;
 
 export interface Database {
   db: Db;
