@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskPhone, maskPhones } from '../../src/log.ts';
-
-// createLogger(level) takes no destination stream, so what reaches a log line is tested through maskPhones,
-// which its formatter and logMethod hook apply to every string.
+import { createLogger, maskPhone, maskPhones } from '../../src/log.ts';
 describe('phone masking', () => {
   it.each([
     ['+8613900010001', '+86139****0001'],
@@ -28,5 +25,31 @@ describe('phone masking', () => {
     const masked = maskPhones(`numbers: ${numbers.join(', ')}; again ${numbers.join('/')}`);
     for (const number of numbers) expect(masked).not.toContain(number);
     expect(masked.match(/\*\*\*\*/g)).toHaveLength(8);
+  });
+});
+
+describe('createLogger', () => {
+  const capture = (run: (log: ReturnType<typeof createLogger>) => void) => {
+    const lines: string[] = [];
+    run(createLogger('info', { write: (line: string) => { lines.push(line); } }));
+    return lines.join('');
+  };
+
+  it('masks phones in fields, messages and errors', () => {
+    const out = capture((log) => {
+      log.info({ to: '+8613900010001' }, 'sms to +8613900020003');
+      log.warn({ err: new Error('Twilio refused +8613900030002') }, 'send failed');
+      log.error(new Error('no member +8613900040004'));
+    });
+    expect(out).not.toMatch(/\+86\d{11}/);
+    expect(out).toContain('+86139****0001');
+    expect(out).toContain('+86139****0002');
+    expect(out).toContain('+86139****0004');
+  });
+
+  it('logs objects that refer to themselves without crashing', () => {
+    const request: Record<string, unknown> = { url: '/healthz' };
+    request.self = request;
+    expect(capture((log) => log.info({ request }, 'request'))).toContain('request');
   });
 });
