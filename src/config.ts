@@ -43,6 +43,9 @@ function optional(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
+/** ":memory:" keeps the embedded database in memory (gone at exit); anything else is a folder. */
+const dataDir = (value: string) => (value === ':memory:' ? value : path.resolve(value));
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000);
   const host = optional(env, 'HOST') ?? '127.0.0.1';
@@ -54,7 +57,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port,
     host,
-    dataDir: path.resolve(optional(env, 'DATA_DIR') ?? 'data'),
+    dataDir: dataDir(optional(env, 'DATA_DIR') ?? 'data'),
     databaseUrl,
     redisUrl,
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'jifen',

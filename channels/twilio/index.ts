@@ -33,6 +33,8 @@ function signatureIsValid(settings: TwilioSettings, request: FastifyRequest): bo
 
 function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHost }> {
   return async (app, { host }) => {
+    // Twilio posts forms only: drop the app's JSON and text parsers here so anything else is a 415.
+    app.removeAllContentTypeParsers();
     await app.register(formbody, { bodyLimit: BODY_LIMIT });
     app.addHook('preHandler', async (request, reply) => {
       if (!signatureIsValid(settings, request)) {
@@ -47,7 +49,7 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
 
     app.post('/sms', { bodyLimit: BODY_LIMIT }, async (request, reply) => {
       try {
-        const { id, duplicate } = await host.acceptInbound(normalizeSms(request.body as TwilioForm));
+        const { id, duplicate } = await host.acceptInbound(normalizeSms((request.body ?? {}) as TwilioForm));
         request.log.info({ messageId: id, duplicate }, 'sms stored');
         return reply.type('text/xml').send(EMPTY_TWIML);
       } catch (error) {
@@ -57,7 +59,7 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
 
     app.post('/status', async (request, reply) => {
       try {
-        const update = normalizeStatus(request.body as TwilioForm);
+        const update = normalizeStatus((request.body ?? {}) as TwilioForm);
         if (update) await host.recordDelivery(update.providerId, update.status, update.error);
         return reply.code(204).send();
       } catch (error) {

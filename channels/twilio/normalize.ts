@@ -5,8 +5,13 @@ export type TwilioForm = Record<string, string | undefined>;
 
 export class PayloadError extends Error {}
 
+/** PostgreSQL text cannot hold NUL; a phone can still send one. */
+const withoutNul = (form: TwilioForm): TwilioForm =>
+  Object.fromEntries(Object.entries(form).map(([key, value]) => [key, value?.replaceAll('\u0000', '')]));
+
 /** Twilio's Messaging webhook form → one normalized inbound SMS. */
-export function normalizeSms(form: TwilioForm, receivedAt = new Date()): NormalizedInbound {
+export function normalizeSms(posted: TwilioForm, receivedAt = new Date()): NormalizedInbound {
+  const form = withoutNul(posted);
   const externalId = form.MessageSid ?? form.SmsSid;
   const sender = form.From?.trim();
   if (!externalId) throw new PayloadError('MessageSid is missing');

@@ -12,6 +12,12 @@ export async function buildApp(context: Context): Promise<FastifyInstance> {
     acceptInbound: (message) => acceptInbound(context, message),
     recordDelivery: (providerId, status, error) => recordDelivery(context, providerId, status, error),
   };
+  // A client error says what is wrong; a server error says nothing of SQL or the data behind it.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if ((error.statusCode ?? 500) < 500) return reply.send(error);
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal error' });
+  });
   await app.register(healthRoutes, { context });
   for (const adapter of context.channels.values()) {
     await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });

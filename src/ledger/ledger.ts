@@ -65,9 +65,11 @@ export async function post(tx: Executor, posting: Posting): Promise<PostingResul
   }
 
   await tx.insert(ledgerEntries).values(posting.entries.map((e) => ({ transactionId: created.id, accountId: e.accountId, amount: e.amount })));
-  // One statement for all balances, in account order so concurrent postings lock rows alike.
-  const rows = [...posting.entries].sort((a, b) => a.accountId - b.accountId)
-    .map((e) => sql`(${e.accountId}::int, ${e.amount}::bigint)`);
+  // One statement for all balances, one row per account (an UPDATE … FROM applies a single
+  // match per row), in account order so concurrent postings lock rows alike.
+  const deltas = new Map<number, number>();
+  for (const e of posting.entries) deltas.set(e.accountId, (deltas.get(e.accountId) ?? 0) + e.amount);
+  const rows = [...deltas].sort(([a], [b]) => a - b).map(([accountId, amount]) => sql`(${accountId}::int, ${amount}::bigint)`);
   const lifetime = posting.affectsLifetime ? sql`delta.amount` : sql`0`;
   try {
     await tx.execute(sql`

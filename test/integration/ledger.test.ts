@@ -82,6 +82,18 @@ describe(`the ledger (${testBackend})`, () => {
     expect(system.map((row) => row.kind)).toEqual(['adjustment', 'issuance', 'supermarket']);
   });
 
+  it('applies every entry of a posting that names one household account twice', async () => {
+    const household = 'FNP-037';
+    await postAlone({
+      idempotencyKey: 'split-award', kind: 'award', memo: `${household} +3 +2`, affectsLifetime: true,
+      entries: [{ accountId: account(household), amount: 3 }, { accountId: account(household), amount: 2 }, { accountId: issuance, amount: -5 }],
+    });
+    expect(await householdBalance(context.db, household)).toEqual({ household, balance: 5, lifetime: 5 });
+    expect((await verifyLedger(context.db)).ok).toBe(true);
+    await postAlone({ ...spendPosting('split-award-spent', household, 5) });
+    expect(await householdBalance(context.db, household)).toEqual({ household, balance: 0, lifetime: 5 });
+  });
+
   it('keeps balances, lifetime totals and entries equal to a model over a random sequence of postings', async () => {
     const random = prng(20_260_519);
     const players = ['FNP-001', 'FNP-002', 'FNP-003', 'FNP-004'];
@@ -201,7 +213,7 @@ describe(`the ledger (${testBackend})`, () => {
       expect(await householdBalance(context.db, 'FNP-010')).toEqual({ household: 'FNP-010', balance: 0, lifetime: 0 });
     });
 
-    it('refuses UPDATE and DELETE on ledger entries and transactions', async () => {
+    it('refuses UPDATE, DELETE and TRUNCATE on ledger entries, transactions and claim events', async () => {
       const { transactionId } = await postAlone(awardPosting('append-only', 'FNP-011', 3));
       const pool = context.database.pool;
       const refusals: Array<[string, string]> = [
@@ -209,6 +221,9 @@ describe(`the ledger (${testBackend})`, () => {
         [`delete from jifen.ledger_entries where transaction_id = ${transactionId}`, 'DELETE on ledger_entries'],
         [`update jifen.ledger_transactions set memo = 'rewritten' where id = ${transactionId}`, 'UPDATE on ledger_transactions'],
         [`delete from jifen.ledger_transactions where id = ${transactionId}`, 'DELETE on ledger_transactions'],
+        ['truncate jifen.ledger_entries', 'TRUNCATE on ledger_entries'],
+        ['truncate jifen.ledger_transactions cascade', 'TRUNCATE on ledger_transactions'],
+        ['truncate jifen.claim_events', 'TRUNCATE on claim_events'],
       ];
       for (const [statement, what] of refusals) {
         await expect(pool.query(statement), statement)

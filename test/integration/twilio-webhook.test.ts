@@ -87,7 +87,6 @@ interface InboundRow {
   /** What inbound_messages holds for the form's SID afterwards; null: nothing was stored at all. */
   stored: { externalId: string; sender: string; text: string; attachments: Attachment[] } | null;
   /** Production does not do this yet: the row is expected to fail until the bug is fixed (see the note). */
-  knownBug?: string;
 }
 
 const chinese = fixture('sms-chinese');
@@ -258,7 +257,6 @@ const inboundRows: InboundRow[] = [
     payload: JSON.stringify(withSid(chinese, sidFor('json'))),
     reply: { status: 415, json: { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' } },
     stored: null,
-    knownBug: 'the app-wide JSON parser is inherited by the Twilio routes: a signed JSON body is stored (200)',
   },
   {
     label: 'text/plain content type',
@@ -267,7 +265,6 @@ const inboundRows: InboundRow[] = [
     payload: new URLSearchParams(withSid(chinese, sidFor('text'))).toString(),
     reply: { status: 415, json: { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' } },
     stored: null,
-    knownBug: 'the app-wide text/plain parser is inherited by the Twilio routes: refused by the signature check (403), not as a media type',
   },
   {
     label: 'a signed POST with no body and no content type',
@@ -276,7 +273,6 @@ const inboundRows: InboundRow[] = [
     payload: null,
     reply: { status: 400, json: { error: 'MessageSid is missing' } },
     stored: null,
-    knownBug: 'normalizeSms(undefined) throws a TypeError: 500 instead of 400',
   },
 ];
 
@@ -296,8 +292,8 @@ describe(`Twilio webhooks through the HTTP app (${testBackend})`, () => {
 
   describe('inbound SMS', () => {
     for (const row of inboundRows) {
-      const test = row.knownBug ? it.fails : it;
-      const name = row.knownBug ? `${row.label} → ${row.reply.status} [KNOWN BUG: ${row.knownBug}]` : `${row.label} → ${row.reply.status}`;
+      const test = it;
+      const name = `${row.label} → ${row.reply.status}`;
       test(name, async () => {
         const requestPath = row.path ?? SMS_PATH;
         const sid = row.form.MessageSid ?? row.form.SmsSid;
