@@ -20,6 +20,8 @@ const NOTIFICATION_RESPONSE = 'A'.charCodeAt(0);
 interface Unit {
   connection: Connection;
   bytes: Uint8Array;
+  /** A connection's startup handshake touches no transaction: it may run while another holds one. */
+  startup?: boolean;
 }
 
 class Connection {
@@ -43,7 +45,7 @@ class Connection {
         else if (code === CANCEL_REQUEST) this.socket.end();
         else {
           this.started = true;
-          this.submit({ connection: this, bytes: message });
+          this.submit({ connection: this, bytes: message, startup: true });
         }
         continue;
       }
@@ -105,7 +107,7 @@ export class PgliteWireServer {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.sockets.delete(socket);
-      void this.drop(connection);
+      this.drop(connection);
     });
   }
 
@@ -114,19 +116,14 @@ export class PgliteWireServer {
     void this.run();
   }
 
-  private async drop(connection: Connection): Promise<void> {
+  private drop(connection: Connection): void {
     connection.closed = true;
     this.queue = this.queue.filter((unit) => unit.connection !== connection);
-    if (this.owner === connection) {
-      // A client that vanished mid-transaction must not leave the session stuck in it.
-      await this.db.runExclusive(() => this.db.exec('ROLLBACK')).catch(() => {});
-      this.owner = undefined;
-      void this.run();
-    }
+    void this.run();
   }
 
   private next(): Unit | undefined {
-    const index = this.owner ? this.queue.findIndex((unit) => unit.connection === this.owner) : 0;
+    const index = this.owner ? this.queue.findIndex((unit) => unit.connection === this.owner || unit.startup) : 0;
     return index < 0 ? undefined : this.queue.splice(index, 1)[0];
   }
 
@@ -134,13 +131,20 @@ export class PgliteWireServer {
     if (this.running) return;
     this.running = true;
     try {
-      for (let unit = this.next(); unit; unit = this.next()) {
+      for (;;) {
+        if (this.owner?.closed) {
+          // A client that vanished mid-transaction must not leave the session stuck in it.
+          await this.db.exec('ROLLBACK').catch(() => {});
+          this.owner = undefined;
+        }
+        const unit = this.next();
+        if (!unit) break;
         const { connection, bytes } = unit;
         if (connection.closed) continue;
         const output: Uint8Array[] = [];
         await this.db.runExclusive(() => this.db.execProtocolRawStream(bytes, { onRawData: (data) => output.push(data.slice()) }))
           .catch((error: unknown) => connection.socket.destroy(error as Error));
-        this.owner = this.db.isInTransaction() ? connection : undefined;
+        if (!unit.startup) this.owner = this.db.isInTransaction() ? connection : undefined;
         const response = Buffer.concat(output);
         if (!connection.closed && connection.socket.writable) connection.socket.write(response);
         this.broadcastNotifications(response, connection);

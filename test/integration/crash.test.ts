@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { claims, ledgerTransactions } from '../../src/db/schema/index.ts';
+import { householdBalance } from '../../src/ledger/balance.ts';
+import { verifyLedger } from '../../src/ledger/verify.ts';
+import { testBackend } from '../support/backend.ts';
+import { AUTH_TOKEN, people, startJifen, type Harness } from '../support/jifen.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const HOUSEHOLDS = Array.from({ length: 24 }, (_, i) => i + 1);
+const phoneOf = (household: number) => `+86139000200${String(household).padStart(2, '0')}`;
+const codeOf = (household: number) => `FNP-${String(household).padStart(3, '0')}`;
+
+/** `npm run worker` as its own process, on the test's database and queues. */
+function startWorkerProcess(jifen: Harness): ChildProcess {
+  const { config } = jifen;
+  return spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      DATABASE_URL: jifen.context.database.url,
+      REDIS_URL: config.redisUrl ?? '',
+      QUEUE_PREFIX: config.queuePrefix,
+      JOB_LOCK_MS: '1500',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL: config.publicUrl,
+      TWILIO_ACCOUNT_SID: 'ACtest',
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_FROM_NUMBER: '+8613900009999',
+      TWILIO_API_BASE_URL: jifen.twilioApi.url,
+    },
+  });
+}
+
+describe(`a worker killed mid-posting loses nothing and doubles nothing (${testBackend})`, () => {
+  let jifen: Harness;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => { jifen = await startJifen({ workers: false }); });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await jifen?.close();
+  });
+
+  const countIn = async (states: string[]) => {
+    const [row] = await jifen.context.db.select({ n: sql<number>`count(*)::int` }).from(claims).where(inArray(claims.state, states as never[]));
+    return row!.n;
+  };
+
+  it('SIGKILL during posting, restart: every claim posted once, ledger verifies', { timeout: 240_000 }, async () => {
+    const first = startWorkerProcess(jifen);
+    children.push(first);
+    for (const household of HOUSEHOLDS) await jifen.sms(phoneOf(household), '参加了环境整治义务劳动');
+    await jifen.waitFor(async () => (await countIn(['awaiting_review'])) === HOUSEHOLDS.length, 'all claims awaiting review', 60_000);
+
+    const waiting = await jifen.context.db.select({ reference: claims.reference }).from(claims).where(eq(claims.state, 'awaiting_review'));
+    await Promise.all(waiting.map(({ reference }) => jifen.sms(people.liuFang, `同意 ${reference}`)));
+    await jifen.waitFor(async () => (await countIn(['posted'])) > 0, 'the first posting', 60_000);
+    first.kill('SIGKILL');
+    const postedAtKill = await countIn(['posted']);
+    console.info(`killed the worker with ${postedAtKill} of ${HOUSEHOLDS.length} claims posted`);
+
+    const second = startWorkerProcess(jifen);
+    children.push(second);
+    await jifen.waitFor(async () => (await countIn(['posted'])) === HOUSEHOLDS.length, 'every claim posted after restart', 60_000);
+    second.kill('SIGTERM');
+
+    expect(postedAtKill).toBeGreaterThan(0);
+    const report = await verifyLedger(jifen.context.db);
+    expect(report.problems).toEqual([]);
+    const [awards] = await jifen.context.db.select({ n: sql<number>`count(*)::int` }).from(ledgerTransactions).where(eq(ledgerTransactions.kind, 'award'));
+    expect(awards!.n).toBe(HOUSEHOLDS.length);
+    for (const household of HOUSEHOLDS) {
+      expect(await householdBalance(jifen.context.db, codeOf(household))).toEqual({ household: codeOf(household), balance: 3, lifetime: 3 });
+      const confirmations = (await jifen.outbox(phoneOf(household))).filter((text) => text.startsWith('已入账'));
+      expect(confirmations).toEqual(['已入账 +3分，当前余额 3分']);
+    }
+  });
+});
