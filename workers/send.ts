@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PermanentSendError } from '../channels/types.ts';
 import { channelOf, type Context } from '../src/context.ts';
@@ -11,11 +11,11 @@ import type { OutboundJob } from '../src/queue/jobs.ts';
  * by BullMQ; a refusal fails the message for good. Without credentials the message is kept as dry_run.
  */
 export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
-  const [message] = await context.db.select().from(outboundMessages).where(eq(outboundMessages.id, outboundId));
-  if (!message) throw new UnrecoverableError(`no outbound message ${outboundId}`);
-  if (message.status !== 'pending') return;
+  // Counting the attempt and claiming the message is one statement: no row means already sent.
+  const [message] = await context.db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` })
+    .where(and(eq(outboundMessages.id, outboundId), eq(outboundMessages.status, 'pending'))).returning();
+  if (!message) return;
   const adapter = channelOf(context, message.channel);
-  await context.db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` }).where(eq(outboundMessages.id, outboundId));
   try {
     const result = await adapter.send({ to: message.address, text: message.text, from: message.sender ?? undefined });
     if (result.status === 'dry_run') {

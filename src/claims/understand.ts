@@ -18,7 +18,7 @@ export const MAX_CLAIM_LENGTH = 500;
 const BALANCE = /(查|问|看).{0,3}(积分|分数|余额)|^(积分|余额|我的积分|查分)$|好多分|多少分/;
 const ITEM_NUMBER = /^(?:第|申报)?\s*(\d{1,3})\s*(?:项|号|条)?$/;
 const ITEM_CODE = /^[A-Za-z]\d{1,3}$/;
-const NAME_SEPARATORS = /[、，,（）()：:；;\s]+|或|和/;
+const NAME_SEPARATORS = /[、，,（）()：:；;\s]+|或/;
 
 const codeNumber = (code: string) => Number(code.replace(/\D/g, ''));
 

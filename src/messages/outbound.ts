@@ -18,12 +18,15 @@ export interface MessageToSend {
  */
 export async function queueMessages(context: Context, messages: MessageToSend[]): Promise<void> {
   if (messages.length === 0) return;
-  await context.db.insert(outboundMessages).values(messages.map((m) => ({
+  let pending = await context.db.insert(outboundMessages).values(messages.map((m) => ({
     dedupeKey: m.dedupeKey, channel: m.channel, address: m.address, text: m.text, sender: m.sender ?? null,
-  }))).onConflictDoNothing({ target: outboundMessages.dedupeKey });
-  const pending = await context.db.select({ id: outboundMessages.id }).from(outboundMessages)
-    .where(and(inArray(outboundMessages.dedupeKey, messages.map((m) => m.dedupeKey)), eq(outboundMessages.status, 'pending')));
-  for (const { id } of pending) await context.jobs.send({ name: 'send', data: { outboundId: id } });
+  }))).onConflictDoNothing({ target: outboundMessages.dedupeKey }).returning({ id: outboundMessages.id });
+  if (pending.length < messages.length) {
+    // Some were recorded by an earlier run of the same stage: queue those not yet sent as well.
+    pending = await context.db.select({ id: outboundMessages.id }).from(outboundMessages)
+      .where(and(inArray(outboundMessages.dedupeKey, messages.map((m) => m.dedupeKey)), eq(outboundMessages.status, 'pending')));
+  }
+  await Promise.all(pending.map(({ id }) => context.jobs.send({ name: 'send', data: { outboundId: id } })));
 }
 
 /** A provider's delivery report; a late "sent" never overwrites "delivered" or "failed". */

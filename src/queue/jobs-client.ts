@@ -2,12 +2,28 @@ import type { JobsOptions } from 'bullmq';
 import type { QueueBackend, QueueHandle } from './backend.ts';
 import { outboundJobId, pipelineJobId, type OutboundJob, type PipelineJob } from './jobs.ts';
 
-const RETRY: JobsOptions = {
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 1_000 },
-  // Keep finished jobs long enough that a late duplicate (same job id) still collapses into them.
-  removeOnComplete: { age: 24 * 3600, count: 50_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+const HOUR = 3600;
+
+/**
+ * Finished jobs are kept an hour, so a late duplicate (same job id) still collapses into its job;
+ * past that the stages' own idempotence catches it. On Redis a count cap bounds memory; on
+ * PostgreSQL a count cap costs a scan of the kept jobs at every completion, and age is enough.
+ */
+function jobOptions(backend: QueueBackend): JobsOptions {
+  return {
+    attempts: 6,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: backend.kind === 'redis' ? { age: HOUR, count: 10_000 } : { age: HOUR },
+    removeOnFail: { age: 7 * 24 * HOUR },
+  };
+}
+
+/**
+ * Later stages go first (1 = highest): a claim already under way finishes before a new one
+ * starts, so a cadre's reply is not stuck behind a burst of fresh claims.
+ */
+const STAGE_PRIORITY: Record<PipelineJob['name'], number> = {
+  post: 1, 'review-reply': 2, 'review-request': 3, score: 4, validate: 5, understand: 6, intake: 7,
 };
 
 /** How long a producer waits for the queue before leaving the work to the sweeper. */
@@ -25,20 +41,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export class JobsClient {
   readonly pipeline: QueueHandle;
   readonly outbound: QueueHandle;
+  private readonly options: JobsOptions;
 
   constructor(readonly backend: QueueBackend) {
     this.pipeline = backend.queue('pipeline');
     this.outbound = backend.queue('outbound');
+    this.options = jobOptions(backend);
   }
 
   async enqueue(job: PipelineJob): Promise<void> {
     const jobId = pipelineJobId(job);
-    await withTimeout(this.pipeline.add(job.name, job.data, { ...RETRY, jobId }), ENQUEUE_TIMEOUT_MS, jobId);
+    const options = { ...this.options, jobId, priority: STAGE_PRIORITY[job.name] };
+    await withTimeout(this.pipeline.add(job.name, job.data, options), ENQUEUE_TIMEOUT_MS, jobId);
   }
 
   async send(job: OutboundJob): Promise<void> {
     const jobId = outboundJobId(job);
-    await withTimeout(this.outbound.add(job.name, job.data, { ...RETRY, attempts: 8, jobId }), ENQUEUE_TIMEOUT_MS, jobId);
+    await withTimeout(this.outbound.add(job.name, job.data, { ...this.options, attempts: 8, jobId }), ENQUEUE_TIMEOUT_MS, jobId);
   }
 
   /** Resolves when the queue store answers; used by /readyz. */
