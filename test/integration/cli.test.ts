@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { closeContext, createContext, type Context } from '../../src/context.ts';
+import { createLogger } from '../../src/log.ts';
+import { createTestDatabase, testBackend, type TestDatabase } from '../support/backend.ts';
+import { EXAMPLE_VILLAGE } from '../support/jifen.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
+  let database: TestDatabase;
+  let context: Context;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  /** Runs `bin/jifen.js …` as an operator would, with the server's configuration. */
+  const jifen = async (...args: string[]) => {
+    try {
+      const { stdout } = await run(process.execPath, ['bin/jifen.js', ...args], { cwd: ROOT, env });
+      return { code: 0, stdout };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout + failed.stderr };
+    }
+  };
+
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-cli-'));
+    // The embedded case uses a real data folder, served by this process as `npm start` would.
+    database = await createTestDatabase(testBackend === 'embedded' ? { dataDir } : {});
+    context = await createContext(database.config, { serve: true, log: createLogger('silent') });
+    env = {
+      ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir,
+      DATABASE_URL: database.config.databaseUrl ?? '', REDIS_URL: database.config.redisUrl ?? '', QUEUE_PREFIX: database.config.queuePrefix,
+    };
+  });
+  afterAll(async () => {
+    await closeContext(context);
+    await database.drop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('imports a village idempotently', async () => {
+    const first = await jifen('import', EXAMPLE_VILLAGE, '--json');
+    expect(first.code).toBe(0);
+    const summary = { village: 'fangniuping', households: 40, members: 60, cadres: 4, rules: 25, deductions: 10, catalogue: 12 };
+    expect(JSON.parse(first.stdout)).toEqual(summary);
+    expect(JSON.parse((await jifen('import', EXAMPLE_VILLAGE, '--json')).stdout)).toEqual(summary);
+    const [row] = (await context.db.execute<{ households: number }>(sql`select count(*)::int as households from jifen.households`)).rows;
+    expect(row!.households).toBe(40);
+  });
+
+  it('prints a balance, refuses an unknown household', async () => {
+    expect(JSON.parse((await jifen('balance', 'FNP-003', '--json')).stdout)).toEqual({ household: 'FNP-003', balance: 0, lifetime: 0 });
+    expect((await jifen('balance', 'FNP-003')).stdout.trim()).toBe('FNP-003: balance 0, lifetime 0');
+    const unknown = await jifen('balance', 'FNP-999');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('no household FNP-999');
+  });
+
+  it('lists recent messages newest first, filtered by address', async () => {
+    await context.db.execute(sql`
+      insert into jifen.inbound_messages (channel, external_id, sender, text, raw, received_at, processed_at, outcome)
+      values ('sms', 'SMcli1', '+8613900020003', '院坝扫干净了', '{}', now() - interval '2 minutes', now(), 'claim')`);
+    await context.db.execute(sql`
+      insert into jifen.outbound_messages (dedupe_key, channel, address, text, status, created_at)
+      values ('cli-1', 'sms', '+8613900020003', '已收到', 'dry_run', now() - interval '1 minute'),
+             ('cli-2', 'sms', '+8613900010001', '待审', 'sent', now())`);
+    const lines = JSON.parse((await jifen('messages', '--to', '+8613900020003', '--json')).stdout) as Record<string, string>[];
+    expect(lines.map(({ at: _at, ...line }) => line)).toEqual([
+      { direction: 'out', channel: 'sms', address: '+8613900020003', text: '已收到', status: 'dry_run' },
+      { direction: 'in', channel: 'sms', address: '+8613900020003', text: '院坝扫干净了', status: 'claim' },
+    ]);
+    expect(JSON.parse((await jifen('messages', '--limit', '1', '--json')).stdout)).toHaveLength(1);
+  });
+
+  it('verifies the ledger and exits non-zero when a balance drifted', async () => {
+    const ok = await jifen('ledger', 'verify', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, problems: [] });
+    await context.db.execute(sql`update jifen.accounts set balance = 7 where household_id = (select id from jifen.households where code = 'FNP-005')`);
+    const drifted = await jifen('ledger', 'verify');
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toContain('household FNP-005: balance 7 (entries say 0)');
+  });
+});
