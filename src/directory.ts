@@ -2,22 +2,34 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from './db/database.ts';
 import { cadres, households, members, villages, type Cadre, type Household, type Member, type Village } from './db/schema/index.ts';
 
+export type KnownCadre = Cadre & { village: Village };
+export type KnownMember = Member & { household: Household; village: Village };
+
 export interface Sender {
-  cadre?: Cadre & { village: Village };
-  member?: Member & { household: Household; village: Village };
+  cadre?: KnownCadre;
+  member?: KnownMember;
+}
+
+/** The cadre who writes from this address, if any. */
+export async function findCadre(db: Executor, channel: string, address: string): Promise<KnownCadre | undefined> {
+  if (channel !== 'sms') return undefined;
+  const [row] = await db.select({ cadre: cadres, village: villages }).from(cadres)
+    .innerJoin(villages, eq(villages.id, cadres.villageId)).where(eq(cadres.phone, address));
+  return row && { ...row.cadre, village: row.village };
+}
+
+/** The household member who writes from this address, if any. */
+export async function findMember(db: Executor, channel: string, address: string): Promise<KnownMember | undefined> {
+  if (channel !== 'sms') return undefined;
+  const [row] = await db.select({ member: members, household: households, village: villages }).from(members)
+    .innerJoin(households, eq(households.id, members.householdId))
+    .innerJoin(villages, eq(villages.id, households.villageId))
+    .where(eq(members.phone, address));
+  return row && { ...row.member, household: row.household, village: row.village };
 }
 
 /** Who wrote from this address: a cadre, a household member, both, or nobody we know. */
 export async function findSender(db: Executor, channel: string, address: string): Promise<Sender> {
-  if (channel !== 'sms') return {};
-  const [cadreRow] = await db.select({ cadre: cadres, village: villages }).from(cadres)
-    .innerJoin(villages, eq(villages.id, cadres.villageId)).where(eq(cadres.phone, address));
-  const [memberRow] = await db.select({ member: members, household: households, village: villages }).from(members)
-    .innerJoin(households, eq(households.id, members.householdId))
-    .innerJoin(villages, eq(villages.id, households.villageId))
-    .where(eq(members.phone, address));
-  return {
-    cadre: cadreRow && { ...cadreRow.cadre, village: cadreRow.village },
-    member: memberRow && { ...memberRow.member, household: memberRow.household, village: memberRow.village },
-  };
+  const [cadre, member] = await Promise.all([findCadre(db, channel, address), findMember(db, channel, address)]);
+  return { cadre, member };
 }

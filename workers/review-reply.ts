@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { loadClaim, transition } from '../src/claims/claims.ts';
 import type { Context } from '../src/context.ts';
 import type { InboundMessage } from '../src/db/schema/index.ts';
-import { findSender } from '../src/directory.ts';
+import { findCadre, type KnownCadre } from '../src/directory.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyTo } from '../src/messages/reply.ts';
 import { parseDecision, type Decision } from '../src/reviews/decision.ts';
@@ -11,10 +11,8 @@ import { templates } from '../src/templates.ts';
 import { tellClaimant } from './claim-notices.ts';
 import type { PipelineStage } from './stage.ts';
 
-type Cadre = NonNullable<Awaited<ReturnType<typeof findSender>>['cadre']>;
-
 /** What follows a decision: posting or telling the villager, and confirming to the cadre. Safe to repeat. */
-async function followUp(context: Context, message: InboundMessage, cadre: Cadre, claimId: number, verdict: 'approved' | 'rejected') {
+async function followUp(context: Context, message: InboundMessage, cadre: KnownCadre, claimId: number, verdict: 'approved' | 'rejected') {
   const loaded = (await loadClaim(context.db, claimId))!;
   const reference = loaded.claim.reference!;
   if (verdict === 'approved') {
@@ -28,12 +26,12 @@ async function followUp(context: Context, message: InboundMessage, cadre: Cadre,
 }
 
 /** Answers a cadre whose reply decides nothing, and closes the message. */
-async function answer(context: Context, message: InboundMessage, cadre: Cadre, text: string, outcome: string) {
+async function answer(context: Context, message: InboundMessage, cadre: KnownCadre, text: string, outcome: string) {
   await replyTo(context, message, text, cadre.village);
   await markProcessed(context.db, message.id, outcome);
 }
 
-async function decide(context: Context, message: InboundMessage, cadre: Cadre, decision: Decision) {
+async function decide(context: Context, message: InboundMessage, cadre: KnownCadre, decision: Decision) {
   if (!cadre.canApprove) return answer(context, message, cadre, templates.decision.notApprover(), 'not_approver');
   const target = await findTarget(context.db, cadre, decision);
   if (target.kind === 'unknown-reference') return answer(context, message, cadre, templates.decision.unknownReference(target.reference), 'unknown_reference');
@@ -58,7 +56,7 @@ export const reviewReply: PipelineStage<'review-reply'> = async (context, { mess
   const message = await loadInbound(context.db, messageId);
   if (!message) throw new UnrecoverableError(`no inbound message ${messageId}`);
   if (message.processedAt) return;
-  const { cadre } = await findSender(context.db, message.channel, message.sender);
+  const cadre = await findCadre(context.db, message.channel, message.sender);
   if (!cadre) throw new UnrecoverableError(`sender of message ${messageId} is not a cadre`);
 
   const earlier = await decisionMadeBy(context.db, messageId);

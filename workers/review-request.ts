@@ -4,25 +4,29 @@ import { loadClaim, moveToReviewWithReference } from '../src/claims/claims.ts';
 import { cadres } from '../src/db/schema/index.ts';
 import { queueMessages } from '../src/messages/outbound.ts';
 import { templates } from '../src/templates.ts';
-import { tellClaimant } from './claim-notices.ts';
+import { claimantMessage } from './claim-notices.ts';
 import type { PipelineStage } from './stage.ts';
 
 /** Gives the claim its short reference, tells the villager, and asks every approver outside the household to review. */
 export const reviewRequest: PipelineStage<'review-request'> = async (context, { claimId }) => {
-  if ((await loadClaim(context.db, claimId))?.claim.state === 'scored') {
-    await context.db.transaction((tx) => moveToReviewWithReference(tx, claimId, { actor: 'system' }));
-  }
   const loaded = await loadClaim(context.db, claimId);
   if (!loaded) throw new UnrecoverableError(`no claim ${claimId}`);
+  if (loaded.claim.state === 'scored') {
+    const moved = await context.db.transaction((tx) => moveToReviewWithReference(tx, claimId, { actor: 'system' }));
+    loaded.claim = moved ?? (await loadClaim(context.db, claimId))!.claim;
+  }
   const { claim, rule, household, village } = loaded;
   if (claim.reference === null || claim.state !== 'awaiting_review') return;
 
-  await tellClaimant(context, loaded, 'ack', templates.claimReceived(rule.name, claim.points!, claim.reference));
   const approvers = await context.db.select().from(cadres).where(and(eq(cadres.villageId, village.id), eq(cadres.canApprove, true)));
   const reviewers = approvers.filter((cadre) => cadre.householdId !== household.id);
   if (reviewers.length === 0) context.log.warn({ claimId }, 'no cadre may review this claim');
   const text = templates.reviewRequest(village.name, claim.reference, household.code, household.head, rule.name, claim.points!);
-  await queueMessages(context, reviewers.map((cadre) => ({
-    dedupeKey: `claim-${claimId}-review-${cadre.id}`, channel: 'sms', address: cadre.phone, text, sender: village.settings.smsSenderNumber,
-  })));
+  const ack = claimantMessage(context, loaded, 'ack', templates.claimReceived(rule.name, claim.points!, claim.reference));
+  await queueMessages(context, [
+    ...(ack ? [ack] : []),
+    ...reviewers.map((cadre) => ({
+      dedupeKey: `claim-${claimId}-review-${cadre.id}`, channel: 'sms', address: cadre.phone, text, sender: village.settings.smsSenderNumber,
+    })),
+  ]);
 };

@@ -4,16 +4,14 @@ import { periodKey } from '../src/claims/period.ts';
 import { interpret } from '../src/claims/understand.ts';
 import type { Context } from '../src/context.ts';
 import { claimEvents, claims, rules, type InboundMessage } from '../src/db/schema/index.ts';
-import { findSender } from '../src/directory.ts';
+import { findMember, type KnownMember } from '../src/directory.ts';
 import { householdBalance } from '../src/ledger/balance.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyTo } from '../src/messages/reply.ts';
 import { templates } from '../src/templates.ts';
 import type { PipelineStage } from './stage.ts';
 
-type Member = NonNullable<Awaited<ReturnType<typeof findSender>>['member']>;
-
-async function createClaim(context: Context, message: InboundMessage, member: Member, rule: typeof rules.$inferSelect, confidence: number) {
+async function createClaim(context: Context, message: InboundMessage, member: KnownMember, rule: typeof rules.$inferSelect, confidence: number) {
   await context.db.transaction(async (tx) => {
     const [claim] = await tx.insert(claims).values({
       villageId: member.village.id, householdId: member.household.id, memberId: member.id, sourceMessageId: message.id,
@@ -37,7 +35,7 @@ export const understand: PipelineStage<'understand'> = async (context, { message
   const [existing] = await context.db.select({ id: claims.id }).from(claims).where(eq(claims.sourceMessageId, messageId));
   if (!existing && message.processedAt) return;
   if (!existing) {
-    const { member } = await findSender(context.db, message.channel, message.sender);
+    const member = await findMember(context.db, message.channel, message.sender);
     if (!member) throw new UnrecoverableError(`sender of message ${messageId} is no longer a member`);
     const villageRules = await context.db.select().from(rules).where(and(eq(rules.villageId, member.village.id), eq(rules.active, true)));
     const meaning = interpret(message.text, villageRules);

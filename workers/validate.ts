@@ -12,7 +12,7 @@ export const validate: PipelineStage<'validate'> = async (context, { claimId }) 
   const { claim, rule } = loaded;
 
   if (claim.state === 'understood') {
-    await context.db.transaction(async (tx) => {
+    const moved = await context.db.transaction(async (tx) => {
       // Two claims of one item by one household must not both pass the cap check.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`cap:${claim.householdId}:${claim.ruleId}`}))`);
       let reason: string | undefined;
@@ -20,14 +20,14 @@ export const validate: PipelineStage<'validate'> = async (context, { claimId }) 
       else if (rule.cap !== null && (await countTowardCap(tx, claim)) >= rule.cap) {
         reason = templates.capReached(rule.name, rule.cap, templates.periods[rule.per ?? ''] ?? '');
       }
-      await transition(tx, claimId, 'understood', reason ? 'invalid' : 'validated', { actor: 'system', reason, set: { reason: reason ?? null } });
+      return transition(tx, claimId, 'understood', reason ? 'invalid' : 'validated', { actor: 'system', reason, set: { reason: reason ?? null } });
     });
+    loaded.claim = moved ?? (await loadClaim(context.db, claimId))!.claim;
   }
 
-  const after = await loadClaim(context.db, claimId);
-  if (after!.claim.state === 'invalid') {
-    await tellClaimant(context, after!, 'invalid', after!.claim.reason ?? '');
-  } else if (after!.claim.state !== 'understood') {
+  if (loaded.claim.state === 'invalid') {
+    await tellClaimant(context, loaded, 'invalid', loaded.claim.reason ?? '');
+  } else if (loaded.claim.state !== 'understood') {
     await context.jobs.enqueue({ name: 'score', data: { claimId } });
   }
 };

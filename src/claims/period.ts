@@ -1,8 +1,20 @@
 import type { CapPeriod } from '../db/schema/rules.ts';
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Building a DateTimeFormat costs far more than using one: one per timezone. */
+function formatterFor(timezone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timezone, formatter);
+  }
+  return formatter;
+}
+
 /** The calendar date of an instant in a timezone (villages count weeks in their own time). */
 export function localDate(at: Date, timezone: string): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const parts = formatterFor(timezone).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return { year: get('year'), month: get('month'), day: get('day') };
 }

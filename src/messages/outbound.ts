@@ -26,7 +26,7 @@ export async function queueMessages(context: Context, messages: MessageToSend[])
     pending = await context.db.select({ id: outboundMessages.id }).from(outboundMessages)
       .where(and(inArray(outboundMessages.dedupeKey, messages.map((m) => m.dedupeKey)), eq(outboundMessages.status, 'pending')));
   }
-  await Promise.all(pending.map(({ id }) => context.jobs.send({ name: 'send', data: { outboundId: id } })));
+  await context.jobs.send(pending.map(({ id }) => id));
 }
 
 /** A provider's delivery report; a late "sent" never overwrites "delivered" or "failed". */

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 /** The few BullMQ operations jifen uses, identical on Redis and on PostgreSQL. */
 export interface QueueHandle {
   add(name: string, data: unknown, opts: JobsOptions): Promise<unknown>;
+  addBulk(jobs: { name: string; data: unknown; opts: JobsOptions }[]): Promise<unknown>;
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
   close(): Promise<void>;
 }

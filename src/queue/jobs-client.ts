@@ -55,9 +55,14 @@ export class JobsClient {
     await withTimeout(this.pipeline.add(job.name, job.data, options), ENQUEUE_TIMEOUT_MS, jobId);
   }
 
-  async send(job: OutboundJob): Promise<void> {
-    const jobId = outboundJobId(job);
-    await withTimeout(this.outbound.add(job.name, job.data, { ...this.options, attempts: 8, jobId }), ENQUEUE_TIMEOUT_MS, jobId);
+  /** Queues the sending of recorded outbound messages, in one round trip. */
+  async send(outboundIds: number[]): Promise<void> {
+    if (outboundIds.length === 0) return;
+    const jobs = outboundIds.map((outboundId) => {
+      const job: OutboundJob = { name: 'send', data: { outboundId } };
+      return { name: job.name, data: job.data, opts: { ...this.options, attempts: 8, jobId: outboundJobId(job) } };
+    });
+    await withTimeout(this.outbound.addBulk(jobs), ENQUEUE_TIMEOUT_MS, jobs[0]!.opts.jobId);
   }
 
   /** Resolves when the queue store answers; used by /readyz. */
