@@ -1,3 +1,4 @@
+import http from 'node:http';
 import twilio from 'twilio';
 
 export type TwilioClient = ReturnType<typeof twilio>;
@@ -9,6 +10,8 @@ export type TwilioClient = ReturnType<typeof twilio>;
 export function createTwilioClient(accountSid: string, authToken: string, apiBaseUrl?: string): TwilioClient {
   if (!apiBaseUrl) return twilio(accountSid, authToken);
   const httpClient = new twilio.RequestClient({ keepAlive: true });
+  // The SDK's keep-alive agent is for https; a plain-http local endpoint gets one of its own.
+  httpClient.axios.defaults.httpAgent = new http.Agent({ keepAlive: true });
   const base = apiBaseUrl.replace(/\/+$/, '');
   httpClient.axios.interceptors.request.use((request) => {
     request.url = request.url?.replace(/^https:\/\/[a-z0-9.-]*twilio\.com/i, base);
