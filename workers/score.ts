@@ -10,8 +10,8 @@ export const score: PipelineStage<'score'> = async (context, { claimId }) => {
     await context.db.transaction((tx) => transition(tx, claimId, 'validated', 'scored', {
       actor: 'system', set: { points: loaded.rule.points }, detail: { rule: loaded.rule.code, points: loaded.rule.points },
     }));
-  } else if (loaded.claim.state !== 'scored' && loaded.claim.points === null) {
-    return;
+  } else if (loaded.claim.points === null) {
+    return; // not validated (yet, or ever)
   }
   await context.jobs.enqueue({ name: 'review-request', data: { claimId } });
 };

@@ -18,7 +18,8 @@ export interface Transition {
 
 /**
  * Moves a claim from one state to the next and appends the event, only if it is still in the
- * expected state. Takes a transaction: a state without its event would hide who decided. Returns undefined when it was not (another delivery of the same job got there first).
+ * expected state; returns undefined when it was not (another delivery of the same job got there
+ * first). Takes a transaction: a state without its event would hide who decided.
  */
 export async function transition(tx: Transaction, claimId: number, from: ClaimState, to: ClaimState, how: Transition): Promise<Claim | undefined> {
   const [claim] = await tx.update(claims).set({ ...how.set, state: to })
