@@ -6,6 +6,8 @@ export interface NormalizedInbound {
   channel: string;
   externalId: string;
   sender: string;
+  /** The address it was sent to (the village's number): answers go out from it. */
+  recipient?: string;
   text: string;
   attachments: Attachment[];
   receivedAt: Date;

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { dayKey } from '../src/claims/period.ts';
 import { findSender } from '../src/directory.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
-import { queueMessages } from '../src/messages/outbound.ts';
+import { replyTo } from '../src/messages/reply.ts';
 import { parseDecision } from '../src/reviews/decision.ts';
 import { templates } from '../src/templates.ts';
 import type { PipelineStage } from './stage.ts';
@@ -23,10 +23,7 @@ export const intake: PipelineStage<'intake'> = async (context, { messageId }) =>
     await context.jobs.enqueue({ name: 'understand', data: { messageId } });
   } else {
     const day = dayKey(message.receivedAt, DEFAULT_TIMEZONE);
-    await queueMessages(context, [{
-      dedupeKey: `unregistered-${message.channel}-${message.sender}-${day}`,
-      channel: message.channel, address: message.sender, text: templates.unregistered(),
-    }]);
+    await replyTo(context, message, templates.unregistered(), undefined, `unregistered-${message.channel}-${message.sender}-${day}`);
     await markProcessed(context.db, messageId, 'unknown_sender');
     context.log.info({ messageId, sender: message.sender }, 'message from an unregistered sender');
   }

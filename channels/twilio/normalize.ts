@@ -22,7 +22,8 @@ export function normalizeSms(posted: TwilioForm, receivedAt = new Date()): Norma
     const url = form[`MediaUrl${i}`];
     if (url) attachments.push({ url, contentType: form[`MediaContentType${i}`] });
   }
-  return { channel: 'sms', externalId, sender, text: form.Body ?? '', attachments, receivedAt, raw: { ...form } };
+  const recipient = form.To?.trim() || undefined;
+  return { channel: 'sms', externalId, sender, recipient, text: form.Body ?? '', attachments, receivedAt, raw: { ...form } };
 }
 
 const STATUS: Record<string, DeliveryStatus> = {

@@ -2,10 +2,13 @@ import type { Context } from '../context.ts';
 import type { InboundMessage, Village } from '../db/schema/index.ts';
 import { queueMessages } from './outbound.ts';
 
-/** Answers an inbound message on the channel and address it came from; `suffix` tells several answers apart. */
-export async function replyTo(context: Context, message: InboundMessage, text: string, village?: Village, suffix = 'reply'): Promise<void> {
+/**
+ * Answers an inbound message on its channel, to the address it came from and from the address it
+ * was sent to (else the village's number); `dedupeKey` names the answer when it is not the reply.
+ */
+export async function replyTo(context: Context, message: InboundMessage, text: string, village?: Village, dedupeKey = `message-${message.id}-reply`): Promise<void> {
   await queueMessages(context, [{
-    dedupeKey: `message-${message.id}-${suffix}`, channel: message.channel, address: message.sender, text,
-    sender: village?.settings.smsSenderNumber,
+    dedupeKey, channel: message.channel, address: message.sender, text,
+    sender: message.recipient ?? village?.settings.smsSenderNumber,
   }]);
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { claims, inboundMessages, type Claim } from '../../src/db/schema/index.ts';
+import { claims, inboundMessages, outboundMessages, type Claim } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { sweepUnqueued } from '../../src/messages/inbound.ts';
 import { createQueueBackend } from '../../src/queue/backend.ts';
@@ -48,6 +48,9 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
       return rows.length === 2 && rows.every((row) => row.outcome === 'unknown_sender');
     }, 'both stranger messages processed');
     expect(await jifen.outbox(people.stranger)).toEqual(['您的号码未登记，请联系村综合专干']);
+    // answered from the number the stranger wrote to
+    const [answer] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.address, people.stranger));
+    expect(answer!.sender).toBe('+8613900009999');
   });
 
   it.each([

@@ -146,10 +146,15 @@ describe('normalizeSms', () => {
       return;
     }
     const normalized = normalizeSms(form, RECEIVED_AT);
-    expect(normalized).toEqual({ ...expected, receivedAt: RECEIVED_AT, raw: posted });
+    expect(normalized).toEqual({ ...expected, recipient: posted.To, receivedAt: RECEIVED_AT, raw: posted });
     // raw is a copy of the whole form, not the form object itself
     expect(normalized.raw).not.toBe(form);
     expect(form).toEqual(posted);
+  });
+
+  it('keeps the number the villager wrote to, so answers go out from it', () => {
+    expect(normalizeSms(fixture('sms-chinese')).recipient).toBe('+8613900009999');
+    expect(normalizeSms(without(fixture('sms-chinese'), 'To')).recipient).toBeUndefined();
   });
 
   it('stamps the receive time as now when none is given', () => {

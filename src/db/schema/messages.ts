@@ -13,6 +13,7 @@ export const inboundMessages = jifen.table('inbound_messages', {
   channel: text('channel').notNull(),
   externalId: text('external_id').notNull(),
   sender: text('sender').notNull(),
+  recipient: text('recipient'),
   text: text('text').notNull(),
   attachments: jsonb('attachments').$type<Attachment[]>().notNull().default([]),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,0 +1,1 @@
+ALTER TABLE "jifen"."inbound_messages" ADD COLUMN "recipient" text;
