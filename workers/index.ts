@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Context } from '../src/context.ts';
 import { sweepUnqueued } from '../src/messages/inbound.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
-import type { PipelineJob, PipelineJobName } from '../src/queue/jobs.ts';
+import { QUEUES, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
 import { intake } from './intake.ts';
 import { post } from './post.ts';
 import { reviewReply } from './review-reply.ts';
@@ -38,8 +38,8 @@ export function startWorkers(context: Context): RunningWorkers {
   // A killed worker's jobs are taken over once their lock lapses: checked as often as the lock lasts.
   const settings = { concurrency: workerConcurrency, lockDuration: jobLockMs, stalledInterval: jobLockMs };
   const workers: WorkerHandle[] = [
-    backend.worker('pipeline', (job) => runStage(context, job), settings),
-    backend.worker('outbound', (job) => send(context, job.data), settings),
+    backend.worker(QUEUES.pipeline, (job) => runStage(context, job), settings),
+    backend.worker(QUEUES.outbound, (job) => send(context, job.data), settings),
   ];
   const [pipeline, outbound] = workers;
   pipeline!.on('failed', (job, error) => context.log.warn({ job: job?.id, err: error }, 'pipeline job failed'));

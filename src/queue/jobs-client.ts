@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import type { QueueBackend, QueueHandle } from './backend.ts';
-import { outboundJobId, pipelineJobId, type OutboundJob, type PipelineJob } from './jobs.ts';
+import { outboundJobId, pipelineJobId, QUEUES, type OutboundJob, type PipelineJob } from './jobs.ts';
 
 const HOUR = 3600;
 
@@ -44,8 +44,8 @@ export class JobsClient {
   private readonly options: JobsOptions;
 
   constructor(readonly backend: QueueBackend) {
-    this.pipeline = backend.queue('pipeline');
-    this.outbound = backend.queue('outbound');
+    this.pipeline = backend.queue(QUEUES.pipeline);
+    this.outbound = backend.queue(QUEUES.outbound);
     this.options = jobOptions(backend);
   }
 

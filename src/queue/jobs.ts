@@ -1,7 +1,7 @@
 /** Every queue and job jifen runs, in one place. */
 
-export const QUEUE_NAMES = ['pipeline', 'outbound'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+/** The claim pipeline's stages, and the sending of recorded messages (its own retry and rate policy). */
+export const QUEUES = { pipeline: 'pipeline', outbound: 'outbound' } as const;
 
 /** The claim pipeline: one job name per stage, each idempotent (see workers/). */
 export type PipelineJob =

@@ -34,7 +34,7 @@ export const claims = jifen.table('claims', {
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('claims_open_reference').on(t.villageId, t.reference)
-    .where(sql`reference is not null and state in ('received','understood','validated','scored','awaiting_review','approved')`),
+    .where(sql`reference is not null and state in (${sql.raw(OPEN_CLAIM_STATES.map((state) => `'${state}'`).join(','))})`),
   index('claims_cap').on(t.householdId, t.ruleId, t.periodKey),
   index('claims_awaiting').on(t.villageId, t.state),
 ]);
