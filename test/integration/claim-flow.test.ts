@@ -34,7 +34,7 @@ describe(`a claim from SMS to the ledger (${testBackend})`, () => {
     await jifen.sms(people.liuFang, `同意 ${reference}`);
     await jifen.waitFor(async () => (await jifen.outbox(people.wangLanying)).length === 2, 'posting confirmation');
     expect((await jifen.outbox(people.wangLanying))[1]).toBe('已入账 +2分，当前余额 2分');
-    expect(await jifen.outbox(people.liuFang)).toContain(`已同意 ${reference}，积分将入账`);
+    await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).includes(`已同意 ${reference}，积分将入账`), 'the cadre\'s confirmation');
     expect(await householdBalance(jifen.context.db, 'FNP-003')).toEqual({ household: 'FNP-003', balance: 2, lifetime: 2 });
 
     const [claim] = await jifen.context.db.select().from(claims).where(eq(claims.reference, reference));

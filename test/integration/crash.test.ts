@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, inArray, sql } from 'drizzle-orm';
-import { claims, ledgerTransactions } from '../../src/db/schema/index.ts';
+import { eq, inArray, like, sql } from 'drizzle-orm';
+import { claims, ledgerTransactions, outboundMessages } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { testBackend } from '../support/backend.ts';
@@ -65,6 +65,12 @@ describe(`a worker killed mid-posting loses nothing and doubles nothing (${testB
     const second = startWorkerProcess(jifen);
     children.push(second);
     await jifen.waitFor(async () => (await countIn(['posted'])) === HOUSEHOLDS.length, 'every claim posted after restart', 60_000);
+    // The confirmation is recorded just after the posting commits: wait for all of them before stopping.
+    await jifen.waitFor(async () => {
+      const [row] = await jifen.context.db.select({ n: sql<number>`count(*)::int` }).from(outboundMessages)
+        .where(like(outboundMessages.text, '已入账%'));
+      return row!.n >= HOUSEHOLDS.length;
+    }, 'every confirmation recorded', 60_000);
     second.kill('SIGTERM');
 
     expect(postedAtKill).toBeGreaterThan(0);
