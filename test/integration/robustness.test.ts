@@ -92,12 +92,20 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     await jifen.sms(people.zhangMing, '1');
     await claimInState(sent.sid, 'posted');
     expect(await householdBalance(jifen.context.db, 'FNP-023')).toEqual({ household: 'FNP-023', balance: 3, lifetime: 3 });
+    // The confirmation is recorded after the decision commits (and after the posting is queued):
+    // wait for it here, or it lands in 张明's outbox during the next test.
+    expect(await outcomeOf(people.zhangMing)).toBe('approved');
+    expect((await jifen.outbox(people.zhangMing)).at(-1)).toBe(`已同意 ${claim.reference}，积分将入账`);
   });
 
   it('"1" with several claims waiting asks which one; an unknown reference is named', async () => {
     const a = await jifen.sms(people.wangLanying, '门前三包做了');
     const b = await jifen.sms(people.chenChangjiang, '垃圾分类投放');
     const [claimA, claimB] = [await claimInState(a.sid, 'awaiting_review'), await claimInState(b.sid, 'awaiting_review')];
+    // Both review requests reach 张明 after their claims commit awaiting_review: wait for them, so his last text below is the answer to "1".
+    for (const { reference } of [claimA, claimB]) {
+      await jifen.waitFor(async () => (await jifen.outbox(people.zhangMing)).some((t) => t.includes(`待审 ${reference}`)), `the review request for ${reference} to 张明`);
+    }
     await jifen.sms(people.zhangMing, '1');
     expect(await outcomeOf(people.zhangMing)).toBe('ambiguous');
     expect((await jifen.outbox(people.zhangMing)).at(-1)).toBe('您有2条待审申报，请回复「同意 编号」或「驳回 编号 原因」');
@@ -108,6 +116,9 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     await jifen.sms(people.liuFang, `驳回 ${claimB.reference}`);
     await claimInState(a.sid, 'posted');
     await claimInState(b.sid, 'rejected');
+    // A cadre's decision is closed only after the confirmation to the cadre is recorded: nothing of it is left for the next test.
+    expect(await outcomeOf(people.zhangMing)).toBe('approved');
+    expect(await outcomeOf(people.liuFang)).toBe('rejected');
   });
 
   it('a second 庭院卫生 in the same week is refused by the cap, with the reason', async () => {
@@ -119,6 +130,7 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     await jifen.waitFor(async () => (await jifen.outbox(people.wangLanying)).includes(refused.reason!), 'cap notice');
     await jifen.sms(people.liuFang, `同意 ${claim.reference}`);
     await claimInState(first.sid, 'posted');
+    expect(await outcomeOf(people.liuFang)).toBe('approved');
   });
 
   it('with the queue unreachable the webhook still stores and answers; the sweeper queues it when the queue is back', async () => {
