@@ -8,6 +8,7 @@ import { post } from './post.ts';
 import { reviewReply } from './review-reply.ts';
 import { reviewRequest } from './review-request.ts';
 import { score } from './score.ts';
+import { onStageFailed } from './failures.ts';
 import { onSendExhausted, send } from './send.ts';
 import type { PipelineStage } from './stage.ts';
 import { understand } from './understand.ts';
@@ -42,7 +43,10 @@ export function startWorkers(context: Context): RunningWorkers {
     backend.worker(QUEUES.outbound, (job) => send(context, job.data), settings),
   ];
   const [pipeline, outbound] = workers;
-  pipeline!.on('failed', (job, error) => context.log.warn({ job: job?.id, err: error }, 'pipeline job failed'));
+  pipeline!.on('failed', (job, error) => {
+    context.log.warn({ job: job?.id, err: error }, 'pipeline job failed');
+    onStageFailed(context, job, error).catch((e) => context.log.error({ err: e }, 'could not record the failure'));
+  });
   outbound!.on('failed', (job, error) => {
     context.log.warn({ job: job?.id, err: error }, 'outbound job failed');
     onSendExhausted(context, job, error).catch((e) => context.log.error({ err: e }, 'could not mark message failed'));

@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { PermanentSendError } from '../channels/types.ts';
 import { channelOf, type Context } from '../src/context.ts';
 import { outboundMessages } from '../src/db/schema/index.ts';
+import { isFinalFailure } from './failures.ts';
 import type { Stage } from './stage.ts';
 import type { OutboundJob } from '../src/queue/jobs.ts';
 
@@ -27,6 +28,7 @@ export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
     }
   } catch (error) {
     if (error instanceof PermanentSendError) {
+      // Marked here, not only on the worker's failed event: that event is lost if the process dies first.
       await markFailed(context, outboundId, error.message);
       throw new UnrecoverableError(error.message);
     }
@@ -41,6 +43,6 @@ async function markFailed(context: Context, outboundId: number, error: string) {
 
 /** After the last retry, the message is failed, not left pending. */
 export async function onSendExhausted(context: Context, job: Job | undefined, error: Error): Promise<void> {
-  if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+  if (!job || !isFinalFailure(job, error)) return;
   await markFailed(context, (job.data as OutboundJob['data']).outboundId, error.message);
 }

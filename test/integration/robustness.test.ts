@@ -133,6 +133,19 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     expect(await outcomeOf(people.liuFang)).toBe('approved');
   });
 
+  it('a message whose stage fails for good is closed with the reason, not left unprocessed', async () => {
+    // A villager's message handed to the cadres' stage can never succeed there.
+    const [stored] = await jifen.context.db.insert(inboundMessages).values({
+      channel: 'sms', externalId: `SMmisrouted${Date.now()}`, sender: people.wangLanying, text: '同意', raw: {},
+    }).returning();
+    await jifen.context.jobs.enqueue({ name: 'review-reply', data: { messageId: stored!.id } });
+    const outcome = await jifen.waitFor(async () => {
+      const [row] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.id, stored!.id));
+      return row?.outcome ?? undefined;
+    }, 'the failure outcome');
+    expect(outcome).toBe(`failed: review-reply: sender of message ${stored!.id} is not a cadre`);
+  });
+
   it('with the queue unreachable the webhook still stores and answers; the sweeper queues it when the queue is back', async () => {
     const { context } = jifen;
     const working = context.jobs;
