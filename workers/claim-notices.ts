@@ -9,7 +9,7 @@ export function claimantMessage(context: Context, loaded: LoadedClaim, topic: st
     context.log.warn({ claimId: loaded.claim.id, topic }, 'claimant has no address to notify');
     return undefined;
   }
-  return { dedupeKey: `claim-${loaded.claim.id}-${topic}`, channel: 'sms', address, text, sender: loaded.village.settings.smsSenderNumber ?? undefined };
+  return { dedupeKey: `claim-${loaded.claim.id}-${topic}`, channel: 'sms', address, text, sender: loaded.village.settings.smsSenderNumber };
 }
 
 /** Tells the villager who declared a claim something about it, once per `topic`. */

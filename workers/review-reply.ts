@@ -45,7 +45,7 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
   const reason = verdict === 'rejected' ? decision.reason ?? templates.noReason : undefined;
   const moved = await context.db.transaction((tx) => transition(tx, claim.id, 'awaiting_review', verdict, {
     actor: `cadre:${cadre.id}`, channel: message.channel, messageId: message.id, reason,
-    set: { reviewedBy: cadre.id, reason: reason ?? null },
+    set: { reviewedBy: cadre.id },
   }));
   if (!moved) return answer(context, message, cadre, templates.decision.alreadyDecided(claim.reference!), 'already_decided');
   await followUp(context, message, cadre, claim.id, verdict);

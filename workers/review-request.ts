@@ -12,7 +12,7 @@ export const reviewRequest: PipelineStage<'review-request'> = async (context, { 
   const loaded = await loadClaim(context.db, claimId);
   if (!loaded) throw new UnrecoverableError(`no claim ${claimId}`);
   if (loaded.claim.state === 'scored') {
-    const moved = await context.db.transaction((tx) => moveToReviewWithReference(tx, claimId, { actor: 'system' }));
+    const moved = await moveToReviewWithReference(context.db, claimId, { actor: 'system' });
     loaded.claim = moved ?? (await loadClaim(context.db, claimId))!.claim;
   }
   const { claim, rule, household, village } = loaded;

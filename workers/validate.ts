@@ -20,7 +20,7 @@ export const validate: PipelineStage<'validate'> = async (context, { claimId }) 
       else if (rule.cap !== null && (await countTowardCap(tx, claim)) >= rule.cap) {
         reason = templates.capReached(rule.name, rule.cap, templates.periods[rule.per ?? ''] ?? '');
       }
-      return transition(tx, claimId, 'understood', reason ? 'invalid' : 'validated', { actor: 'system', reason, set: { reason: reason ?? null } });
+      return transition(tx, claimId, 'understood', reason ? 'invalid' : 'validated', { actor: 'system', reason });
     });
     loaded.claim = moved ?? (await loadClaim(context.db, claimId))!.claim;
   }

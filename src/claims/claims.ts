@@ -1,19 +1,20 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
-import type { Executor, Transaction } from '../db/database.ts';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Executor, Transaction } from '../db/database.ts';
 import { isConstraintViolation } from '../db/errors.ts';
 import {
-  claimEvents, claims, households, members, rules, villages, type Claim, type ClaimState,
+  claimEvents, claims, COUNTED_CLAIM_STATES, households, members, rules, villages, type Claim, type ClaimState,
 } from '../db/schema/index.ts';
 
 export interface Transition {
   actor: string;
   channel?: string;
   messageId?: number;
+  /** Why (a rejection, a refused cap): recorded on the event and kept on the claim. */
   reason?: string;
   detail?: Record<string, unknown>;
   /** Columns to set together with the state. */
-  set?: Partial<Pick<Claim, 'points' | 'reference' | 'reviewedBy' | 'reason'>>;
+  set?: Partial<Pick<Claim, 'points' | 'reference' | 'reviewedBy'>>;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface Transition {
  * first). Takes a transaction: a state without its event would hide who decided.
  */
 export async function transition(tx: Transaction, claimId: number, from: ClaimState, to: ClaimState, how: Transition): Promise<Claim | undefined> {
-  const [claim] = await tx.update(claims).set({ ...how.set, state: to })
+  const [claim] = await tx.update(claims).set({ ...how.set, ...(how.reason === undefined ? {} : { reason: how.reason }), state: to })
     .where(and(eq(claims.id, claimId), eq(claims.state, from))).returning();
   if (!claim) return undefined;
   await tx.insert(claimEvents).values({
@@ -45,13 +46,15 @@ export async function loadClaim(db: Executor, claimId: number) {
 
 export type LoadedClaim = NonNullable<Awaited<ReturnType<typeof loadClaim>>>;
 
-/** Four digits, typed easily on a keypad; unique among the village's open claims (a database index enforces it). */
-export async function moveToReviewWithReference(tx: Transaction, claimId: number, how: Transition): Promise<Claim | undefined> {
+/**
+ * Four digits, typed easily on a keypad; unique among the village's open claims (a database index
+ * enforces it). Each try is its own transaction, so a taken reference only undoes that try.
+ */
+export async function moveToReviewWithReference(db: Db, claimId: number, how: Transition): Promise<Claim | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const reference = randomInt(1000, 10_000);
     try {
-      // A savepoint, so a taken reference only undoes this try and not the caller's transaction.
-      return await tx.transaction((savepoint) => transition(savepoint, claimId, 'scored', 'awaiting_review', { ...how, set: { ...how.set, reference } }));
+      return await db.transaction((tx) => transition(tx, claimId, 'scored', 'awaiting_review', { ...how, set: { ...how.set, reference } }));
     } catch (error) {
       if (!isConstraintViolation(error, 'claims_open_reference')) throw error;
     }
@@ -63,8 +66,7 @@ export async function moveToReviewWithReference(tx: Transaction, claimId: number
 export async function countTowardCap(tx: Executor, claim: Claim): Promise<number> {
   const [row] = await tx.select({ count: sql<number>`count(*)::int` }).from(claims).where(and(
     eq(claims.householdId, claim.householdId), eq(claims.ruleId, claim.ruleId), eq(claims.periodKey, claim.periodKey),
-    sql`${claims.id} <> ${claim.id}`,
-    sql`${claims.state} in ('validated','scored','awaiting_review','approved','posted')`,
+    sql`${claims.id} <> ${claim.id}`, inArray(claims.state, [...COUNTED_CLAIM_STATES]),
   ));
   return row!.count;
 }

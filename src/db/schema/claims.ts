@@ -14,6 +14,9 @@ export type ClaimState = (typeof CLAIM_STATES)[number];
 /** States in which a claim still holds its short reference; the reference is reusable once it leaves them. */
 export const OPEN_CLAIM_STATES: readonly ClaimState[] = ['received', 'understood', 'validated', 'scored', 'awaiting_review', 'approved'];
 
+/** States in which a claim counts against its item's cap: it passed validation and was not rejected. */
+export const COUNTED_CLAIM_STATES: readonly ClaimState[] = ['validated', 'scored', 'awaiting_review', 'approved', 'posted'];
+
 export const claims = jifen.table('claims', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   villageId: integer('village_id').notNull().references(() => villages.id),
