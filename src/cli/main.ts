@@ -6,6 +6,7 @@ import { householdBalance } from '../ledger/balance.ts';
 import { verifyLedger } from '../ledger/verify.ts';
 import { importVillage } from '../village/import.ts';
 import { readVillageFile } from '../village/village-file.ts';
+import { classifyLines } from './classify.ts';
 import { recentMessages } from './messages.ts';
 
 /**
@@ -64,6 +65,13 @@ program.command('ledger').description('the points ledger')
       ? `ledger ok: ${report.transactions} transactions, ${report.accounts} accounts`
       : `ledger has ${report.problems.length} problem(s):\n${report.problems.join('\n')}`);
     if (!report.ok) process.exitCode = 1;
+  });
+
+program.command('classify')
+  .description('how jifen understands messages: one per line on stdin, one JSON object per line out (no database)')
+  .requiredOption('--village-file <file>', 'the village whose rules the messages are about')
+  .action(async (options: { villageFile: string }) => {
+    await classifyLines(options.villageFile, process.stdin, process.stdout);
   });
 
 try {

@@ -55,6 +55,11 @@ export const VillageFileSchema = Type.Object({
     points: Type.Integer({ minimum: 0 }),
     stock: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
   }))),
+  /** The village's own words for understanding messages, added to jifen's lexicon. */
+  lexicon: Type.Optional(Type.Object({
+    /** Dialect or local word → the standard word (坝子 → 院坝). */
+    synonyms: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))),
+  })),
   households: Type.Array(Type.Object({
     code: Type.String({ minLength: 1 }),
     head: Type.String(),

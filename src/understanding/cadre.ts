@@ -1,0 +1,104 @@
+import { choose } from './choose.ts';
+import { matchItems, type Item } from './items.ts';
+import type { HouseholdInfo, VillageModel } from './model.ts';
+import { anyNumber } from './numbers.ts';
+import { analyse, cleanText } from './text-analysis.ts';
+
+export type CadreCommand =
+  | { intent: 'approve'; reference?: number }
+  | { intent: 'reject'; reference?: number; reason?: string }
+  | { intent: 'approve_all' }
+  | { intent: 'list' }
+  | { intent: 'deduct'; household?: HouseholdInfo; items: Item[]; options: Item[]; points?: number }
+  | { intent: 'redeem'; household?: HouseholdInfo; items: Item[]; options: Item[]; quantity: number }
+  | { intent: 'declare'; household?: HouseholdInfo; text: string }
+  | { intent: 'other' };
+
+export type CadreIntent = CadreCommand['intent'];
+
+const APPROVE = /^(?:同意|批准|通过|可以|属实|情况属实|核实|准了|准|行|没问题|ok|approve|yes|y)(?![\p{L}\p{N}]*[换报])/u;
+const REJECT = /^(?:驳回|不同意|拒绝|不通过|不批准|不属实|不行|否决|退回|不予通过|不算|reject|no|n)(?![a-z])/;
+const APPROVE_ALL = /^(?:全部|全都|都|统统|所有的?|一律|一起|一并)(?:都)?(?:同意|通过|批准|可以)|^同意全部|^(?:全部|所有)(?:待审)?(?:申报)?(?:都)?(?:同意|通过)/;
+const LIST = /待审|待审核|未审|没审|要审|待办|^列表$|^审核$|^(?:还有)?哪些/;
+const DECLARE = /代报|代申报|代.{0,8}申报|(?:帮|替|给).{0,12}(?:申报|报一下|报个|报了|报上)|口头申报/;
+const DEDUCT = /扣分|扣(?:\d+|[一二两三四五六七八九十]+)分|扣除|扣掉|罚分|^扣/;
+const REDEEM = /兑换|兑了|^兑|换了|换走|换成|领了|领走|拿了|取了/;
+const REFERENCE = /(?<!\d)(\d{4})(?!\d)/;
+const POINTS = /扣\s*(\d+|[一二两三四五六七八九十]+)\s*分/;
+/** A count of goods: "2", "两袋", "一桶". */
+const QUANTITY = /(?<![\da-z-])(\d{1,3}|[一二两三四五六七八九十]{1,2})\s*(?:袋|桶|瓶|块|条|个|支|包|斤|次|份|壶|小时|件|把|盒|张|只)?(?![\d-])/g;
+
+/** The household a cadre names: by code (FNP-003, fnp3) or by the name of its head or a member. */
+function findHousehold(model: VillageModel, text: string): { household?: HouseholdInfo; rest: string } {
+  for (const match of text.matchAll(/([a-z]{1,6})-?(\d{1,4})/g)) {
+    const household = model.households.find((h) => {
+      const [, letters, digits] = /^([a-z]+)-?(\d+)$/i.exec(h.code) ?? [];
+      return letters?.toLowerCase() === match[1] && Number(digits) === Number(match[2]);
+    });
+    if (household) return { household, rest: text.replace(match[0], ' ') };
+  }
+  const named = model.households.flatMap((h) => [h.head, ...h.members].map((name) => ({ h, name })))
+    .filter(({ name }) => name.length >= 2 && text.includes(name))
+    .sort((a, b) => b.name.length - a.name.length)[0];
+  return named ? { household: named.h, rest: text.replace(new RegExp(`${named.name}(?:家|屋里|户)?`), ' ') } : { rest: text };
+}
+
+function decision(text: string): CadreCommand | undefined {
+  if (text === '1') return { intent: 'approve' };
+  if (text === '2') return { intent: 'reject' };
+  const reference = REFERENCE.exec(text);
+  const withoutReference = reference ? `${text.slice(0, reference.index)} ${text.slice(reference.index + 4)}` : text;
+  const body = withoutReference.replace(/^[\s:：,，。.申报编号第号]+/, '');
+  const number = reference ? Number(reference[1]) : undefined;
+  const reject = REJECT.exec(body);
+  if (reject) {
+    const reason = body.slice(reject[0].length).replace(/^[\s:：,，。.]+|[\s。.]+$/g, '').replace(/^(?:原因|理由)[:：]?/, '') || undefined;
+    return { intent: 'reject', reference: number, reason };
+  }
+  const approve = APPROVE.exec(body);
+  if (!approve) return undefined;
+  const rest = body.slice(approve[0].length).replace(/[\s:：,，。.!！了吧啊]+/g, '');
+  // "同意 好的" is a decision; "可以换米不" is not. Anything long after an approval without a reference is not one.
+  return rest.length <= 6 || number !== undefined ? { intent: 'approve', reference: number } : undefined;
+}
+
+function quantityIn(text: string): number {
+  for (const match of text.matchAll(QUANTITY)) {
+    const n = anyNumber(match[1]!);
+    if (n !== undefined && n > 0) return n;
+  }
+  return 1;
+}
+
+function itemsIn(model: VillageModel, items: Item[], text: string) {
+  const code = /(?<![a-z])([a-z]{1,3})-?(\d{1,3})(?!\d)/g;
+  const byCode = [...text.matchAll(code)].map((m) => items.find((i) => i.rule.code.toLowerCase().replace('-', '') === `${m[1]}${m[2]}` || i.rule.code.toLowerCase() === `${m[1]}${m[2]!.padStart(2, '0')}`)).filter((i): i is Item => !!i);
+  if (byCode.length > 0) return { items: [...new Set(byCode)], options: [], rest: text.replace(code, ' ') };
+  const choice = choose(matchItems(items, analyse(text, model.sounds, model.synonyms).clauses, model.known));
+  return { items: choice.options.length > 0 ? [] : choice.items, options: choice.options, rest: text };
+}
+
+/** What a cadre's message asks jifen to do. Nothing that moves points is guessed: unclear parts come back as missing. */
+export function understandCadre(model: VillageModel, input: string): CadreCommand {
+  const text = cleanText(input).replace(/\s+/g, ' ');
+  if (APPROVE_ALL.test(text)) return { intent: 'approve_all' };
+  const decided = decision(text);
+  if (decided) return decided;
+  if (LIST.test(text)) return { intent: 'list' };
+  if (DECLARE.test(text)) {
+    const { household, rest } = findHousehold(model, text);
+    return { intent: 'declare', household, text: rest.replace(DECLARE, ' ').replace(/^[\s:：,，。]+|\s+$/g, '') };
+  }
+  if (DEDUCT.test(text)) {
+    const { household, rest } = findHousehold(model, text);
+    const points = POINTS.exec(rest);
+    const { items, options } = itemsIn(model, model.deductions, rest.replace(POINTS, ' '));
+    return { intent: 'deduct', household, items, options, points: points ? anyNumber(points[1]!) : undefined };
+  }
+  if (REDEEM.test(text)) {
+    const { household, rest } = findHousehold(model, text);
+    const found = itemsIn(model, model.catalogue, rest);
+    return { intent: 'redeem', household, items: found.items, options: found.options, quantity: quantityIn(found.rest) };
+  }
+  return { intent: 'other' };
+}

@@ -1,0 +1,41 @@
+import { overlaps, type Item, type ItemMatch } from './items.ts';
+
+/** A match this close to the best one for the same words is a real alternative: ask which. */
+const CLOSE = 0.15;
+/** Below this, a match is only a guess, good for a menu but not for a claim. */
+export const CONFIDENT = 0.8;
+const MENU_SIZE = 3;
+
+export interface Choice {
+  /** Items found, each for its own words of the message. */
+  items: Item[];
+  /** Lowest score among them. */
+  confidence: number;
+  /** When some words fit several items about equally, or only weakly: the items to offer. */
+  options: Item[];
+}
+
+const covered = (match: ItemMatch) => match.ranges.reduce((sum, [s, e]) => sum + e - s, 0);
+const contains = (outer: ItemMatch, inner: ItemMatch) =>
+  inner.ranges.every(([s, e]) => outer.ranges.some(([os, oe]) => os <= s && e <= oe)) && covered(outer) > covered(inner);
+
+/**
+ * Picks items from matches (strongest first). Matches on different words are different items
+ * (a multi-item claim); matches on the same words compete, and a close competitor means asking.
+ */
+export function choose(matches: ItemMatch[]): Choice {
+  const groups: ItemMatch[][] = [];
+  for (const match of matches) {
+    const group = groups.find((g) => overlaps(g[0]!, match));
+    if (!group) groups.push([match]);
+    else if (group[0]!.score - match.score <= CLOSE && !contains(group[0]!, match)) group.push(match);
+  }
+  const decided = groups.filter((g) => g.length === 1 && g[0]!.score >= CONFIDENT).map((g) => g[0]!);
+  const open = groups.filter((g) => g.length > 1 || g[0]!.score < CONFIDENT);
+  if (open.length === 0) {
+    return { items: decided.map((m) => m.item), confidence: Math.min(...decided.map((m) => m.score)), options: [] };
+  }
+  // A vague part beside clear ones: the clear ones are said; ask about the vague one.
+  const options = open[0]!.slice(0, MENU_SIZE).map((m) => m.item);
+  return { items: decided.map((m) => m.item), confidence: Math.min(...open[0]!.map((m) => m.score)) / (open[0]!.length > 1 ? 2 : 1), options };
+}

@@ -1,0 +1,25 @@
+/** What a villager may ask for besides a claim; each pattern runs on cleaned (half-width, lower-case) text. */
+export const VILLAGER_COMMANDS = {
+  optout: /^(?:td|t|tdtd|退订|退定|stop|unsubscribe|n)[!！。.]*$|退订|退出|拉黑|(?:不要|别|莫|不用|不准)再?(?:给我)?(?:发|打电话)|(?:莫|别|不要)发了|不想收|不再接收|拒收|取消.{0,4}(?:订阅|短信|通知|推送|提醒)/,
+  optin: /^(?:订阅|start|恢复订阅|重新订阅|恢复发送|unstop|恢复短信)[!！。.]*$/,
+  cancel: /取消|撤回|撤销|作废|发错|报错了|弄错|搞错|写错|说错|删掉|删了|删除|消掉|不报了|不申报了|^撤[了掉]?[!！。.哈]*$|(?:那条|那个|刚才|刚刚|上一条|上条|前面那条).{0,8}(?:不要了|不算|莫算|撤|删)/,
+  redeem: /兑换|兑奖|(?:能|可以|可|拿|用|咋个|怎么|哪里|去哪|要|想|我)(?:积分)?.{0,3}换|^换|换(?:什么|啥|哪些|点|东西|得到|不换|些)|积分超市|超市.{0,8}(?:什么|啥|哪些|东西|开|关|在哪|几点|有没有|有没得|时间)|(?:用|拿)积分.{0,4}(?:抵|买)|积分.{0,3}抵/,
+  balance: /余额|(?:查|问|看|有|剩|还有|现在|一共|总共|目前|攒了|存了|积了|挣了|得了).{0,8}(?:多少|几|好多)(?:个)?分|(?:积分|分数).{0,6}(?:多少|几|情况|查|怎么样|够不够|好多|有没有)|(?:查|看|问).{0,6}分|分.{0,4}(?:加|到|记|入).{0,3}(?:没|了吗|了没|没有|没得|不|上没)|^(?:积分|分数|查分|我的积分|我家积分|jf|cx)[?？吗呢]*$/,
+  help: /^(?:帮助|help|菜单|说明|[?？]+|怎么用|咋用|h|bz)$|怎么(?:申报|报|弄|用|操作|加分|得分|挣分|算分|拿分)|咋个(?:申报|报|弄|用|加分|得分)|如何|(?:有|是)?哪些(?:项目|可以|能|事)|哪几项|几项|什么(?:项目|可以报|能报|能加分|可以加分|事)|是什么|是啥|能干啥|干什么用|清单|项目|规则|(?:要|需要).{0,4}(?:照片|拍照|证明)|(?:能|可以|可不可以|能不能|算不算|会不会|给不给|加不加|得不得).{0,6}(?:分|报|申报)|有.{0,2}(?:积分|分)(?:吗|不|没|没有)|(?:几|多少)分[吗呢啊]?[?？]?$/,
+} satisfies Record<string, RegExp>;
+
+export type VillagerCommand = keyof typeof VILLAGER_COMMANDS;
+
+/** The first command whose pattern the text fits, in this order (退订 before 取消, 取消 before anything). */
+export function villagerCommand(text: string, order: readonly VillagerCommand[]): VillagerCommand | undefined {
+  return order.find((command) => VILLAGER_COMMANDS[command].test(text));
+}
+
+/** Asking whether points arrived ("分加起了没得"): a balance question even when it names the item. */
+export const POINTS_ARRIVED = /分.{0,4}(?:加|到|记|入).{0,3}(?:没|了吗|了没|没有|没得|不|上没)|积分.{0,4}(?:几|多少|好多)/;
+
+/** Words of a claim told as done (了, 过, 完): "扫了院坝" is a claim, "扫院坝能加分吗" a question. */
+export const DONE = /了|过|完|好[了啦]|今天|昨天|前天|上周|这周|刚才|刚刚|已经|去年|上个月|这个月|早上|上午|下午|晚上/;
+
+/** Small talk that needs no more than a friendly answer: greetings, thanks, acknowledgements. */
+export const SMALL_TALK = /^(?:你好|您好|在吗|在不|在没|早|早上好|晚上好|下午好|中午好|谢谢|感谢|多谢|辛苦了?|好的?|好嘞|好滴|嗯+|哦+|噢|ok|收到|知道了|晓得了|明白|行|可以|要得|拜拜|再见|晚安|哈+|呵+|喂+|1|\d{1,2})[\s啊呀哈嘛哦了的呢!！。.~，,]*$|天气|下雨|吃饭|吃了没|新年快乐|过年好|节日快乐/;

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+
+/** One way of saying something: every group must be present (any one of its alternatives). */
+export type Say = string[][];
+
+export interface Concept {
+  id: string;
+  /** Words that, in a rule's name or category, make the rule this concept. */
+  cues: string[];
+  says: Say[];
+  /** Words that, in the same clause, rule this concept out. */
+  not: string[];
+  /** For a vague way of speaking: the concepts it may mean. */
+  broad: string[];
+  /** Which list the concept's items are on: earn (正面清单) or deduct (负面清单). */
+  list: 'earn' | 'deduct';
+}
+
+export interface Lexicon {
+  /** Dialect or colloquial word → the standard word the concepts are written in. */
+  synonyms: Record<string, string>;
+  concepts: Concept[];
+}
+
+interface LexiconFile {
+  synonyms?: Record<string, string>;
+  concepts?: Record<string, { cues?: string[]; says?: string[]; not?: string[]; broad?: string[]; list?: 'earn' | 'deduct' }>;
+}
+
+/** "院坝|院子 + 扫|打扫" → [[院坝, 院子], [扫, 打扫]]. */
+export function parseSay(text: string): Say {
+  return text.split('+').map((group) => group.split('|').map((word) => word.trim()).filter(Boolean)).filter((group) => group.length > 0);
+}
+
+export function parseLexicon(text: string): Lexicon {
+  const file = parseYaml(text) as LexiconFile;
+  return {
+    synonyms: file.synonyms ?? {},
+    concepts: Object.entries(file.concepts ?? {}).map(([id, concept]) => ({
+      id, cues: concept.cues ?? [], says: (concept.says ?? []).map(parseSay), not: concept.not ?? [], broad: concept.broad ?? [], list: concept.list ?? 'earn',
+    })),
+  };
+}
+
+/** The lexicon shipped with jifen (lexicon.yaml beside this file). */
+export const builtInLexicon: Lexicon = parseLexicon(readFileSync(new URL('./lexicon.yaml', import.meta.url), 'utf8'));

@@ -1,0 +1,57 @@
+import { compileItems, itemWords, type Item, type RuleInfo } from './items.ts';
+import { builtInLexicon, type Lexicon } from './lexicon.ts';
+import { addWords } from './segmenter.ts';
+import { SoundAlikes } from './sounds.ts';
+
+export interface CatalogueInfo {
+  code: string;
+  name: string;
+  points: number;
+}
+
+export interface HouseholdInfo {
+  code: string;
+  head: string;
+  members: readonly string[];
+}
+
+/** Everything of a village that understanding reads: no database needed. */
+export interface VillageVocabulary {
+  rules: readonly RuleInfo[];
+  deductions?: readonly RuleInfo[];
+  catalogue?: readonly CatalogueInfo[];
+  households?: readonly HouseholdInfo[];
+  /** The village's own dialect words → standard words, added to the lexicon's. */
+  synonyms?: Readonly<Record<string, string>>;
+}
+
+/** One village's vocabulary, compiled once and reused for every message. */
+export interface VillageModel {
+  items: Item[];
+  deductions: Item[];
+  catalogue: Item[];
+  households: readonly HouseholdInfo[];
+  synonyms: Map<string, string>;
+  sounds: SoundAlikes;
+  /** Every word the items look for: inside another known word, a word does not count on its own. */
+  known: Set<string>;
+}
+
+/** Words of commands, repaired when misheard or mistyped like item words (积份, 取销, 推订). */
+const COMMAND_WORDS = ['积分', '申报', '取消', '退订', '超市', '兑换', '撤回', '余额'];
+
+const asRule = (entry: CatalogueInfo): RuleInfo => ({ code: entry.code, name: entry.name, category: '积分超市' });
+
+export function compileVillage(vocabulary: VillageVocabulary, lexicon: Lexicon = builtInLexicon): VillageModel {
+  const synonyms = new Map(Object.entries({ ...lexicon.synonyms, ...vocabulary.synonyms }));
+  const items = compileItems(vocabulary.rules, 'earn', lexicon, synonyms);
+  const deductions = compileItems(vocabulary.deductions ?? [], 'deduct', lexicon, synonyms);
+  // Supermarket goods are named by their own names only.
+  const catalogue = compileItems((vocabulary.catalogue ?? []).map(asRule), 'earn', { ...lexicon, concepts: [] }, synonyms);
+  const words = itemWords([...items, ...deductions, ...catalogue]);
+  addWords([...words, ...synonyms.keys(), ...COMMAND_WORDS]);
+  return {
+    items, deductions, catalogue, households: vocabulary.households ?? [], synonyms,
+    sounds: new SoundAlikes([...itemWords([...items, ...catalogue]), ...synonyms.keys(), ...COMMAND_WORDS]), known: new Set(words),
+  };
+}

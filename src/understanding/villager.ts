@@ -1,0 +1,84 @@
+import { hasNoWords } from '../text.ts';
+import { choose, CONFIDENT } from './choose.ts';
+import { DONE, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
+import { matchItems, type Item } from './items.ts';
+import type { VillageModel } from './model.ts';
+import { anyNumber } from './numbers.ts';
+import { analyse, cleanText } from './text-analysis.ts';
+
+export type VillagerIntent = 'claim' | 'balance' | 'help' | 'redeem' | 'cancel' | 'optout' | 'optin' | 'other';
+
+export interface Understanding {
+  intent: VillagerIntent;
+  /** Rule codes claimed: decided ones only, so never a guess. */
+  items: Item[];
+  confidence: number;
+  /** True when jifen asks back instead of deciding (a menu of `options`, or how to say it). */
+  clarify: boolean;
+  options: Item[];
+  /** Items whose evidence (e.g. 写明帮助了谁) the message does not give yet. */
+  needsDetail: Item[];
+  /** Why it is not a plain answer: empty, too long, an item number that does not exist. */
+  note?: 'empty' | 'too_long' | 'unknown_number';
+}
+
+/** Longer than any real declaration: asked to say it in a sentence or two. */
+export const MAX_MESSAGE_LENGTH = 500;
+const COMMAND_CONFIDENCE = 0.95;
+const NUMBER_CONFIDENCE = 0.97;
+
+/** "5", "申报12", "第五项", "p05", "5和8", "十二号": the whole message names items by number. */
+const NUMBERED = /^(?:我要|我)?(?:申报|报|申请|选|选择)?(?:第)?((?:[a-z]{0,3}\d{1,3}|[一二两三四五六七八九十]{1,3})(?:(?:项|号|条|个)?(?:[、,，和跟及\s]|还有)+(?:第)?(?:[a-z]{0,3}\d{1,3}|[一二两三四五六七八九十]{1,3}))*)(?:项|号|条|个)?[。.!！]?$/;
+const EVIDENCE_TO_WRITE = /^(?:写明|注明|说明|写清|写上)/;
+/** Beyond the item's own words, this many characters say who, what or where. */
+const DETAIL_LENGTH = 4;
+
+function result(intent: VillagerIntent, confidence: number, extra: Partial<Understanding> = {}): Understanding {
+  return { intent, items: [], confidence, clarify: false, options: [], needsDetail: [], ...extra };
+}
+
+function byNumbers(model: VillageModel, list: string): Understanding {
+  const items: Item[] = [];
+  for (const part of list.split(/项|号|条|个|[、,，和跟及\s]|还有|第/).filter(Boolean)) {
+    const code = /^([a-z]{1,3})(\d{1,3})$/.exec(part);
+    const number = code ? Number(code[2]) : anyNumber(part);
+    const item = model.items.find((i) => i.number === number && (!code || i.rule.code.toLowerCase().startsWith(code[1]!)));
+    if (!item) return result('claim', 0, { clarify: true, note: 'unknown_number' });
+    if (!items.includes(item)) items.push(item);
+  }
+  return result('claim', NUMBER_CONFIDENCE, { items, needsDetail: items.filter((i) => needsEvidence(i)) });
+}
+
+const needsEvidence = (item: Item) => EVIDENCE_TO_WRITE.test(item.rule.evidence ?? '');
+
+/** What a villager's message means, for this village's rules. */
+export function understandVillager(model: VillageModel, input: string): Understanding {
+  const text = cleanText(input);
+  if (/^[?？]+$/.test(text)) return result('help', COMMAND_CONFIDENCE);
+  if (hasNoWords(text)) return result('other', COMMAND_CONFIDENCE, { note: 'empty' });
+  if (text.length > MAX_MESSAGE_LENGTH) return result('other', COMMAND_CONFIDENCE, { clarify: true, note: 'too_long' });
+  const command = villagerCommand(text, ['optout', 'optin', 'cancel', 'redeem']);
+  if (command) return result(command, COMMAND_CONFIDENCE);
+  const numbered = NUMBERED.exec(text.replace(/\s+/g, ' '));
+  if (numbered) return byNumbers(model, numbered[1]!);
+
+  const analysis = analyse(text, model.sounds, model.synonyms);
+  const heard = analysis.clauses.map((c) => c.text).join('，');
+  const repaired = villagerCommand(heard, ['optout', 'cancel', 'redeem']);
+  if (repaired) return result(repaired, COMMAND_CONFIDENCE);
+  if (POINTS_ARRIVED.test(heard)) return result('balance', COMMAND_CONFIDENCE);
+  const matches = matchItems(model.items, analysis.clauses, model.known);
+  const choice = choose(matches);
+  const asking = villagerCommand(heard, ['balance', 'help']);
+  if (choice.items.length > 0 && choice.options.length === 0 && (!asking || DONE.test(text))) {
+    const matchedLength = matches.filter((m) => choice.items.includes(m.item)).reduce((n, m) => n + m.ranges.reduce((s, [a, b]) => s + b - a, 0), 0);
+    const detailed = analysis.clauses.reduce((n, c) => n + c.text.length, 0) - matchedLength >= DETAIL_LENGTH + 2;
+    return result('claim', choice.confidence, { items: choice.items, needsDetail: detailed ? [] : choice.items.filter(needsEvidence) });
+  }
+  if (asking) return result(asking, COMMAND_CONFIDENCE);
+  if (choice.options.length > 0 || choice.items.length > 0) {
+    return result('claim', Math.min(choice.confidence, CONFIDENT / 2), { items: choice.items, clarify: true, options: choice.options });
+  }
+  // Small talk gets a friendly answer; anything else unrecognised is asked about, never guessed.
+  return SMALL_TALK.test(text) ? result('other', COMMAND_CONFIDENCE) : result('other', 0, { clarify: true });
+}
