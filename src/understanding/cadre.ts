@@ -18,10 +18,10 @@ export type CadreIntent = CadreCommand['intent'];
 
 const APPROVE = /^(?:同意|批准|通过|可以|属实|情况属实|核实|准了|准|行|没问题|ok|approve|yes|y)(?![\p{L}\p{N}]*[换报])/u;
 const REJECT = /^(?:驳回|不同意|拒绝|不通过|不批准|不属实|不行|否决|退回|不予通过|不算|reject|no|n)(?![a-z])/;
-const APPROVE_ALL = /^(?:全部|全都|都|统统|所有的?|一律|一起|一并)(?:都)?(?:同意|通过|批准|可以)|^同意全部|^(?:全部|所有)(?:待审)?(?:申报)?(?:都)?(?:同意|通过)/;
-const LIST = /待审|待审核|未审|没审|要审|待办|^列表$|^审核$|^(?:还有)?哪些/;
-const DECLARE = /代报|代申报|代.{0,8}申报|(?:帮|替|给).{0,12}(?:申报|报一下|报个|报了|报上)|口头申报/;
-const DEDUCT = /扣分|扣(?:\d+|[一二两三四五六七八九十]+)分|扣除|扣掉|罚分|^扣/;
+const APPROVE_ALL = /^.{0,4}(?:全部|全都|都|统统|所有的?|一律|一起|一并)(?:都)?(?:同意|通过|批准|可以)[了吧啊]*$|^同意全部|^(?:全部|所有)(?:待审)?(?:申报)?(?:都)?(?:同意|通过)/;
+const LIST = /待审|待审核|未审|没审|要审|待办|^列表$|^审核$|^(?:还有)?哪些|几条|多少条|哪些申报|哪些要|有啥子要/;
+const DECLARE = /代报|代申报|代.{0,8}申报|(?:帮|替|给).{0,12}报|口头申报/;
+const DEDUCT = /扣|罚分/;
 const REDEEM = /兑换|兑了|^兑|换了|换走|换成|领了|领走|拿了|取了/;
 const REFERENCE = /(?<!\d)(\d{4})(?!\d)/;
 const POINTS = /扣\s*(\d+|[一二两三四五六七八九十]+)\s*分/;
@@ -48,7 +48,7 @@ function decision(text: string): CadreCommand | undefined {
   if (text === '2') return { intent: 'reject' };
   const reference = REFERENCE.exec(text);
   const withoutReference = reference ? `${text.slice(0, reference.index)} ${text.slice(reference.index + 4)}` : text;
-  const body = withoutReference.replace(/^[\s:：,，。.申报编号第号]+/, '');
+  const body = withoutReference.replace(/^(?:好的?|嗯|行)?[\s:：,，。.申报编号第号]+/, '');
   const number = reference ? Number(reference[1]) : undefined;
   const reject = REJECT.exec(body);
   if (reject) {
@@ -74,7 +74,7 @@ function itemsIn(model: VillageModel, items: Item[], text: string) {
   const code = /(?<![a-z])([a-z]{1,3})-?(\d{1,3})(?!\d)/g;
   const byCode = [...text.matchAll(code)].map((m) => items.find((i) => i.rule.code.toLowerCase().replace('-', '') === `${m[1]}${m[2]}` || i.rule.code.toLowerCase() === `${m[1]}${m[2]!.padStart(2, '0')}`)).filter((i): i is Item => !!i);
   if (byCode.length > 0) return { items: [...new Set(byCode)], options: [], rest: text.replace(code, ' ') };
-  const choice = choose(matchItems(items, analyse(text, model.sounds, model.synonyms).clauses, model.known));
+  const choice = choose(matchItems(items, analyse(text, model.sounds, model.synonyms), model.known));
   return { items: choice.options.length > 0 ? [] : choice.items, options: choice.options, rest: text };
 }
 
@@ -95,10 +95,14 @@ export function understandCadre(model: VillageModel, input: string): CadreComman
     const { items, options } = itemsIn(model, model.deductions, rest.replace(POINTS, ' '));
     return { intent: 'deduct', household, items, options, points: points ? anyNumber(points[1]!) : undefined };
   }
-  if (REDEEM.test(text)) {
-    const { household, rest } = findHousehold(model, text);
-    const found = itemsIn(model, model.catalogue, rest);
-    return { intent: 'redeem', household, items: found.items, options: found.options, quantity: quantityIn(found.rest) };
+  const { household, rest } = findHousehold(model, text);
+  // "冉小军家酱油两瓶": a household and goods from the supermarket is a redemption even without 换.
+  const goods = itemsIn(model, model.catalogue, rest);
+  if (REDEEM.test(text) || (household && goods.items.length > 0)) {
+    return { intent: 'redeem', household, items: goods.items, options: goods.options, quantity: quantityIn(goods.rest) };
   }
+  // "熊德明屋头烧垃圾，记一次": a household and an item of the negative list is a deduction.
+  const deducted = itemsIn(model, model.deductions, rest);
+  if (household && deducted.items.length > 0) return { intent: 'deduct', household, items: deducted.items, options: deducted.options };
   return { intent: 'other' };
 }

@@ -31,7 +31,8 @@ export function choose(matches: ItemMatch[]): Choice {
     else if (group[0]!.score - match.score <= CLOSE && !contains(group[0]!, match)) group.push(match);
   }
   const decided = groups.filter((g) => g.length === 1 && g[0]!.score >= CONFIDENT).map((g) => g[0]!);
-  const open = groups.filter((g) => g.length > 1 || g[0]!.score < CONFIDENT);
+  // Beside items said clearly, a vague mention ("也搞了卫生") is not asked about; a close call between strong items is.
+  const open = groups.filter((g) => (g.length > 1 || g[0]!.score < CONFIDENT) && (decided.length === 0 || g[0]!.score >= CONFIDENT));
   if (open.length === 0) {
     return { items: decided.map((m) => m.item), confidence: Math.min(...decided.map((m) => m.score)), options: [] };
   }

@@ -1,5 +1,5 @@
 import type { Concept, Lexicon, Say } from './lexicon.ts';
-import type { Clause } from './text-analysis.ts';
+import type { Analysis } from './text-analysis.ts';
 
 /** What understanding needs of a village rule (positive or negative list). */
 export interface RuleInfo {
@@ -28,8 +28,8 @@ export interface Item {
 export interface ItemMatch {
   item: Item;
   score: number;
-  /** Where in the message it was found: clause index and character ranges. */
-  clause: number;
+  /** The phrase's first word (what it is about), then all its words, as ranges of the analysed text. */
+  head: [number, number];
   ranges: Array<[number, number]>;
   /** Found only after repairing a homophone. */
   heard: boolean;
@@ -39,6 +39,8 @@ export interface ItemMatch {
 const BROAD_STRENGTH = 0.6;
 /** Words said together are said near each other: a long story's far-apart words are not one phrase. */
 const PHRASE_REACH = 20;
+/** Words said in a clause and the next ("老妈80多了，是我在照顾") count for a little less. */
+const ACROSS_CLAUSES = 0.9;
 /** A sound-alike match counts for a little less than the written word. */
 const HEARD_FACTOR = 0.9;
 const NAME_SEPARATORS = /[、，,（）()：:；;\s/]+|或|及/;
@@ -91,6 +93,8 @@ export function compileItems(rules: readonly RuleInfo[], list: 'earn' | 'deduct'
       ],
     };
   });
+  // A category named alone ("孝老爱亲") fits every item in it.
+  for (const item of items) item.phrases.push({ say: [[item.rule.category]], strength: BROAD_STRENGTH, not: [] });
   for (const broad of lexicon.concepts.filter((c) => c.broad.length > 0)) {
     for (const item of items.filter((i) => broad.broad.some((id) => i.concepts.has(id)))) {
       item.phrases.push(...broad.says.map((say) => ({ say, strength: BROAD_STRENGTH, not: broad.not })));
@@ -107,72 +111,143 @@ export function itemWords(items: readonly Item[]): string[] {
 interface Occurrence {
   start: number;
   end: number;
+  clause: number;
   heard: boolean;
   /** A negation comes just before it (没扫院坝). */
   negated: boolean;
 }
 
 /**
- * Where a word occurs in a clause: on token boundaries, or inside one token that is not itself a
- * known word (院坝 inside 院坝会 does not count; 扫 inside 扫了 does).
+ * Where a word occurs: on token boundaries, or inside one token. What a phrase is about (its first
+ * word) does not count inside another known word: 院坝 inside 院坝会 is a meeting, not the yard;
+ * the other words may (打扫 inside 打扫干净, 扫 inside 扫了).
  */
-function occurrences(clause: Clause, word: string, known: Set<string>): Occurrence[] {
+function occurrences(analysis: Analysis, word: string, known: ReadonlySet<string>, head: boolean): Occurrence[] {
+  const { text, tokens } = analysis;
   const found: Occurrence[] = [];
-  for (let at = clause.text.indexOf(word); at >= 0; at = clause.text.indexOf(word, at + 1)) {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
     const end = at + word.length;
-    const first = clause.tokens.findIndex((t) => t.start + t.word.length > at);
-    const token = clause.tokens[first]!;
-    const last = clause.tokens.findIndex((t) => t.start + t.word.length >= end);
-    const aligned = token.start === at && clause.tokens[last]!.start + clause.tokens[last]!.word.length === end;
-    const inside = first === last && !known.has(token.word);
+    const first = tokens.findIndex((t) => t.start + t.word.length > at);
+    const last = tokens.findIndex((t) => t.start + t.word.length >= end);
+    const token = tokens[first]!;
+    const aligned = token.start === at && tokens[last]!.start + tokens[last]!.word.length === end;
+    const inside = first === last && !(head && known.has(token.word));
     if (!aligned && !inside) continue;
-    const negated = clause.tokens.slice(Math.max(0, first - NEGATION_REACH), first).some((t) => NEGATIONS.has(t.word));
-    found.push({ start: at, end, heard: clause.tokens.slice(first, last + 1).some((t) => t.heard), negated });
+    const before = tokens.slice(Math.max(0, first - NEGATION_REACH), first).filter((t) => t.clause === token.clause);
+    found.push({
+      start: at, end, clause: token.clause, heard: tokens.slice(first, last + 1).some((t) => t.heard),
+      negated: before.some((t) => NEGATIONS.has(t.word)),
+    });
   }
   return found;
 }
 
-type Finder = (clause: number, word: string) => Occurrence[];
+/** The words items look for, indexed by first character so one pass over a message tells which occur. */
+export class WordIndex {
+  private readonly byFirst = new Map<string, string[]>();
 
-/** Looks each word up once per clause: items share many words. */
-function finder(clauses: Clause[], known: Set<string>): Finder {
-  const cache = clauses.map(() => new Map<string, Occurrence[]>());
-  return (index, word) => {
-    let found = cache[index]!.get(word);
-    if (!found) cache[index]!.set(word, (found = occurrences(clauses[index]!, word, known)));
+  constructor(readonly words: ReadonlySet<string>) {
+    for (const word of words) {
+      const list = this.byFirst.get(word[0]!) ?? [];
+      list.push(word);
+      this.byFirst.set(word[0]!, list);
+    }
+  }
+
+  /** The indexed words found anywhere in the text. */
+  present(text: string): Set<string> {
+    const found = new Set<string>();
+    for (let i = 0; i < text.length; i++) {
+      for (const word of this.byFirst.get(text[i]!) ?? []) if (text.startsWith(word, i)) found.add(word);
+    }
+    return found;
+  }
+}
+
+type Finder = (word: string, head: boolean) => Occurrence[];
+const NONE: Occurrence[] = [];
+
+/** Looks each word up once per message (items share many words), and only words the message has. */
+function finder(analysis: Analysis, index: WordIndex): Finder {
+  const present = index.present(analysis.text);
+  const caches = [new Map<string, Occurrence[]>(), new Map<string, Occurrence[]>()];
+  return (word, head) => {
+    if (!present.has(word)) return NONE;
+    const cache = caches[head ? 1 : 0]!;
+    let found = cache.get(word);
+    if (!found) cache.set(word, (found = occurrences(analysis, word, index.words, head)));
     return found;
   };
 }
 
-function matchPhrase(item: Item, phrase: Phrase, clauses: Clause[], find: Finder): ItemMatch | undefined {
-  for (let index = 0; index < clauses.length; index++) {
-    if (phrase.not.some((word) => find(index, word).length > 0)) continue;
-    const chosen: Occurrence[] = [];
-    for (const group of phrase.say) {
-      const hit = group.flatMap((word) => find(index, word))
-        .find((o) => !chosen.some((c) => o.start < c.end && c.start < o.end));
-      if (!hit) break;
-      chosen.push(hit);
+const distance = (a: Occurrence, b: Occurrence) => Math.max(a.start - b.end, b.start - a.end, 0);
+
+function occurrencesOf(words: readonly string[], find: Finder, head: boolean): Occurrence[] {
+  const all: Occurrence[] = [];
+  for (const word of words) for (const o of find(word, head)) all.push(o);
+  return all;
+}
+
+/** The occurrence nearest to `head`, at most one clause away and not overlapping those already chosen. */
+function nearest(candidates: Occurrence[], head: Occurrence, chosen: Occurrence[]): Occurrence | undefined {
+  let best: Occurrence | undefined;
+  for (const o of candidates) {
+    if (Math.abs(o.clause - head.clause) > 1 || chosen.some((c) => o.start < c.end && c.start < o.end)) continue;
+    if (!best || distance(o, head) < distance(best, head)) best = o;
+  }
+  return best;
+}
+
+/**
+ * Tries each place the phrase's first word occurs, with the nearest occurrence of each other word:
+ * in the same clause, or else in the next or previous one (for a little less).
+ */
+function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finder): ItemMatch | undefined {
+  const heads = occurrencesOf(phrase.say[0]!, find, true);
+  if (heads.length === 0) return undefined;
+  const others = phrase.say.slice(1).map((group) => occurrencesOf(group, find, false));
+  if (others.some((list) => list.length === 0)) return undefined;
+  const nots = phrase.not.length > 0 ? occurrencesOf(phrase.not, find, false) : [];
+  let best: ItemMatch | undefined;
+  for (const head of heads) {
+    const chosen = [head];
+    for (const list of others) {
+      const found = nearest(list, head, chosen);
+      if (!found) break;
+      chosen.push(found);
     }
     if (chosen.length < phrase.say.length) continue;
-    if (Math.max(...chosen.map((o) => o.end)) - Math.min(...chosen.map((o) => o.start)) > PHRASE_REACH) continue;
+    let first = head.clause;
+    let last = head.clause;
+    let start = head.start;
+    let end = head.end;
+    for (const o of chosen) {
+      first = Math.min(first, o.clause);
+      last = Math.max(last, o.clause);
+      start = Math.min(start, o.start);
+      end = Math.max(end, o.end);
+    }
+    if (last - first > 1 || end - start > PHRASE_REACH) continue;
+    if (nots.some((o) => o.clause >= first && o.clause <= last)) continue;
     // 没扫院坝 is not a claim; 鞭炮 + 没放 says the negation itself.
-    const first = chosen.reduce((a, b) => (b.start < a.start ? b : a));
-    if (first.negated && !chosen.some((o) => NEGATIVE_WORD.test(clauses[index]!.text.slice(o.start, o.end)))) continue;
+    if (chosen.some((o) => o.negated) && !chosen.some((o) => NEGATIVE_WORD.test(analysis.text.slice(o.start, o.end)))) continue;
     const heard = chosen.some((o) => o.heard);
-    return { item, score: phrase.strength * (heard ? HEARD_FACTOR : 1), clause: index, ranges: chosen.map((o) => [o.start, o.end]), heard };
+    const score = phrase.strength * (first === last ? 1 : ACROSS_CLAUSES) * (heard ? HEARD_FACTOR : 1);
+    if (!best || score > best.score) {
+      best = { item, score, head: [head.start, head.end], ranges: chosen.map((o) => [o.start, o.end]), heard };
+    }
   }
-  return undefined;
+  return best;
 }
 
 /** Each item's best match in the message, strongest first. */
-export function matchItems(items: readonly Item[], clauses: Clause[], known: Set<string>): ItemMatch[] {
-  const find = finder(clauses, known);
+export function matchItems(items: readonly Item[], analysis: Analysis, index: WordIndex): ItemMatch[] {
+  const find = finder(analysis, index);
   const matches: ItemMatch[] = [];
   for (const item of items) {
     let best: ItemMatch | undefined;
     for (const phrase of item.phrases) {
-      const match = matchPhrase(item, phrase, clauses, find);
+      const match = matchPhrase(item, phrase, analysis, find);
       if (match && (!best || match.score > best.score || (match.score === best.score && covered(match) > covered(best)))) best = match;
     }
     if (best) matches.push(best);
@@ -182,6 +257,7 @@ export function matchItems(items: readonly Item[], clauses: Clause[], known: Set
 
 const covered = (match: ItemMatch) => match.ranges.reduce((sum, [start, end]) => sum + end - start, 0);
 
+/** Two matches are about the same words when their heads (the phrase's first word: the yard, the meeting) overlap. */
 export function overlaps(a: ItemMatch, b: ItemMatch): boolean {
-  return a.clause === b.clause && a.ranges.some(([s1, e1]) => b.ranges.some(([s2, e2]) => s1 < e2 && s2 < e1));
+  return a.head[0] < b.head[1] && b.head[0] < a.head[1];
 }

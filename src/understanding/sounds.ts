@@ -8,9 +8,9 @@ function looseSyllable(syllable: string): string {
   return syllable.replace(/^([zcs])h/, '$1').replace(/^l/, 'n').replace(/^f/, 'h').replace(/(i|e)ng$/, '$1n');
 }
 
-/** One toneless syllable per character of the text (other characters stand for themselves). */
+/** One toneless syllable per character (other characters stand for themselves), -ing/-in and -eng/-en merged. */
 function exactSyllables(text: string): string[] {
-  return pinyin(text, { toneType: 'none', type: 'array' });
+  return pinyin(text, { toneType: 'none', type: 'array' }).map((syllable) => syllable.replace(/(i|e)ng$/, '$1n'));
 }
 
 /** One loose syllable per character of the text. */

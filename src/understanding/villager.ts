@@ -1,10 +1,10 @@
 import { hasNoWords } from '../text.ts';
 import { choose, CONFIDENT } from './choose.ts';
-import { DONE, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
+import { DONE, NOT_A_CLAIM, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
 import { matchItems, type Item } from './items.ts';
 import type { VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
-import { analyse, cleanText } from './text-analysis.ts';
+import { analyse, cleanText, CLAUSE_MARK } from './text-analysis.ts';
 
 export type VillagerIntent = 'claim' | 'balance' | 'help' | 'redeem' | 'cancel' | 'optout' | 'optin' | 'other';
 
@@ -25,6 +25,8 @@ export interface Understanding {
 /** Longer than any real declaration: asked to say it in a sentence or two. */
 export const MAX_MESSAGE_LENGTH = 500;
 const COMMAND_CONFIDENCE = 0.95;
+/** Longer than a command: a story, in which command words are only words. */
+const STORY_LENGTH = 40;
 const NUMBER_CONFIDENCE = 0.97;
 
 /** "5", "申报12", "第五项", "p05", "5和8", "十二号": the whole message names items by number. */
@@ -57,23 +59,30 @@ export function understandVillager(model: VillageModel, input: string): Understa
   if (/^[?？]+$/.test(text)) return result('help', COMMAND_CONFIDENCE);
   if (hasNoWords(text)) return result('other', COMMAND_CONFIDENCE, { note: 'empty' });
   if (text.length > MAX_MESSAGE_LENGTH) return result('other', COMMAND_CONFIDENCE, { clarify: true, note: 'too_long' });
-  const command = villagerCommand(text, ['optout', 'optin', 'cancel', 'redeem']);
-  if (command) return result(command, COMMAND_CONFIDENCE);
   const numbered = NUMBERED.exec(text.replace(/\s+/g, ' '));
   if (numbered) return byNumbers(model, numbered[1]!);
 
   const analysis = analyse(text, model.sounds, model.synonyms);
-  const heard = analysis.clauses.map((c) => c.text).join('，');
-  const repaired = villagerCommand(heard, ['optout', 'cancel', 'redeem']);
-  if (repaired) return result(repaired, COMMAND_CONFIDENCE);
-  if (POINTS_ARRIVED.test(heard)) return result('balance', COMMAND_CONFIDENCE);
-  const matches = matchItems(model.items, analysis.clauses, model.known);
+  const heard = analysis.text;
+  const matches = matchItems(model.items, analysis, model.known);
   const choice = choose(matches);
-  const asking = villagerCommand(heard, ['balance', 'help']);
-  if (choice.items.length > 0 && choice.options.length === 0 && (!asking || DONE.test(text))) {
-    const matchedLength = matches.filter((m) => choice.items.includes(m.item)).reduce((n, m) => n + m.ranges.reduce((s, [a, b]) => s + b - a, 0), 0);
-    const detailed = analysis.clauses.reduce((n, c) => n + c.text.length, 0) - matchedLength >= DETAIL_LENGTH + 2;
+  const claimed = choice.items.length > 0 && choice.options.length === 0;
+  // In a story that claims something, words like 换 or 取消 are part of the story, not commands.
+  if (!(claimed && text.length > STORY_LENGTH)) {
+    const command = villagerCommand(heard, ['optout', 'optin', 'cancel', 'redeem']);
+    if (command) return result(command, COMMAND_CONFIDENCE);
+    if (POINTS_ARRIVED.test(heard)) return result('balance', COMMAND_CONFIDENCE);
+    if (NOT_A_CLAIM.test(text) && !DONE.test(text)) return result('other', COMMAND_CONFIDENCE);
+  }
+  const asking = villagerCommand(heard, ['help', 'balance']);
+  if (claimed && (!asking || DONE.test(text))) {
+    const matchedLength = matches.filter((m) => choice.items.includes(m.item)).reduce((n, m) => n + m.ranges.reduce((sum, [a, b]) => sum + b - a, 0), 0);
+    const detailed = heard.replaceAll(CLAUSE_MARK, '').length - matchedLength >= DETAIL_LENGTH + 2;
     return result('claim', choice.confidence, { items: choice.items, needsDetail: detailed ? [] : choice.items.filter(needsEvidence) });
+  }
+  // "理发券好多分", "超市有没得菜籽油": asking about goods of the supermarket.
+  if (!claimed && matchItems(model.catalogue, analysis, model.known).some((m) => m.score >= CONFIDENT) && (asking || /换|兑|超市|多少分|好多分|几分/.test(heard))) {
+    return result('redeem', COMMAND_CONFIDENCE);
   }
   if (asking) return result(asking, COMMAND_CONFIDENCE);
   if (choice.options.length > 0 || choice.items.length > 0) {
