@@ -9,7 +9,10 @@
  *   BENCH_TIMEOUT_MS=300000 overall limit; the run stops and cleans up when it is reached
  *   BENCH_PROFILE=1         also count SQL statements and report job and claim timings (slightly slower)
  *
- * Progress goes to stderr; stdout gets one line:
+ * First, without any backend, understanding throughput on one core (bench/understanding.ts).
+ *
+ * Progress goes to stderr; stdout gets two lines, understanding's first:
+ *   RESULT understanding_msgs_per_s=<x> baseline_segment_msgs_per_s=<y> ratio=<x/y>
  *   RESULT e2e_claims_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
  */
 import { closeContext, createContext, type Context } from '../src/context.ts';
@@ -19,6 +22,7 @@ import { runBaseline } from './baseline.ts';
 import { runEndToEnd } from './e2e.ts';
 import { createBenchEnv, type BenchEnv } from './env.ts';
 import { QueryProfiler } from './profile.ts';
+import { runUnderstandingBench, understandingResultLine } from './understanding.ts';
 import { Deadline, envInt, fmt, log } from './util.ts';
 
 // Sized so that each backend finishes in under two minutes on a 2-core machine (embedded PGlite is the slowest).
@@ -57,6 +61,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let exitCode = 0;
 try {
+  process.stdout.write(understandingResultLine(await runUnderstandingBench()));
+
   log(`jobs=${jobs} claims=${claims} client concurrency=${clientConcurrency} timeout=${timeoutMs} ms${profile ? ' (profiling)' : ''}`);
   twilioApi = await new FakeTwilio().start();
   env = await createBenchEnv(twilioApi.url);
