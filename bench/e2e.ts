@@ -4,9 +4,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import twilio from 'twilio';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { interpret } from '../src/claims/understand.ts';
+import { compileVillage } from '../src/understanding/model.ts';
+import { understandVillager } from '../src/understanding/villager.ts';
+import { vocabularyOfFile } from '../src/understanding/vocabulary-file.ts';
 import type { Context } from '../src/context.ts';
-import { claims, rules } from '../src/db/schema/index.ts';
+import { claims } from '../src/db/schema/index.ts';
 import { buildApp } from '../src/http/app.ts';
 import { importVillage } from '../src/village/import.ts';
 import { readVillageFile, type VillageFile } from '../src/village/village-file.ts';
@@ -104,11 +106,12 @@ export async function runEndToEnd(context: Context, twilioApi: FakeTwilio, optio
   log(`e2e: imported village ${summary.village}: ${summary.households} households, ${summary.members} members, ${summary.cadres} cadres`);
 
   // Check each claim text means the intended item to jifen's own matcher; fall back to the item number if not.
-  const villageRules = await context.db.select().from(rules).where(eq(rules.active, true));
+  const model = compileVillage(vocabularyOfFile(file));
   const texts = new Map<string, string>();
   for (const item of [...CAPPED_ITEMS, ...UNCAPPED_ITEMS]) {
-    const meaning = interpret(item.text, villageRules);
-    const understood = meaning.intent === 'claim' && meaning.rule.code === item.code;
+    const meaning = understandVillager(model, item.text);
+    const understood = meaning.intent === 'claim' && !meaning.clarify && meaning.needsDetail.length === 0
+      && meaning.items.length === 1 && meaning.items[0]!.rule.code === item.code;
     if (!understood) log(`e2e: "${item.text}" is not understood as ${item.code}; sending its number instead`);
     texts.set(item.code, understood ? item.text : `第${Number(item.code.slice(1))}项`);
   }

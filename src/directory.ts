@@ -33,3 +33,11 @@ export async function findSender(db: Executor, channel: string, address: string)
   const [cadre, member] = await Promise.all([findCadre(db, channel, address), findMember(db, channel, address)]);
   return { cadre, member };
 }
+
+/** Where to tell a household something (a deduction, a receipt): its head if they have a phone, else any member who has. */
+export async function householdContact(db: Executor, householdId: number): Promise<Member | undefined> {
+  const rows = await db.select({ member: members, head: households.head }).from(members)
+    .innerJoin(households, eq(households.id, members.householdId)).where(eq(members.householdId, householdId)).orderBy(members.id);
+  const reachable = rows.filter((row) => row.member.phone);
+  return (reachable.find((row) => row.member.name === row.head) ?? reachable[0])?.member;
+}

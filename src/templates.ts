@@ -1,5 +1,8 @@
 /** Every text a villager or cadre reads, in one place (zh-CN). Routine texts fit one 70-character SMS segment. */
 
+/** An item's name as a villager reads it in a list: without the bracketed explanation (门前清洁（门前三包） → 门前清洁). */
+export const itemName = (name: string) => name.replace(/[（(].*$/, '');
+
 export const templates = {
   claimReceived: (item: string, points: number, reference: number) =>
     `已收到：${item} +${points}分，编号${reference}，待村干部审核`,
@@ -12,7 +15,19 @@ export const templates = {
   inactiveRule: (item: string) => `「${item}」已不在本村积分清单上，本次不计分`,
   balance: (household: string, balance: number, lifetime: number) =>
     `${household} 当前积分余额 ${balance}分，累计获得 ${lifetime}分`,
-  notUnderstood: () => '没看懂您申报的项目。请发项目名称或编号，如「庭院卫生」或「5」；发「查积分」看余额',
+  notUnderstood: () => '没看懂您申报的项目。请发项目名称或编号，如「庭院卫生」或「5」；发「帮助」看全部项目',
+  unknownNumber: () => '没有这个项目编号。发「帮助」看全部项目和编号',
+  smallTalk: () => '您好！申报积分请直接说做了什么，如「打扫了院坝」；发「帮助」看全部项目，发「查积分」看余额',
+  menu: (names: string[]) => `您申报的是哪一项？${names.map((name, i) => `${i + 1} ${name}`).join(' ')}，请回复数字`,
+  menuRange: (count: number) => `请回复 1 到 ${count} 之间的数字；不申报了回复「取消」`,
+  askDetail: (item: string, evidence: string) => `「${item}」需要${evidence}，请直接回复说明`,
+  help: (items: string) => `本村积分项目（回复编号即可申报）：${items}。发「查积分」看余额，发「积分超市」看能换什么`,
+  catalogue: (goods: string) => `积分超市可换：${goods}。到村积分超市由管理员登记兑换`,
+  cancelled: (item: string) => `已取消您申报的「${item}」`,
+  questionDropped: () => '好的，这次不申报了',
+  nothingToCancel: () => '没有可以取消的申报（已审核的不能取消，请联系村干部）',
+  optedOut: () => '已退订，今后不再给您发通知；发「订阅」可恢复。申报和查积分照常可用',
+  optedIn: () => '已恢复订阅，您会照常收到积分通知',
   empty: () => '请用文字说明您做了哪项，如「庭院卫生」或项目编号「5」',
   tooLong: () => '消息太长了，请用一两句话说明做了哪项，如「今天打扫了院坝」',
   unregistered: () => '您的号码未登记，请联系村综合专干',
@@ -25,7 +40,32 @@ export const templates = {
     nothingWaiting: () => '目前没有待您审核的申报',
     whichOne: (count: number) => `您有${count}条待审申报，请回复「同意 编号」或「驳回 编号 原因」`,
     alreadyDecided: (reference: number) => `申报 ${reference} 已处理过了`,
-    help: () => '审核请回复「同意 编号」或「驳回 编号 原因」；只有一条待审时可回复 1 同意、2 驳回',
+    help: () => '审核：「同意 编号」「驳回 编号 原因」「全部同意」「待审」；扣分：「扣分 户号 项目」；兑换：「兑换 户号 商品 数量」；代报：「代报 户号 项目」',
+    approvedAll: (count: number, skipped: number) =>
+      `已同意 ${count} 条申报${skipped > 0 ? `；另有 ${skipped} 条是您自家的，须由其他村干部审核` : ''}`,
+    waiting: (lines: string[]) => `待审 ${lines.length} 条：${lines.join('；')}`,
+  },
+  declare: {
+    done: (household: string, items: string[]) => `已为 ${household} 代报：${items.join('、')}，将按流程审核`,
+    whichHousehold: () => '请写明是哪一户，如「代报 FNP-003 庭院卫生」',
+    whichItem: (household: string) => `没看懂为 ${household} 代报的项目，请写项目名称或编号，如「代报 ${household} 5」`,
+  },
+  deduction: {
+    notAllowed: () => '您没有记录扣分的权限，请联系综合专干',
+    whichHousehold: () => '请写明是哪一户，如「扣分 FNP-003 N01」',
+    whichItem: (household: string) => `没看懂 ${household} 扣分的项目，请写负面清单的编号或名称，如「扣分 ${household} N01」`,
+    done: (household: string, lines: string[], balance: number) => `已记录 ${household} 扣分：${lines.join('；')}。当前余额 ${balance}分`,
+    toHousehold: (lines: string[], balance: number) => `您家因${lines.join('、')}被扣分，当前余额 ${balance}分。如有异议请联系村干部`,
+    line: (item: string, points: number, deducted: number) => `${item} -${deducted}分${deducted < points ? `（应扣${points}分，余额不足）` : ''}`,
+  },
+  redemption: {
+    notAllowed: () => '您没有登记兑换的权限，请联系积分超市管理员',
+    whichHousehold: () => '请写明是哪一户，如「兑换 FNP-003 S01 2」',
+    whichGoods: (household: string) => `没看懂 ${household} 兑换的商品，请写商品编号或名称，如「兑换 ${household} S01 2」`,
+    done: (household: string, lines: string[], points: number, balance: number) => `已为 ${household} 兑换 ${lines.join('、')}，共 ${points}分，余额 ${balance}分`,
+    receipt: (lines: string[], points: number, balance: number) => `您家在积分超市兑换了 ${lines.join('、')}，扣 ${points}分，余额 ${balance}分`,
+    outOfStock: (goods: string, left: number) => `${goods} 库存只剩 ${left}，未兑换`,
+    notEnoughPoints: (household: string, needed: number, balance: number) => `${household} 余额 ${balance}分，不够兑换（需 ${needed}分），未兑换`,
   },
   noReason: '未说明原因',
   periods: { week: '每周', month: '每月', year: '每年', term: '每学期' } as Record<string, string>,

@@ -3,9 +3,9 @@ import type { Context } from '../src/context.ts';
 import { sweepUnqueued } from '../src/messages/inbound.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
 import { QUEUES, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
+import { cadreCommand } from './cadre-command.ts';
 import { intake } from './intake.ts';
 import { post } from './post.ts';
-import { reviewReply } from './review-reply.ts';
 import { reviewRequest } from './review-request.ts';
 import { score } from './score.ts';
 import { onStageFailed } from './failures.ts';
@@ -16,7 +16,7 @@ import { validate } from './validate.ts';
 
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
-  intake, understand, 'review-reply': reviewReply, validate, score, 'review-request': reviewRequest, post,
+  intake, understand, 'cadre-command': cadreCommand, validate, score, 'review-request': reviewRequest, post,
 };
 
 const SWEEP_INTERVAL_MS = 10_000;

@@ -1,24 +1,32 @@
 import { UnrecoverableError } from 'bullmq';
 import { dayKey } from '../src/claims/period.ts';
-import { findSender } from '../src/directory.ts';
+import type { Context } from '../src/context.ts';
+import { findSender, type KnownCadre } from '../src/directory.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyTo } from '../src/messages/reply.ts';
-import { parseDecision } from '../src/reviews/decision.ts';
 import { templates } from '../src/templates.ts';
+import { understandCadre } from '../src/understanding/cadre.ts';
+import { knownVillage } from '../src/understanding/village-models.ts';
 import type { PipelineStage } from './stage.ts';
 
 /** Unknown senders are answered in the timezone of the villages this deployment serves. */
 const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
-/** Who sent it? A cadre's decision goes to review; a villager's message to understanding; a stranger gets one polite answer a day. */
+/** A cadre who is also a villager speaks as a cadre when the message is a cadre's command. */
+async function isCadreCommand(context: Context, cadre: KnownCadre, text: string): Promise<boolean> {
+  const known = await knownVillage(context.db, cadre.village);
+  return understandCadre(known.model, text).intent !== 'other';
+}
+
+/** Who sent it? A cadre's command goes to the cadre stage; a villager's message to understanding; a stranger gets one polite answer a day. */
 export const intake: PipelineStage<'intake'> = async (context, { messageId }) => {
   const message = await loadInbound(context.db, messageId);
   if (!message) throw new UnrecoverableError(`no inbound message ${messageId}`);
   if (message.processedAt) return;
   const sender = await findSender(context.db, message.channel, message.sender);
 
-  if (sender.cadre && (parseDecision(message.text) || !sender.member)) {
-    await context.jobs.enqueue({ name: 'review-reply', data: { messageId } });
+  if (sender.cadre && (!sender.member || (await isCadreCommand(context, sender.cadre, message.text)))) {
+    await context.jobs.enqueue({ name: 'cadre-command', data: { messageId } });
   } else if (sender.member) {
     await context.jobs.enqueue({ name: 'understand', data: { messageId } });
   } else {

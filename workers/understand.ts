@@ -1,63 +1,81 @@
-import { and, eq } from 'drizzle-orm';
 import { UnrecoverableError } from 'bullmq';
-import { periodKey } from '../src/claims/period.ts';
-import { interpret } from '../src/claims/understand.ts';
+import { transition } from '../src/claims/claims.ts';
+import { closeConversation, conversationFor, openConversation } from '../src/claims/conversations.ts';
+import { claimsOfMessage, claimToWithdraw, createClaims } from '../src/claims/new-claims.ts';
+import { planAnswer, type OpenQuestion, type Plan } from '../src/claims/plan.ts';
 import type { Context } from '../src/context.ts';
-import { claimEvents, claims, rules, type InboundMessage, type Rule } from '../src/db/schema/index.ts';
+import type { InboundMessage } from '../src/db/schema/index.ts';
 import { findMember, type KnownMember } from '../src/directory.ts';
 import { householdBalance } from '../src/ledger/balance.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
+import { optIn, optOut } from '../src/messages/opt-outs.ts';
 import { replyTo } from '../src/messages/reply.ts';
-import { templates } from '../src/templates.ts';
+import { itemName, templates } from '../src/templates.ts';
+import { knownVillage, type KnownVillage } from '../src/understanding/village-models.ts';
+import { understandVillager } from '../src/understanding/villager.ts';
 import type { PipelineStage } from './stage.ts';
 
-/** Records the claim with its first two events and closes the message; returns the claim's id. */
-async function createClaim(context: Context, message: InboundMessage, member: KnownMember, rule: Rule, confidence: number): Promise<number> {
-  const created = await context.db.transaction(async (tx) => {
-    const [claim] = await tx.insert(claims).values({
-      villageId: member.village.id, householdId: member.household.id, memberId: member.id, sourceMessageId: message.id,
-      ruleId: rule.id, text: message.text, state: 'understood', claimedAt: message.receivedAt,
-      periodKey: periodKey(rule.per, message.receivedAt, member.village.timezone),
-    }).onConflictDoNothing({ target: claims.sourceMessageId }).returning({ id: claims.id });
-    if (!claim) return undefined;
-    const actor = `member:${member.id}`;
-    await tx.insert(claimEvents).values([
-      { claimId: claim.id, toState: 'received', actor, channel: message.channel, messageId: message.id },
-      { claimId: claim.id, fromState: 'received', toState: 'understood', actor: 'system', detail: { rule: rule.code, confidence } },
-    ]);
-    await markProcessed(tx, message.id, 'claim');
-    return claim.id;
+async function openQuestion(context: Context, member: KnownMember, message: InboundMessage): Promise<OpenQuestion | undefined> {
+  const conversation = await conversationFor(context.db, member.id, message);
+  if (!conversation) return undefined;
+  const original = await loadInbound(context.db, conversation.messageId);
+  return { conversation, originalText: original!.text };
+}
+
+/** Records the plan's claims and question in one transaction: a re-run finds them and changes nothing. */
+async function record(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, plan: Plan): Promise<void> {
+  await context.db.transaction(async (tx) => {
+    if (plan.closes !== undefined) await closeConversation(tx, plan.closes, message.id);
+    if (plan.ask) await openConversation(tx, member.id, message, plan.ask.kind, plan.ask.options);
+    await createClaims(tx, message, { village: known.village, householdId: member.household.id, memberId: member.id },
+      plan.claims.flatMap(({ code, text }) => {
+        const rule = known.rules.get(code);
+        return rule ? [{ rule, text }] : [];
+      }));
   });
-  return created ?? (await claimOfMessage(context, message.id))!;
 }
 
-async function claimOfMessage(context: Context, messageId: number): Promise<number | undefined> {
-  const [claim] = await context.db.select({ id: claims.id }).from(claims).where(eq(claims.sourceMessageId, messageId));
-  return claim?.id;
+/** The answers that need the database: the balance, withdrawing the latest claim, opting out or in. */
+async function act(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, action: NonNullable<Plan['action']>): Promise<string | undefined> {
+  switch (action) {
+    case 'balance': {
+      const b = await householdBalance(context.db, member.household.code);
+      return templates.balance(b.household, b.balance, b.lifetime);
+    }
+    case 'cancel': {
+      const claim = await claimToWithdraw(context.db, member.id, message.id);
+      if (!claim) return templates.nothingToCancel();
+      if (claim.state !== 'cancelled') {
+        await context.db.transaction((tx) => transition(tx, claim.id, claim.state, 'cancelled', {
+          actor: `member:${member.id}`, channel: message.channel, messageId: message.id, reason: '村民取消',
+        }));
+      }
+      const rule = [...known.rules.values()].find((r) => r.id === claim.ruleId);
+      return templates.cancelled(itemName(rule?.name ?? ''));
+    }
+    case 'optout':
+      // Confirmed once: a second TD gets no answer.
+      return (await optOut(context.db, message)) ? templates.optedOut() : undefined;
+    case 'optin':
+      await optIn(context.db, message);
+      return templates.optedIn();
+  }
 }
 
-/** What does the villager want? A claim moves on to validation; anything else is answered here. */
+/** What does the villager want? Claims move on to validation; questions and answers are sent from here. */
 export const understand: PipelineStage<'understand'> = async (context, { messageId }) => {
   const message = await loadInbound(context.db, messageId);
   if (!message) throw new UnrecoverableError(`no inbound message ${messageId}`);
-  let claimId = await claimOfMessage(context, messageId);
-  if (claimId === undefined && message.processedAt) return;
-  if (claimId === undefined) {
-    const member = await findMember(context.db, message.channel, message.sender);
-    if (!member) throw new UnrecoverableError(`sender of message ${messageId} is no longer a member`);
-    const villageRules = await context.db.select().from(rules).where(and(eq(rules.villageId, member.village.id), eq(rules.active, true)));
-    const meaning = interpret(message.text, villageRules);
-    if (meaning.intent !== 'claim') {
-      const text = meaning.intent === 'balance'
-        ? await householdBalance(context.db, member.household.code).then((b) => templates.balance(b.household, b.balance, b.lifetime))
-        : meaning.intent === 'empty' ? templates.empty()
-        : meaning.intent === 'too_long' ? templates.tooLong()
-        : templates.notUnderstood();
-      await replyTo(context, message, text, member.village);
-      await markProcessed(context.db, messageId, meaning.intent);
-      return;
-    }
-    claimId = await createClaim(context, message, member, meaning.rule, meaning.confidence);
-  }
-  await context.jobs.enqueue({ name: 'validate', data: { claimId } });
+  if (message.processedAt && (await claimsOfMessage(context.db, messageId)).length === 0) return;
+  const member = await findMember(context.db, message.channel, message.sender);
+  if (!member) throw new UnrecoverableError(`sender of message ${messageId} is no longer a member`);
+
+  const known = await knownVillage(context.db, member.village);
+  const understanding = understandVillager(known.model, message.text);
+  const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message));
+  await record(context, known, member, message, plan);
+  const reply = plan.action ? await act(context, known, member, message, plan.action) : plan.reply;
+  if (reply) await replyTo(context, message, reply, member.village);
+  await markProcessed(context.db, messageId, plan.outcome);
+  for (const claimId of await claimsOfMessage(context.db, messageId)) await context.jobs.enqueue({ name: 'validate', data: { claimId } });
 };

@@ -23,7 +23,7 @@ function jobOptions(backend: QueueBackend): JobsOptions {
  * starts, so a cadre's reply is not stuck behind a burst of fresh claims.
  */
 const STAGE_PRIORITY: Record<PipelineJob['name'], number> = {
-  post: 1, 'review-reply': 2, 'review-request': 3, score: 4, validate: 5, understand: 6, intake: 7,
+  post: 1, 'cadre-command': 2, 'review-request': 3, score: 4, validate: 5, understand: 6, intake: 7,
 };
 
 /** How long a producer waits for the queue before leaving the work to the sweeper. */

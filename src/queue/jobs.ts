@@ -7,7 +7,7 @@ export const QUEUES = { pipeline: 'pipeline', outbound: 'outbound' } as const;
 export type PipelineJob =
   | { name: 'intake'; data: { messageId: number } }
   | { name: 'understand'; data: { messageId: number } }
-  | { name: 'review-reply'; data: { messageId: number } }
+  | { name: 'cadre-command'; data: { messageId: number } }
   | { name: 'validate'; data: { claimId: number } }
   | { name: 'score'; data: { claimId: number } }
   | { name: 'review-request'; data: { claimId: number } }

@@ -1,7 +1,9 @@
-import { and, desc, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, eq, inArray, ne, or } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { claimEvents, claims, OPEN_CLAIM_STATES, type Cadre, type Claim } from '../db/schema/index.ts';
-import type { Decision } from './decision.ts';
+import type { CadreCommand } from '../understanding/cadre.ts';
+
+export type Decision = Extract<CadreCommand, { intent: 'approve' | 'reject' }>;
 
 export type Target =
   | { kind: 'claim'; claim: Claim }
@@ -9,12 +11,12 @@ export type Target =
   | { kind: 'nothing-waiting' }
   | { kind: 'which-one'; count: number };
 
-/** Claims waiting for this cadre: awaiting review in their village, not of their own household. */
-async function waitingFor(db: Executor, cadre: Cadre): Promise<Claim[]> {
+/** Claims waiting for this cadre: awaiting review in their village, not of their own household, oldest first. */
+export async function waitingFor(db: Executor, cadre: Cadre, limit = 10): Promise<Claim[]> {
   return db.select().from(claims).where(and(
     eq(claims.villageId, cadre.villageId), eq(claims.state, 'awaiting_review'),
     cadre.householdId === null ? undefined : ne(claims.householdId, cadre.householdId),
-  )).limit(10);
+  )).orderBy(claims.id).limit(limit);
 }
 
 /** Which claim a decision is about: the one its reference names, or the only one waiting. */
@@ -31,10 +33,9 @@ export async function findTarget(db: Executor, cadre: Cadre, decision: Decision)
   return { kind: 'claim', claim: waiting[0]! };
 }
 
-/** The decision an inbound message already made, if an earlier run of its job got that far. */
-export async function decisionMadeBy(db: Executor, messageId: number) {
-  const [event] = await db.select({ claimId: claimEvents.claimId, toState: claimEvents.toState }).from(claimEvents)
+/** The decisions an inbound message already made, if an earlier run of its job got that far. */
+export async function decisionsMadeBy(db: Executor, messageId: number) {
+  return db.select({ claimId: claimEvents.claimId, toState: claimEvents.toState }).from(claimEvents)
     .where(and(eq(claimEvents.messageId, messageId), or(eq(claimEvents.toState, 'approved'), eq(claimEvents.toState, 'rejected'))))
-    .orderBy(desc(claimEvents.id)).limit(1);
-  return event;
+    .orderBy(claimEvents.id);
 }

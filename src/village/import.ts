@@ -47,7 +47,7 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       code: v.code, name: v.name, town: v.town, district: v.district, timezone: v.timezone ?? 'Asia/Shanghai',
       settings: {
         weeklyNotification: v.weekly_notification, quietHours: v.quiet_hours, publicityDays: v.publicity_days ?? 0,
-        pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number,
+        pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number, synonyms: file.lexicon?.synonyms,
       },
     }).onConflictDoUpdate({
       target: villages.code,
@@ -66,7 +66,8 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
         villageId, code: item.code, name: item.name, points: item.points, stock: item.stock ?? null,
       }))).onConflictDoUpdate({
         target: [catalogueItems.villageId, catalogueItems.code],
-        set: { name: incoming('name'), points: incoming('points'), stock: incoming('stock') },
+        // Stock is counted down by redemptions: a re-import names goods and prices, it does not restock.
+        set: { name: incoming('name'), points: incoming('points') },
       });
     }
 

@@ -4,16 +4,7 @@ import { claims, claimEvents } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { testBackend } from '../support/backend.ts';
-import { people, startJifen, type Harness } from '../support/jifen.ts';
-
-/** Waits for the review request a cadre receives and returns the claim reference in it. */
-async function referenceSentTo(jifen: Harness, cadre: string, count = 1): Promise<number> {
-  const requests = await jifen.waitFor(async () => {
-    const texts = (await jifen.outbox(cadre)).filter((t) => t.includes('待审'));
-    return texts.length >= count && texts;
-  }, `review request ${count} to ${cadre}`);
-  return Number(/待审 (\d{4})/.exec(requests[count - 1]!)![1]);
-}
+import { people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
 describe(`a claim from SMS to the ledger (${testBackend})`, () => {
   let jifen: Harness;

@@ -58,8 +58,8 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     ['empty text', '', 'empty', '请用文字说明您做了哪项，如「庭院卫生」或项目编号「5」'],
     ['emoji only', '👍🙏🌾', 'empty', '请用文字说明您做了哪项，如「庭院卫生」或项目编号「5」'],
     ['5,000 characters', '今天把院坝扫干净了'.repeat(556).slice(0, 5000), 'too_long', '消息太长了，请用一两句话说明做了哪项，如「今天打扫了院坝」'],
-    ['chat', '你们吃饭了没得', 'unknown', '没看懂您申报的项目。请发项目名称或编号，如「庭院卫生」或「5」；发「查积分」看余额'],
-    ['a villager "同意" approves nothing', '同意 1234', 'unknown', '没看懂您申报的项目。请发项目名称或编号，如「庭院卫生」或「5」；发「查积分」看余额'],
+    ['chat', '你们吃饭了没得', 'small_talk', '您好！申报积分请直接说做了什么，如「打扫了院坝」；发「帮助」看全部项目，发「查积分」看余额'],
+    ['a villager "同意" approves nothing', '同意 1234', 'not_understood', '没看懂您申报的项目。请发项目名称或编号，如「庭院卫生」或「5」；发「帮助」看全部项目'],
   ])('%s gets a sensible answer and no claim', async (_label, body, outcome, reply) => {
     const before = await jifen.outbox(people.wangLanying);
     const sent = await jifen.sms(people.wangLanying, body);
@@ -138,12 +138,12 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     const [stored] = await jifen.context.db.insert(inboundMessages).values({
       channel: 'sms', externalId: `SMmisrouted${Date.now()}`, sender: people.wangLanying, text: '同意', raw: {},
     }).returning();
-    await jifen.context.jobs.enqueue({ name: 'review-reply', data: { messageId: stored!.id } });
+    await jifen.context.jobs.enqueue({ name: 'cadre-command', data: { messageId: stored!.id } });
     const outcome = await jifen.waitFor(async () => {
       const [row] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.id, stored!.id));
       return row?.outcome ?? undefined;
     }, 'the failure outcome');
-    expect(outcome).toBe(`failed: review-reply: sender of message ${stored!.id} is not a cadre`);
+    expect(outcome).toBe(`failed: cadre-command: sender of message ${stored!.id} is not a cadre`);
   });
 
   it('with the queue unreachable the webhook still stores and answers; the sweeper queues it when the queue is back', async () => {

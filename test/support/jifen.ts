@@ -112,3 +112,12 @@ export async function lastInbound(context: Context, from: string) {
   const [row] = await context.db.select().from(inboundMessages).where(eq(inboundMessages.sender, from)).orderBy(desc(inboundMessages.id)).limit(1);
   return row;
 }
+
+/** Waits for the `count`th review request a cadre receives and returns the claim reference in it. */
+export async function referenceSentTo(jifen: Harness, cadre: string, count = 1): Promise<number> {
+  const requests = await jifen.waitFor(async () => {
+    const texts = (await jifen.outbox(cadre)).filter((t) => t.startsWith('【'));
+    return texts.length >= count && texts;
+  }, `review request ${count} to ${cadre}`);
+  return Number(/待审 (\d{4})/.exec(requests[count - 1]!)![1]);
+}

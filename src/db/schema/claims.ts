@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt, jifen } from './namespace.ts';
 import { inboundMessages } from './messages.ts';
 import { rules } from './rules.ts';
@@ -22,7 +22,8 @@ export const claims = jifen.table('claims', {
   villageId: integer('village_id').notNull().references(() => villages.id),
   householdId: integer('household_id').notNull().references(() => households.id),
   memberId: integer('member_id').references(() => members.id),
-  sourceMessageId: bigint('source_message_id', { mode: 'number' }).notNull().unique().references(() => inboundMessages.id),
+  /** The message that claimed it; one message may claim several items, each once. */
+  sourceMessageId: bigint('source_message_id', { mode: 'number' }).notNull().references(() => inboundMessages.id),
   ruleId: integer('rule_id').notNull().references(() => rules.id),
   text: text('text').notNull(),
   state: text('state').$type<ClaimState>().notNull(),
@@ -32,10 +33,13 @@ export const claims = jifen.table('claims', {
   /** Short number a cadre types on a feature phone ("同意 1234"). */
   reference: integer('reference'),
   reviewedBy: integer('reviewed_by').references(() => cadres.id),
+  /** The cadre who entered it for the villager (口头申报), if a cadre did. */
+  enteredBy: integer('entered_by').references(() => cadres.id),
   reason: text('reason'),
   claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
 }, (t) => [
+  unique('claims_message_rule').on(t.sourceMessageId, t.ruleId),
   uniqueIndex('claims_open_reference').on(t.villageId, t.reference)
     .where(sql`reference is not null and state in (${sql.raw(OPEN_CLAIM_STATES.map((state) => `'${state}'`).join(','))})`),
   index('claims_cap').on(t.householdId, t.ruleId, t.periodKey),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, primaryKey, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt, jifen } from './namespace.ts';
+import { members } from './villages.ts';
 
 export interface Attachment {
   url: string;
@@ -49,3 +50,35 @@ export const outboundMessages = jifen.table('outbound_messages', {
 
 export type InboundMessage = typeof inboundMessages.$inferSelect;
 export type OutboundMessage = typeof outboundMessages.$inferSelect;
+
+/**
+ * A question jifen asked a villager and waits for the answer to: which item of a menu
+ * (choose_item), or the detail an item's evidence needs (evidence). At most one is open per member.
+ */
+export const conversations = jifen.table('conversations', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  kind: text('kind', { enum: ['choose_item', 'evidence'] }).notNull(),
+  /** The message that raised the question; its text is what the answer completes. */
+  messageId: bigint('message_id', { mode: 'number' }).notNull().references(() => inboundMessages.id),
+  /** Rule codes: the menu's items in order, or the item that needs its evidence. */
+  options: text('options').array().notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** The message that answered or dropped the question. */
+  closedBy: bigint('closed_by', { mode: 'number' }).references(() => inboundMessages.id),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('conversations_one_open').on(t.memberId).where(sql`closed_by is null`),
+  unique('conversations_message').on(t.messageId),
+]);
+
+/** Addresses that sent TD/退订: they get nothing but answers to their own messages until they send 订阅. */
+export const optOuts = jifen.table('opt_outs', {
+  channel: text('channel').notNull(),
+  address: text('address').notNull(),
+  /** The message that opted out (its confirmation is sent once). */
+  messageId: bigint('message_id', { mode: 'number' }).notNull().references(() => inboundMessages.id),
+  at: createdAt(),
+}, (t) => [primaryKey({ columns: [t.channel, t.address] })]);
+
+export type Conversation = typeof conversations.$inferSelect;

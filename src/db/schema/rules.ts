@@ -1,4 +1,5 @@
-import { boolean, integer, serial, text, unique } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, integer, serial, text, unique } from 'drizzle-orm/pg-core';
 import { createdAt, jifen } from './namespace.ts';
 import { villages } from './villages.ts';
 
@@ -31,6 +32,7 @@ export const catalogueItems = jifen.table('catalogue_items', {
   points: integer('points').notNull(),
   stock: integer('stock'),
   createdAt: createdAt(),
-}, (t) => [unique('catalogue_village_code').on(t.villageId, t.code)]);
+}, (t) => [unique('catalogue_village_code').on(t.villageId, t.code), check('catalogue_stock_never_negative', sql`${t.stock} >= 0`)]);
 
 export type Rule = typeof rules.$inferSelect;
+export type CatalogueItem = typeof catalogueItems.$inferSelect;

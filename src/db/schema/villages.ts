@@ -7,6 +7,8 @@ export interface VillageSettings {
   publicityDays?: number;
   pointsExpire?: string;
   smsSenderNumber?: string;
+  /** The village's own dialect words for understanding messages (坝子 → 院坝). */
+  synonyms?: Record<string, string>;
 }
 
 export const villages = jifen.table('villages', {

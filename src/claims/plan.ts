@@ -1,0 +1,98 @@
+import type { Conversation } from '../db/schema/index.ts';
+import { itemName, templates } from '../templates.ts';
+import type { Item } from '../understanding/items.ts';
+import type { CatalogueInfo, VillageModel } from '../understanding/model.ts';
+import { anyNumber } from '../understanding/numbers.ts';
+import { cleanText } from '../understanding/text-analysis.ts';
+import type { Understanding } from '../understanding/villager.ts';
+
+/** A question waiting for this message's answer, with the text of the message that raised it. */
+export interface OpenQuestion {
+  conversation: Conversation;
+  originalText: string;
+}
+
+/** What to do with a villager's message: claims to record, a question to ask, an answer to send. */
+export interface Plan {
+  claims: Array<{ code: string; text: string }>;
+  ask?: { kind: Conversation['kind']; options: string[] };
+  /** The question this message answers or drops. */
+  closes?: number;
+  reply?: string;
+  /** An answer that needs the database: the balance, withdrawing a claim, opting out or in. */
+  action?: 'balance' | 'cancel' | 'optout' | 'optin';
+  outcome: string;
+}
+
+const codes = (items: Item[]) => items.map((item) => item.rule.code);
+
+function helpText(model: VillageModel): string {
+  return templates.help(model.items.map((item) => `${item.number} ${itemName(item.rule.name)}`).join('，'));
+}
+
+function catalogueText(goods: readonly CatalogueInfo[]): string {
+  return templates.catalogue(goods.map((good) => `${itemName(good.name)}${good.points}分`).join('、'));
+}
+
+/** The village as a villager's answer needs it: what its words mean, and what its supermarket has. */
+export interface Listing {
+  model: VillageModel;
+  goods: readonly CatalogueInfo[];
+}
+
+/** A fresh message: what it says decides everything. */
+function planFresh({ model, goods }: Listing, understanding: Understanding, text: string): Plan {
+  const { intent, items, options, needsDetail, note } = understanding;
+  switch (intent) {
+    case 'claim': {
+      const ready = items.filter((item) => !needsDetail.includes(item));
+      const claims = ready.map((item) => ({ code: item.rule.code, text }));
+      if (options.length > 0) {
+        return { claims, ask: { kind: 'choose_item', options: codes(options) }, reply: templates.menu(options.map((o) => itemName(o.rule.name))), outcome: 'question' };
+      }
+      if (needsDetail.length > 0) {
+        const first = needsDetail[0]!;
+        return { claims, ask: { kind: 'evidence', options: [first.rule.code] }, reply: templates.askDetail(itemName(first.rule.name), first.rule.evidence!.replace(/^写明|^注明|^说明|^写清|^写上/, '写明')), outcome: 'question' };
+      }
+      if (claims.length > 0) return { claims, outcome: 'claim' };
+      return { claims, reply: note === 'unknown_number' ? templates.unknownNumber() : templates.notUnderstood(), outcome: 'not_understood' };
+    }
+    case 'balance': case 'cancel': case 'optout': case 'optin':
+      return { claims: [], action: intent, outcome: intent };
+    case 'help':
+      return { claims: [], reply: helpText(model), outcome: 'help' };
+    case 'redeem':
+      return { claims: [], reply: catalogueText(goods), outcome: 'catalogue' };
+    case 'other':
+      if (note === 'empty') return { claims: [], reply: templates.empty(), outcome: 'empty' };
+      if (note === 'too_long') return { claims: [], reply: templates.tooLong(), outcome: 'too_long' };
+      return understanding.clarify
+        ? { claims: [], reply: templates.notUnderstood(), outcome: 'not_understood' }
+        : { claims: [], reply: templates.smallTalk(), outcome: 'small_talk' };
+  }
+}
+
+/**
+ * Decides the answer to a villager's message. An open question comes first: a digit picks an item
+ * of the menu, the next message gives an item's evidence, 取消 drops the question; anything else
+ * starts afresh (the question is dropped), except a command asked while evidence is awaited.
+ */
+export function planAnswer(listing: Listing, understanding: Understanding, input: string, question?: OpenQuestion): Plan {
+  if (!question) return planFresh(listing, understanding, input);
+  const { conversation, originalText } = question;
+  const closes = conversation.id;
+  if (understanding.intent === 'cancel') return { claims: [], closes, reply: templates.questionDropped(), outcome: 'question_dropped' };
+  if (conversation.kind === 'choose_item') {
+    const choice = anyNumber(cleanText(input).replace(/[。.!！号项]+$/, ''));
+    if (choice !== undefined) {
+      const code = conversation.options[choice - 1];
+      if (!code) return { claims: [], reply: templates.menuRange(conversation.options.length), outcome: 'question' };
+      return { claims: [{ code, text: originalText }], closes, outcome: 'claim' };
+    }
+    return { ...planFresh(listing, understanding, input), closes };
+  }
+  if (understanding.intent === 'claim' || understanding.intent === 'other') {
+    return { claims: [{ code: conversation.options[0]!, text: `${originalText}；${input.trim()}` }], closes, outcome: 'claim' };
+  }
+  return planFresh(listing, understanding, input);
+}

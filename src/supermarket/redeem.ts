@@ -1,0 +1,77 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { isConstraintViolation } from '../db/errors.ts';
+import { catalogueItems, type CatalogueItem, type Household } from '../db/schema/index.ts';
+import { householdAccountId, systemAccountId } from '../ledger/accounts.ts';
+import { householdBalance } from '../ledger/balance.ts';
+import { InsufficientPointsError, post } from '../ledger/ledger.ts';
+
+export interface RedemptionLine {
+  code: string;
+  quantity: number;
+}
+
+export type Redemption =
+  | { kind: 'done'; points: number; balance: number; lines: Array<{ name: string; quantity: number }> }
+  | { kind: 'out_of_stock'; name: string; left: number }
+  | { kind: 'not_enough_points'; needed: number; balance: number }
+  | { kind: 'unknown_goods'; code: string };
+
+class OutOfStock extends Error {
+  constructor(readonly goods: string) {
+    super(`${goods} is out of stock`);
+  }
+}
+
+/**
+ * Records a redemption at the points supermarket: the household pays the goods' price into the
+ * supermarket account and the stock goes down, in one transaction. Too few points or too little
+ * stock (both enforced by the database) changes nothing. `key` names the redemption: recording it
+ * again (a re-run) returns the first result without paying or counting down twice.
+ */
+export async function redeem(db: Db, household: Household, lines: RedemptionLine[], key: string): Promise<Redemption> {
+  const goods = await db.select().from(catalogueItems).where(eq(catalogueItems.villageId, household.villageId));
+  const priced: Array<{ item: CatalogueItem; quantity: number }> = [];
+  for (const line of lines) {
+    const item = goods.find((g) => g.code === line.code);
+    if (!item) return { kind: 'unknown_goods', code: line.code };
+    priced.push({ item, quantity: line.quantity });
+  }
+  const points = priced.reduce((sum, { item, quantity }) => sum + item.points * quantity, 0);
+  const done = () => householdBalance(db, household.code)
+    .then((b): Redemption => ({ kind: 'done', points, balance: b.balance, lines: priced.map(({ item, quantity }) => ({ name: item.name, quantity })) }));
+  if (points === 0) return done();
+  try {
+    await db.transaction(async (tx) => {
+      const posting = await post(tx, {
+        idempotencyKey: key, kind: 'redemption', affectsLifetime: false,
+        memo: `${household.code} ${priced.map(({ item, quantity }) => `${item.code}×${quantity}`).join(' ')}`,
+        entries: [
+          { accountId: await householdAccountId(tx, household.id), amount: -points },
+          { accountId: await systemAccountId(tx, household.villageId, 'supermarket'), amount: points },
+        ],
+      });
+      if (posting.replayed) return;
+      for (const { item, quantity } of priced) {
+        if (item.stock === null) continue;
+        try {
+          await tx.update(catalogueItems).set({ stock: sql`${catalogueItems.stock} - ${quantity}` })
+            .where(eq(catalogueItems.id, item.id));
+        } catch (error) {
+          throw isConstraintViolation(error, 'catalogue_stock_never_negative') ? new OutOfStock(item.name) : error;
+        }
+      }
+    });
+  } catch (error) {
+    if (error instanceof InsufficientPointsError) {
+      return { kind: 'not_enough_points', needed: points, balance: (await householdBalance(db, household.code)).balance };
+    }
+    if (error instanceof OutOfStock) {
+      const [left] = await db.select({ stock: catalogueItems.stock }).from(catalogueItems)
+        .where(and(eq(catalogueItems.villageId, household.villageId), eq(catalogueItems.name, error.goods)));
+      return { kind: 'out_of_stock', name: error.goods, left: left?.stock ?? 0 };
+    }
+    throw error;
+  }
+  return done();
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '../db/database.ts';
+import { catalogueItems, households, members, rules, type Rule, type Village } from '../db/schema/index.ts';
+import { compileVillage, type CatalogueInfo, type VillageModel, type VillageVocabulary } from './model.ts';
+
+export interface KnownVillage {
+  village: Village;
+  model: VillageModel;
+  /** Active rules of both lists by code. */
+  rules: Map<string, Rule>;
+  /** The supermarket's goods with their prices. */
+  goods: CatalogueInfo[];
+}
+
+const compiled = new Map<number, { fingerprint: string; known: KnownVillage }>();
+
+/** The village's vocabulary as it is in the database now: its active rules, goods, households and words. */
+async function loadVocabulary(db: Executor, village: Village): Promise<{ vocabulary: VillageVocabulary; ruleRows: Rule[] }> {
+  const [ruleRows, goods, people] = await Promise.all([
+    db.select().from(rules).where(and(eq(rules.villageId, village.id), eq(rules.active, true))).orderBy(rules.id),
+    db.select({ code: catalogueItems.code, name: catalogueItems.name, points: catalogueItems.points }).from(catalogueItems)
+      .where(eq(catalogueItems.villageId, village.id)).orderBy(catalogueItems.id),
+    db.select({ code: households.code, head: households.head, member: members.name }).from(households)
+      .leftJoin(members, eq(members.householdId, households.id)).where(eq(households.villageId, village.id)).orderBy(households.id, members.id),
+  ]);
+  const byHousehold = new Map<string, { code: string; head: string; members: string[] }>();
+  for (const row of people) {
+    const household = byHousehold.get(row.code) ?? { code: row.code, head: row.head, members: [] };
+    if (row.member) household.members.push(row.member);
+    byHousehold.set(row.code, household);
+  }
+  return {
+    ruleRows,
+    vocabulary: {
+      rules: ruleRows.filter((r) => r.kind === 'earn'), deductions: ruleRows.filter((r) => r.kind === 'deduct'),
+      catalogue: goods, households: [...byHousehold.values()], synonyms: village.settings.synonyms,
+    },
+  };
+}
+
+/**
+ * The village's compiled understanding. Compiling takes milliseconds, reading the vocabulary a
+ * few queries: the model is rebuilt only when the vocabulary changed (a re-import, a new rule).
+ */
+export async function knownVillage(db: Executor, village: Village): Promise<KnownVillage> {
+  const { vocabulary, ruleRows } = await loadVocabulary(db, village);
+  const fingerprint = createHash('sha256').update(JSON.stringify(vocabulary)).digest('hex');
+  const cached = compiled.get(village.id);
+  if (cached?.fingerprint === fingerprint) return { ...cached.known, village };
+  const known = { village, model: compileVillage(vocabulary), rules: new Map(ruleRows.map((r) => [r.code, r])), goods: [...vocabulary.catalogue ?? []] };
+  compiled.set(village.id, { fingerprint, known });
+  return known;
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { catalogueItems, claims, households } from '../../src/db/schema/index.ts';
+import { householdAccountId, systemAccountId } from '../../src/ledger/accounts.ts';
+import { householdBalance } from '../../src/ledger/balance.ts';
+import { post } from '../../src/ledger/ledger.ts';
+import { verifyLedger } from '../../src/ledger/verify.ts';
+import { testBackend } from '../support/backend.ts';
+import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
+
+describe(`cadres' commands by SMS (${testBackend})`, () => {
+  let jifen: Harness;
+  beforeAll(async () => { jifen = await startJifen(); });
+  afterAll(async () => { await jifen?.close(); });
+
+  /** Sends a cadre's SMS and returns jifen's answer to it. */
+  async function command(cadre: string, text: string): Promise<string> {
+    await jifen.sms(cadre, text);
+    const message = await jifen.waitFor(async () => {
+      const last = await lastInbound(jifen.context, cadre);
+      return last?.text === text && last.processedAt !== null ? last : undefined;
+    }, `"${text}" processed`);
+    return jifen.waitFor(async () => (await jifen.outbox(cadre)).at(-1), `the answer to ${message.id}`);
+  }
+
+  /** Gives a household points straight through the ledger, as an approved claim would. */
+  async function award(code: string, points: number) {
+    const [household] = await jifen.context.db.select().from(households).where(eq(households.code, code));
+    await jifen.context.db.transaction(async (tx) => post(tx, {
+      idempotencyKey: `test-award-${code}-${points}`, kind: 'award', memo: 'test', affectsLifetime: true,
+      entries: [
+        { accountId: await householdAccountId(tx, household!.id), amount: points },
+        { accountId: await systemAccountId(tx, household!.villageId, 'issuance'), amount: -points },
+      ],
+    }));
+  }
+
+  it('全部同意 approves every claim waiting, never the cadre\'s own household\'s', async () => {
+    await jifen.sms('+8613900020011', '参加了院坝会'); // FNP-011
+    await jifen.sms('+8613900020013', '去开了院坝会'); // FNP-013
+    await jifen.sms(people.wangZhiqiang, '参加了院坝会'); // FNP-023, 王建国's own household
+    await referenceSentTo(jifen, people.liuFang, 3);
+    expect(await command(people.wangJianguo, '待审')).toMatch(/^待审 2 条：\d{4} 罗明秀家 参加村民大会或院坝会\+2；\d{4} 谭应春家 参加村民大会或院坝会\+2$/);
+    expect(await command(people.wangJianguo, '全部同意')).toBe('已同意 2 条申报；另有 1 条是您自家的，须由其他村干部审核');
+    await jifen.waitFor(async () => (await householdBalance(jifen.context.db, 'FNP-013')).balance === 2, 'posting');
+    expect((await householdBalance(jifen.context.db, 'FNP-011')).balance).toBe(2);
+    expect((await householdBalance(jifen.context.db, 'FNP-023')).balance).toBe(0);
+  });
+
+  it('代报 records a claim for a household, entered by the cadre, and sends it to review', async () => {
+    expect(await command(people.liuFang, '代报 FNP-021 参加了院坝会')).toBe('已为 FNP-021 代报：参加村民大会或院坝会，将按流程审核');
+    const message = await lastInbound(jifen.context, people.liuFang);
+    const [claim] = await jifen.context.db.select().from(claims).where(eq(claims.sourceMessageId, message!.id));
+    expect(claim).toMatchObject({ enteredBy: expect.any(Number) });
+    await jifen.waitFor(async () => (await jifen.context.db.select().from(claims).where(eq(claims.id, claim!.id)))[0]!.state === 'awaiting_review', 'review');
+    expect(await command(people.liuFang, '代报 庭院卫生')).toBe('请写明是哪一户，如「代报 FNP-003 庭院卫生」');
+  });
+
+  it('扣分 takes points from the negative list, never below zero, and tells the household why', async () => {
+    await award('FNP-024', 3);
+    expect(await command(people.liuFang, '扣分 FNP-024 N01')).toBe('已记录 FNP-024 扣分：乱倒垃圾、乱堆乱放 -2分。当前余额 1分');
+    expect(await jifen.outbox('+8613900020024')).toEqual(['您家因乱倒垃圾、乱堆乱放 -2分被扣分，当前余额 1分。如有异议请联系村干部']);
+    expect(await command(people.liuFang, '李月娥家焚烧秸秆')).toBe('已记录 FNP-024 扣分：焚烧秸秆或垃圾 -1分（应扣3分，余额不足）。当前余额 0分');
+    expect(await command(people.ranDebing, '扣分 FNP-024 N01')).toBe('您没有记录扣分的权限，请联系综合专干');
+    expect((await verifyLedger(jifen.context.db)).ok).toBe(true);
+  });
+
+  it('兑换 checks points and stock together; an overdraft or oversell changes nothing', async () => {
+    await award('FNP-025', 500);
+    expect(await command(people.ranDebing, '兑换 FNP-025 S04 2')).toBe('已为 FNP-025 兑换 肥皂×2，共 6分，余额 494分');
+    expect(await jifen.outbox('+8613900020025')).toEqual(['您家在积分超市兑换了 肥皂×2，扣 6分，余额 494分']);
+    expect(await command(people.ranDebing, '兑换 FNP-025 S12 16')).toBe('保温水壶 库存只剩 15，未兑换');
+    expect(await command(people.ranDebing, '兑换 FNP-026 S02 1')).toBe('FNP-026 余额 0分，不够兑换（需 50分），未兑换');
+    expect(await command(people.zhangMing, '兑换 FNP-025 S04 1')).toBe('您没有登记兑换的权限，请联系积分超市管理员');
+    const [soap] = await jifen.context.db.select().from(catalogueItems).where(eq(catalogueItems.code, 'S04'));
+    expect(soap!.stock).toBe(98);
+    expect((await householdBalance(jifen.context.db, 'FNP-025')).balance).toBe(494);
+    expect((await verifyLedger(jifen.context.db)).ok).toBe(true);
+  });
+
+  it('anything else gets the list of commands, not a guess', async () => {
+    expect(await command(people.zhangMing, '今天开会几点')).toMatch(/^审核：「同意 编号」/);
+  });
+});

@@ -1,0 +1,82 @@
+import { eq } from 'drizzle-orm';
+import { claimsOfMessage, createClaims } from '../src/claims/new-claims.ts';
+import type { Context } from '../src/context.ts';
+import { households, type Household, type InboundMessage } from '../src/db/schema/index.ts';
+import { householdContact, type KnownCadre } from '../src/directory.ts';
+import { householdBalance } from '../src/ledger/balance.ts';
+import { deduct } from '../src/ledger/deduction.ts';
+import { queueMessages } from '../src/messages/outbound.ts';
+import { redeem } from '../src/supermarket/redeem.ts';
+import { itemName, templates } from '../src/templates.ts';
+import type { CadreCommand } from '../src/understanding/cadre.ts';
+import type { KnownVillage } from '../src/understanding/village-models.ts';
+import { understandVillager } from '../src/understanding/villager.ts';
+import { answer } from './cadre-command.ts';
+
+type Command<I extends CadreCommand['intent']> = Extract<CadreCommand, { intent: I }>;
+
+async function householdRow(context: Context, code: string): Promise<Household> {
+  const [row] = await context.db.select().from(households).where(eq(households.code, code));
+  return row!;
+}
+
+/** Tells a household what a cadre recorded for it, once per message. */
+async function tellHousehold(context: Context, household: Household, cadre: KnownCadre, key: string, text: string) {
+  const contact = await householdContact(context.db, household.id);
+  if (!contact?.phone) return;
+  await queueMessages(context, [{ dedupeKey: key, channel: 'sms', address: contact.phone, text, sender: cadre.village.settings.smsSenderNumber }]);
+}
+
+/** 代报 (口头申报): a cadre declares a claim for a household; it goes through review like any claim. */
+export async function declare(context: Context, known: KnownVillage, message: InboundMessage, cadre: KnownCadre, command: Command<'declare'>) {
+  if (!command.household) return answer(context, message, cadre, templates.declare.whichHousehold(), 'declare_unclear');
+  const understanding = understandVillager(known.model, command.text);
+  if (understanding.intent !== 'claim' || understanding.clarify || understanding.items.length === 0) {
+    return answer(context, message, cadre, templates.declare.whichItem(command.household.code), 'declare_unclear');
+  }
+  const household = await householdRow(context, command.household.code);
+  const contact = await householdContact(context.db, household.id);
+  await context.db.transaction((tx) => createClaims(tx, message, { village: known.village, householdId: household.id, memberId: contact?.id, enteredBy: cadre.id },
+    understanding.items.map((item) => ({ rule: known.rules.get(item.rule.code)!, text: command.text }))));
+  await answer(context, message, cadre, templates.declare.done(household.code, understanding.items.map((i) => itemName(i.rule.name))), 'declared');
+  for (const claimId of await claimsOfMessage(context.db, message.id)) await context.jobs.enqueue({ name: 'validate', data: { claimId } });
+}
+
+/** 扣分: a deduction from the negative list, posted to the ledger; the household is told why. */
+export async function recordDeduction(context: Context, known: KnownVillage, message: InboundMessage, cadre: KnownCadre, command: Command<'deduct'>) {
+  if (!cadre.canApprove) return answer(context, message, cadre, templates.deduction.notAllowed(), 'not_allowed');
+  if (!command.household) return answer(context, message, cadre, templates.deduction.whichHousehold(), 'deduct_unclear');
+  if (command.items.length === 0) return answer(context, message, cadre, templates.deduction.whichItem(command.household.code), 'deduct_unclear');
+  const household = await householdRow(context, command.household.code);
+  const lines: string[] = [];
+  for (const item of command.items) {
+    const rule = known.rules.get(item.rule.code)!;
+    const taken = await deduct(context.db, household, rule, `deduction-message-${message.id}-${rule.code}`);
+    lines.push(templates.deduction.line(itemName(rule.name), Math.abs(rule.points), taken));
+  }
+  const { balance } = await householdBalance(context.db, household.code);
+  await tellHousehold(context, household, cadre, `deduction-message-${message.id}`, templates.deduction.toHousehold(lines, balance));
+  await answer(context, message, cadre, templates.deduction.done(household.code, lines, balance), 'deducted');
+}
+
+/** 兑换: goods taken at the points supermarket; points and stock are checked together. */
+export async function recordRedemption(context: Context, message: InboundMessage, cadre: KnownCadre, command: Command<'redeem'>) {
+  if (!cadre.canRedeem) return answer(context, message, cadre, templates.redemption.notAllowed(), 'not_allowed');
+  if (!command.household) return answer(context, message, cadre, templates.redemption.whichHousehold(), 'redeem_unclear');
+  if (command.items.length === 0) return answer(context, message, cadre, templates.redemption.whichGoods(command.household.code), 'redeem_unclear');
+  const household = await householdRow(context, command.household.code);
+  const result = await redeem(context.db, household, command.items.map((item) => ({ code: item.rule.code, quantity: command.quantity })), `redemption-message-${message.id}`);
+  switch (result.kind) {
+    case 'done': {
+      const lines = result.lines.map(({ name, quantity }) => `${itemName(name)}×${quantity}`);
+      await tellHousehold(context, household, cadre, `redemption-message-${message.id}`, templates.redemption.receipt(lines, result.points, result.balance));
+      return answer(context, message, cadre, templates.redemption.done(household.code, lines, result.points, result.balance), 'redeemed');
+    }
+    case 'not_enough_points':
+      return answer(context, message, cadre, templates.redemption.notEnoughPoints(household.code, result.needed, result.balance), 'not_enough_points');
+    case 'out_of_stock':
+      return answer(context, message, cadre, templates.redemption.outOfStock(itemName(result.name), result.left), 'out_of_stock');
+    case 'unknown_goods':
+      return answer(context, message, cadre, templates.redemption.whichGoods(household.code), 'redeem_unclear');
+  }
+}
