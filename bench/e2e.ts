@@ -29,7 +29,7 @@ export const APPROVER = '+8613900010001';
  */
 const CAPPED_ITEMS: Array<{ code: string; text: string }> = [
   { code: 'P15', text: '今天参加了志愿服务活动' },
-  { code: 'P12', text: '帮邻居收了谷子' },
+  { code: 'P12', text: '帮隔壁王婆婆收了谷子' },
   { code: 'P09', text: '参加了环境整治义务劳动' },
   { code: 'P03', text: '参加了院坝会' },
   { code: 'P04', text: '参加了政策宣讲' },
@@ -38,7 +38,7 @@ const CAPPED_ITEMS: Array<{ code: string; text: string }> = [
 const UNCAPPED_ITEMS: Array<{ code: string; text: string }> = [
   { code: 'P19', text: '帮两家调解邻里纠纷' },
   { code: 'P20', text: '报告安全隐患' },
-  { code: 'P13', text: '捡到钱包还给失主' },
+  { code: 'P13', text: '在村道上捡到钱包，还给了失主张大爷' },
   { code: 'P16', text: '红白喜事简办' },
 ];
 

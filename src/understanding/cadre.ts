@@ -43,7 +43,11 @@ function findHousehold(model: VillageModel, text: string): { household?: Househo
   return named ? { household: named.h, rest: text.replace(new RegExp(`${named.name}(?:家|屋里|户)?`), ' ') } : { rest: text };
 }
 
+/** A question ("通过了吗", "行不行") decides nothing. */
+const QUESTION = /[吗呢?？]$|了没有?$|不行$|行不行|可不可以|同不同意/;
+
 function decision(text: string): CadreCommand | undefined {
+  if (QUESTION.test(text)) return undefined;
   if (text === '1') return { intent: 'approve' };
   if (text === '2') return { intent: 'reject' };
   const reference = REFERENCE.exec(text);

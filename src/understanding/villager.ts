@@ -30,7 +30,7 @@ const STORY_LENGTH = 40;
 const NUMBER_CONFIDENCE = 0.97;
 
 /** "5", "申报12", "第五项", "p05", "5和8", "十二号": the whole message names items by number. */
-const NUMBERED = /^(?:我要|我)?(?:申报|报|申请|选|选择)?(?:第)?((?:[a-z]{0,3}\d{1,3}|[一二两三四五六七八九十]{1,3})(?:(?:项|号|条|个)?(?:[、,，和跟及\s]|还有)+(?:第)?(?:[a-z]{0,3}\d{1,3}|[一二两三四五六七八九十]{1,3}))*)(?:项|号|条|个)?[。.!！]?$/;
+const NUMBERED = /^(?:我要|我)?(?:申报|报|申请|选|选择)? ?(?:第)? ?((?:[a-z]{0,3}\d{1,3}|[一二两三四五六七八九十]{1,3})(?:(?:项|号|条|个)?(?:[、,，和跟及\s]|还有)+(?:第)?(?:[a-z]{0,3}\d{1,3}|[一二两三四五六七八九十]{1,3}))*) ?(?:项|号|条|个)?[。.!！]?$/;
 const EVIDENCE_TO_WRITE = /^(?:写明|注明|说明|写清|写上)/;
 /** Beyond the item's own words, this many characters say who, what or where. */
 const DETAIL_LENGTH = 4;
@@ -74,7 +74,9 @@ export function understandVillager(model: VillageModel, input: string): Understa
     if (POINTS_ARRIVED.test(heard)) return result('balance', COMMAND_CONFIDENCE);
     if (NOT_A_CLAIM.test(text) && !DONE.test(text)) return result('other', COMMAND_CONFIDENCE);
   }
-  const asking = villagerCommand(heard, ['help', 'balance']);
+  // "扫院坝几分": how many points an item is worth is a question about the rules, not the balance.
+  const asked = villagerCommand(heard, ['help', 'balance']);
+  const asking = asked === 'balance' && matches.length > 0 && !DONE.test(text) ? 'help' : asked;
   if (claimed && (!asking || DONE.test(text))) {
     const matchedLength = matches.filter((m) => choice.items.includes(m.item)).reduce((n, m) => n + m.ranges.reduce((sum, [a, b]) => sum + b - a, 0), 0);
     const detailed = heard.replaceAll(CLAUSE_MARK, '').length - matchedLength >= DETAIL_LENGTH + 2;

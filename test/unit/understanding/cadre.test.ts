@@ -95,7 +95,7 @@ describe('understandCadre (fangniuping)', () => {
   });
 
   describe('nothing to do', () => {
-    it.each([['好的'], ['你好'], [''], ['3'], ['1234'], ['１２３４'], ['今天扫了院坝']])('%j → other', (text) => {
+    it.each([['好的'], ['你好'], [''], ['3'], ['1234'], ['１２３４'], ['今天扫了院坝'], ['通过了吗'], ['可以吗'], ['行不行'], ['ok吗'], ['同意了没有']])('%j → other', (text) => {
       expect(understand(text)).toEqual({ intent: 'other' });
     });
   });

@@ -25,6 +25,10 @@ describe('understandVillager (fangniuping)', () => {
       ['我家有几分了', 'balance'],
       ['积分到了没得', 'balance'],
       ['分加起了没得', 'balance'],
+      ['我有多少分', 'balance'],
+      ['多少分', 'balance'],
+      ['现在有几分', 'balance'],
+      ['扫院坝能得几分', 'help'], // what an item is worth, not the balance
       ['帮助', 'help'],
       ['?', 'help'],
       ['？', 'help'],
@@ -101,6 +105,9 @@ describe('understandVillager (fangniuping)', () => {
       ['5 8', ['P05', 'P08']],
       ['5号和7号', ['P05', 'P07']],
       ['我申报5和8', ['P05', 'P08']],
+      ['申报 5', ['P05']],
+      ['第 5 项', ['P05']],
+      ['报 12', ['P12']],
     ])('%j → %j', (text, expected) => {
       expectClaim(text, expected);
     });
