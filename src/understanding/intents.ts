@@ -22,7 +22,7 @@ export const POINTS_ARRIVED = /分.{0,4}(?:加|到|记|入).{0,3}(?:没|了吗|�
 export const DONE = /了|过|完|好[了啦]|今天|昨天|前天|上周|这周|刚才|刚刚|已经|去年|上个月|这个月|早上|上午|下午|晚上/;
 
 /** Not a claim even if it names an item: asking about deductions or when something happens, a carrier's notice. */
-export const NOT_A_CLAIM = /打算|准备去|明天|下周|下个礼拜|下个星期|下个月|过几天|扣分|扣不扣|罚款|罚不罚|(?:好久|什么时候|啥时候|几时|哪天|几号|几点)(?:开|搞|来|去|办|有|发)|话费|流量|^【(?:中国)?(?:移动|联通|电信)/;
+export const NOT_A_CLAIM = /打算|准备去|明天|下周|下个礼拜|下个星期|下个月|过几天|扣分|扣不扣|罚款|罚不罚|(?:好久|什么时候|啥时候|几时|哪天|几号|几点)(?:开|搞|来|去|办|有|发)|(?:去|在|到)哪里|在哪儿|话费|流量|^【(?:中国)?(?:移动|联通|电信)/;
 
 /** Small talk that needs no more than a friendly answer: greetings, thanks, acknowledgements. */
 export const SMALL_TALK = /^(?:你好|您好|在吗|在不|在没|早|早上好|晚上好|下午好|中午好|谢谢|感谢|多谢|辛苦了?|好的?|好嘞|好滴|嗯+|哦+|噢|ok|收到|知道了|晓得了|明白|行|可以|要得|拜拜|再见|晚安|哈+|呵+|喂+|1|\d{1,2})[\s啊呀哈嘛哦了的呢!！。.~，,]*$|天气|下雨|吃饭|吃了没|新年快乐|过年好|节日快乐/;

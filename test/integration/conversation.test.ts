@@ -14,6 +14,7 @@ const villagers = {
   huangHongmei: '+8613900020008', // FNP-008
   zhouDeming: '+8613900020009', // FNP-009
   wuYongfu: '+8613900020010', // FNP-010
+  luoMingxiu: '+8613900020011', // FNP-011
 };
 
 describe(`villagers talk with jifen (${testBackend})`, () => {
@@ -45,6 +46,15 @@ describe(`villagers talk with jifen (${testBackend})`, () => {
     const picked = await claimCodes(villagers.yangGuifang);
     expect(picked.map((c) => c.code)).toEqual(['P06']);
     expect(picked[0]!.text).toBe('今天打扫卫生了');
+  });
+
+  it('after the question expires, a digit is an item number again', async () => {
+    await say(villagers.luoMingxiu, '搞卫生');
+    await jifen.context.db.update(conversations).set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(conversations.messageId, (await lastInbound(jifen.context, villagers.luoMingxiu))!.id));
+    await jifen.sms(villagers.luoMingxiu, '2');
+    await jifen.waitFor(async () => (await claimCodes(villagers.luoMingxiu)).length === 1, 'the claim');
+    expect((await claimCodes(villagers.luoMingxiu)).map((c) => c.code)).toEqual(['P02']);
   });
 
   it('a digit outside the menu asks again; 取消 drops the question', async () => {

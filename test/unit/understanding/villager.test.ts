@@ -283,3 +283,17 @@ describe('understandVillager (shuangqiao: other codes, wording and order, no key
     expect(u.items).toEqual([]);
   });
 });
+
+describe('a village extends the lexicon in its own file', () => {
+  const rules = [
+    { code: 'A1', category: '人居环境', name: '院落干净整洁' },
+    { code: 'A2', category: '乡风文明', name: '助人为乐', keywords: ['搭把手'] },
+  ];
+
+  it('with its own dialect words (lexicon.synonyms) and words per rule (keywords)', () => {
+    expect(understandVillager(compileVillage({ rules }), '把晒场扫巴适了')).toMatchObject({ intent: 'other', items: [] });
+    const own = compileVillage({ rules, synonyms: { 晒场: '院坝' } });
+    expect(codes(understandVillager(own, '把晒场扫巴适了').items)).toEqual(['A1']);
+    expect(codes(understandVillager(own, '今天给隔壁搭把手，帮他家收了菜').items)).toEqual(['A2']);
+  });
+});
