@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { catalogueItems, households, members, rules, type Rule, type Village } from '../db/schema/index.ts';
@@ -13,7 +12,8 @@ export interface KnownVillage {
   goods: CatalogueInfo[];
 }
 
-const compiled = new Map<number, { fingerprint: string; known: KnownVillage }>();
+/** Per database (a process may talk to several, as tests do), per village. */
+const compiled = new WeakMap<Executor, Map<number, KnownVillage>>();
 
 /** The village's vocabulary as it is in the database now: its active rules, goods, households and words. */
 async function loadVocabulary(db: Executor, village: Village): Promise<{ vocabulary: VillageVocabulary; ruleRows: Rule[] }> {
@@ -40,15 +40,16 @@ async function loadVocabulary(db: Executor, village: Village): Promise<{ vocabul
 }
 
 /**
- * The village's compiled understanding. Compiling takes milliseconds, reading the vocabulary a
- * few queries: the model is rebuilt only when the vocabulary changed (a re-import, a new rule).
+ * The village's compiled understanding, rebuilt only when an import changed the village's words
+ * (its vocabulary version): a message costs no query for it.
  */
 export async function knownVillage(db: Executor, village: Village): Promise<KnownVillage> {
+  const villages = compiled.get(db) ?? new Map<number, KnownVillage>();
+  compiled.set(db, villages);
+  const cached = villages.get(village.id);
+  if (cached?.village.vocabularyVersion === village.vocabularyVersion) return cached;
   const { vocabulary, ruleRows } = await loadVocabulary(db, village);
-  const fingerprint = createHash('sha256').update(JSON.stringify(vocabulary)).digest('hex');
-  const cached = compiled.get(village.id);
-  if (cached?.fingerprint === fingerprint) return { ...cached.known, village };
   const known = { village, model: compileVillage(vocabulary), rules: new Map(ruleRows.map((r) => [r.code, r])), goods: [...vocabulary.catalogue ?? []] };
-  compiled.set(village.id, { fingerprint, known });
+  villages.set(village.id, known);
   return known;
 }

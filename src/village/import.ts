@@ -51,7 +51,10 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       },
     }).onConflictDoUpdate({
       target: villages.code,
-      set: { name: incoming('name'), town: incoming('town'), district: incoming('district'), timezone: incoming('timezone'), settings: incoming('settings') },
+      set: {
+        name: incoming('name'), town: incoming('town'), district: incoming('district'), timezone: incoming('timezone'), settings: incoming('settings'),
+        vocabularyVersion: sql`${villages.vocabularyVersion} + 1`,
+      },
     }).returning({ id: villages.id });
     const villageId = village!.id;
 

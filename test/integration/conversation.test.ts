@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { claims, conversations, optOuts, rules } from '../../src/db/schema/index.ts';
 import { testBackend } from '../support/backend.ts';
-import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
+import { importVillage } from '../../src/village/import.ts';
+import { readVillageFile } from '../../src/village/village-file.ts';
+import { EXAMPLE_VILLAGE, lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
 /** Households of the example village the tests write as, one per test so they never share state. */
 const villagers = {
@@ -15,6 +17,7 @@ const villagers = {
   zhouDeming: '+8613900020009', // FNP-009
   wuYongfu: '+8613900020010', // FNP-010
   luoMingxiu: '+8613900020011', // FNP-011
+  heShiyou: '+8613900020012', // FNP-012
 };
 
 describe(`villagers talk with jifen (${testBackend})`, () => {
@@ -108,6 +111,17 @@ describe(`villagers talk with jifen (${testBackend})`, () => {
     ['30', /^没有这个项目编号/],
   ])('%s gets its answer', async (text, expected) => {
     expect(await say(villagers.zhouDeming, text)).toMatch(expected);
+  });
+
+  it('a re-import with a rule\'s new words is understood at once', async () => {
+    expect(await say(villagers.heShiyou, '今天参加了除四害')).toMatch(/^没看懂/);
+    const file = await readVillageFile(EXAMPLE_VILLAGE);
+    const p09 = file.rules.find((rule) => rule.code === 'P09')!;
+    p09.keywords = [...(p09.keywords ?? []), '除四害'];
+    await importVillage(jifen.context.db, file);
+    await jifen.sms(villagers.heShiyou, '今天参加了除四害');
+    await jifen.waitFor(async () => (await claimCodes(villagers.heShiyou)).length === 1, 'the claim');
+    expect((await claimCodes(villagers.heShiyou)).map((c) => c.code)).toEqual(['P09']);
   });
 
   it('a dialect claim by number and by words of another style is understood', async () => {

@@ -19,6 +19,8 @@ export const villages = jifen.table('villages', {
   district: text('district'),
   timezone: text('timezone').notNull().default('Asia/Shanghai'),
   settings: jsonb('settings').$type<VillageSettings>().notNull().default({}),
+  /** Counts imports: the compiled understanding of the village is rebuilt when it changes. */
+  vocabularyVersion: integer('vocabulary_version').notNull().default(0),
   createdAt: createdAt(),
 });
 

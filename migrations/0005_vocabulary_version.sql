@@ -1,0 +1,1 @@
+ALTER TABLE "jifen"."villages" ADD COLUMN "vocabulary_version" integer DEFAULT 0 NOT NULL;
