@@ -24,5 +24,11 @@ export const DONE = /了|过|完|好[了啦]|今天|昨天|前天|上周|这周|
 /** Not a claim even if it names an item: asking about deductions or when something happens, a carrier's notice. */
 export const NOT_A_CLAIM = /打算|准备去|明天|下周|下个礼拜|下个星期|下个月|过几天|扣分|扣不扣|罚款|罚不罚|(?:好久|什么时候|啥时候|几时|哪天|几号|几点)(?:开|搞|来|去|办|有|发)|(?:去|在|到)哪里|在哪儿|话费|流量|^【(?:中国)?(?:移动|联通|电信)/;
 
+/**
+ * Nothing to do with points, when no item was found: phone-call filler, complaints about others,
+ * other village business (低保, 补贴, 停电), forwarded notices, phone numbers, questions about deductions.
+ */
+export const OTHER_BUSINESS = /^喂|听得到|测试|挂了|祝.{0,6}(?:健康|快乐|顺利)|谢谢|(?:你们|村上|村里)?管(?:不管|一下|哈)|哪个管|低保|补贴|救济|停电|停水|通知|转发|电话号码|号码换|\d{5,}|被扣|扣了|会扣|扣不扣|来得及|啥子时候|什么时候|几时/;
+
 /** Small talk that needs no more than a friendly answer: greetings, thanks, acknowledgements. */
 export const SMALL_TALK = /^(?:你好|您好|在吗|在不|在没|早|早上好|晚上好|下午好|中午好|谢谢|感谢|多谢|辛苦了?|好的?|好嘞|好滴|嗯+|哦+|噢|ok|收到|知道了|晓得了|明白|行|可以|要得|拜拜|再见|晚安|哈+|呵+|喂+|1|\d{1,2})[\s啊呀哈嘛哦了的呢!！。.~，,]*$|天气|下雨|吃饭|吃了没|新年快乐|过年好|节日快乐/;

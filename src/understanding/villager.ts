@@ -1,6 +1,6 @@
 import { hasNoWords } from '../text.ts';
 import { choose, CONFIDENT } from './choose.ts';
-import { DONE, NOT_A_CLAIM, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
+import { DONE, NOT_A_CLAIM, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
 import { matchItems, type Item } from './items.ts';
 import type { VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
@@ -90,6 +90,6 @@ export function understandVillager(model: VillageModel, input: string): Understa
   if (choice.options.length > 0 || choice.items.length > 0) {
     return result('claim', Math.min(choice.confidence, CONFIDENT / 2), { items: choice.items, clarify: true, options: choice.options });
   }
-  // Small talk gets a friendly answer; anything else unrecognised is asked about, never guessed.
-  return SMALL_TALK.test(text) ? result('other', COMMAND_CONFIDENCE) : result('other', 0, { clarify: true });
+  // Small talk and other business get a friendly answer; anything else unrecognised is asked about, never guessed.
+  return SMALL_TALK.test(text) || OTHER_BUSINESS.test(text) ? result('other', COMMAND_CONFIDENCE) : result('other', 0, { clarify: true });
 }

@@ -297,3 +297,9 @@ describe('a village extends the lexicon in its own file', () => {
     expect(codes(understandVillager(own, '今天给隔壁搭把手，帮他家收了菜').items)).toEqual(['A2']);
   });
 });
+
+describe('other business gets a friendly answer, not a question back', () => {
+  it.each([['喂 喂 听得到不'], ['请问低保怎么申请'], ['隔壁天天烧秸秆，你们管不管'], ['13883456721'], ['转发：明天停电'], ['我的分怎么被扣了']])('%s', (text) => {
+    expect(understand(text)).toMatchObject({ intent: 'other', items: [], clarify: false });
+  });
+});
