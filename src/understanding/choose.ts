@@ -1,4 +1,4 @@
-import { overlaps, type Item, type ItemMatch } from './items.ts';
+import { covered, overlaps, type Item, type ItemMatch } from './items.ts';
 
 /** A match this close to the best one for the same words is a real alternative: ask which. */
 const CLOSE = 0.15;
@@ -15,7 +15,6 @@ export interface Choice {
   options: Item[];
 }
 
-const covered = (match: ItemMatch) => match.ranges.reduce((sum, [s, e]) => sum + e - s, 0);
 const contains = (outer: ItemMatch, inner: ItemMatch) =>
   inner.ranges.every(([s, e]) => outer.ranges.some(([os, oe]) => os <= s && e <= oe)) && covered(outer) > covered(inner);
 

@@ -255,7 +255,8 @@ export function matchItems(items: readonly Item[], analysis: Analysis, index: Wo
   return matches.sort((a, b) => b.score - a.score || covered(b) - covered(a));
 }
 
-const covered = (match: ItemMatch) => match.ranges.reduce((sum, [start, end]) => sum + end - start, 0);
+/** How many characters of the message a match's words cover. */
+export const covered = (match: ItemMatch) => match.ranges.reduce((sum, [start, end]) => sum + end - start, 0);
 
 /** Two matches are about the same words when their heads (the phrase's first word: the yard, the meeting) overlap. */
 export function overlaps(a: ItemMatch, b: ItemMatch): boolean {

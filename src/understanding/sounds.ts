@@ -9,13 +9,13 @@ function looseSyllable(syllable: string): string {
 }
 
 /** One toneless syllable per character (other characters stand for themselves), -ing/-in and -eng/-en merged. */
-function exactSyllables(text: string): string[] {
+function tonelessSyllables(text: string): string[] {
   return pinyin(text, { toneType: 'none', type: 'array' }).map((syllable) => syllable.replace(/(i|e)ng$/, '$1n'));
 }
 
 /** One loose syllable per character of the text. */
 export function syllables(text: string): string[] {
-  return exactSyllables(text).map(looseSyllable);
+  return tonelessSyllables(text).map(looseSyllable);
 }
 
 const HAN = /^\p{Script=Han}+$/u;
@@ -44,7 +44,7 @@ export class SoundAlikes {
   constructor(terms: Iterable<string>) {
     for (const term of new Set(terms)) {
       if (term.length < 2 || !HAN.test(term)) continue;
-      const keys = term.length === 2 ? exactSyllables(term) : syllables(term);
+      const keys = term.length === 2 ? tonelessSyllables(term) : syllables(term);
       const opening = `${keys[0]} ${keys[1]}`;
       const list = this.byOpening.get(opening) ?? [];
       list.push({ term, keys });
@@ -60,13 +60,13 @@ export class SoundAlikes {
       if (token.length >= 2) wholeWords.add(offset);
       boundaries.add((offset += token.length));
     }
-    const exact = exactSyllables(text);
-    const loose = exact.map(looseSyllable);
+    const toneless = tonelessSyllables(text);
+    const loose = toneless.map(looseSyllable);
     const changed = new Array<boolean>(text.length).fill(false);
     let result = '';
     let i = 0;
     while (i < text.length) {
-      const found = this.soundAlikeAt(text, loose, i, boundaries) ?? this.soundAlikeAt(text, exact, i, boundaries, wholeWords);
+      const found = this.soundAlikeAt(text, loose, i, boundaries) ?? this.soundAlikeAt(text, toneless, i, boundaries, wholeWords);
       if (found) {
         result += found;
         if (found !== text.slice(i, i + found.length)) changed.fill(true, i, i + found.length);

@@ -1,7 +1,7 @@
 import { hasNoWords } from '../text.ts';
 import { choose, CONFIDENT } from './choose.ts';
 import { DONE, NOT_A_CLAIM, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
-import { matchItems, type Item } from './items.ts';
+import { covered, matchItems, type Item } from './items.ts';
 import type { VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
 import { analyse, cleanText, CLAUSE_MARK } from './text-analysis.ts';
@@ -78,7 +78,7 @@ export function understandVillager(model: VillageModel, input: string): Understa
   const asked = villagerCommand(heard, ['help', 'balance']);
   const asking = asked === 'balance' && matches.length > 0 && !DONE.test(text) ? 'help' : asked;
   if (claimed && (!asking || DONE.test(text))) {
-    const matchedLength = matches.filter((m) => choice.items.includes(m.item)).reduce((n, m) => n + m.ranges.reduce((sum, [a, b]) => sum + b - a, 0), 0);
+    const matchedLength = matches.filter((m) => choice.items.includes(m.item)).reduce((n, m) => n + covered(m), 0);
     const detailed = heard.replaceAll(CLAUSE_MARK, '').length - matchedLength >= DETAIL_LENGTH + 2;
     return result('claim', choice.confidence, { items: choice.items, needsDetail: detailed ? [] : choice.items.filter(needsEvidence) });
   }
