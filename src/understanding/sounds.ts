@@ -14,7 +14,7 @@ function tonelessSyllables(text: string): string[] {
 }
 
 /** One loose syllable per character of the text. */
-export function syllables(text: string): string[] {
+function syllables(text: string): string[] {
   return tonelessSyllables(text).map(looseSyllable);
 }
 
