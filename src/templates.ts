@@ -6,8 +6,8 @@ export const itemName = (name: string) => name.replace(/[（(].*$/, '');
 export const templates = {
   claimReceived: (item: string, points: number, reference: number) =>
     `已收到：${item} +${points}分，编号${reference}，待村干部审核`,
-  reviewRequest: (village: string, reference: number, household: string, head: string, item: string, points: number) =>
-    `【${village}积分】待审 ${reference}：${household} ${head}家 申报 ${item} +${points}分。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
+  reviewRequest: (village: string, reference: number, household: string, head: string, item: string, points: number, said?: string) =>
+    `【${village}积分】待审 ${reference}：${household} ${head}家 申报 ${item} +${points}分${said ? `（村民说：${said}）` : ''}。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
   posted: (points: number, balance: number) => `已入账 +${points}分，当前余额 ${balance}分`,
   rejected: (item: string, reason: string) => `您申报的「${item}」未通过审核：${reason}`,
   capReached: (item: string, cap: number, period: string) =>

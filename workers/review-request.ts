@@ -7,6 +7,9 @@ import { templates } from '../src/templates.ts';
 import { claimantMessage } from './claim-notices.ts';
 import type { PipelineStage } from './stage.ts';
 
+/** Enough of the villager's words for the cadre to check the evidence on a phone screen. */
+const EVIDENCE_QUOTE_LENGTH = 60;
+
 /** Gives the claim its short reference, tells the villager, and asks every approver outside the household to review. */
 export const reviewRequest: PipelineStage<'review-request'> = async (context, { claimId }) => {
   const loaded = await loadClaim(context.db, claimId);
@@ -21,7 +24,9 @@ export const reviewRequest: PipelineStage<'review-request'> = async (context, { 
   const approvers = await context.db.select().from(cadres).where(and(eq(cadres.villageId, village.id), eq(cadres.canApprove, true)));
   const reviewers = approvers.filter((cadre) => cadre.householdId !== household.id);
   if (reviewers.length === 0) context.log.warn({ claimId }, 'no cadre may review this claim');
-  const text = templates.reviewRequest(village.name, claim.reference, household.code, household.head, rule.name, claim.points!);
+  // For an item whose evidence matters (写明帮助了谁, 需村委核实) the cadre reads what the villager wrote.
+  const said = rule.evidence ? claim.text.slice(0, EVIDENCE_QUOTE_LENGTH) : undefined;
+  const text = templates.reviewRequest(village.name, claim.reference, household.code, household.head, rule.name, claim.points!, said);
   const ack = claimantMessage(context, loaded, 'ack', templates.claimReceived(rule.name, claim.points!, claim.reference));
   await queueMessages(context, [
     ...(ack ? [ack] : []),
