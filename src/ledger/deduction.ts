@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { accounts, ledgerEntries, ledgerTransactions, type Household, type Rule } from '../db/schema/index.ts';
 import { householdAccountId, systemAccountId } from './accounts.ts';
@@ -14,10 +14,10 @@ export async function deduct(db: Db, household: Household, rule: Rule, key: stri
     const accountId = await householdAccountId(tx, household.id);
     // Lock the balance before reading it, so a posting in between cannot make the amount wrong.
     const [account] = await tx.select({ balance: accounts.balance }).from(accounts).where(eq(accounts.id, accountId)).for('update');
-    const [earlier] = await tx.select({ amount: sql<number>`-sum(${ledgerEntries.amount})::int` }).from(ledgerTransactions)
+    const [earlier] = await tx.select({ amount: ledgerEntries.amount }).from(ledgerTransactions)
       .innerJoin(ledgerEntries, eq(ledgerEntries.transactionId, ledgerTransactions.id))
-      .where(sql`${ledgerTransactions.idempotencyKey} = ${key} and ${ledgerEntries.accountId} = ${accountId}`);
-    if (earlier?.amount !== null && earlier?.amount !== undefined) return earlier.amount;
+      .where(and(eq(ledgerTransactions.idempotencyKey, key), eq(ledgerEntries.accountId, accountId)));
+    if (earlier) return -earlier.amount;
     const amount = Math.min(Math.abs(rule.points), account!.balance);
     if (amount === 0) return 0;
     await post(tx, {
