@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { catalogueItems, claims, households } from '../../src/db/schema/index.ts';
+import { catalogueItems, claims, households, rules } from '../../src/db/schema/index.ts';
 import { householdAccountId, systemAccountId } from '../../src/ledger/accounts.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
+import { deduct } from '../../src/ledger/deduction.ts';
 import { post } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
+import { redeem } from '../../src/supermarket/redeem.ts';
 import { testBackend } from '../support/backend.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
@@ -79,6 +81,20 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
     expect(soap!.stock).toBe(98);
     expect((await householdBalance(jifen.context.db, 'FNP-025')).balance).toBe(494);
     expect((await verifyLedger(jifen.context.db)).ok).toBe(true);
+  });
+
+  it('a deduction or redemption recorded again under its key (a job run twice) takes once', async () => {
+    await award('FNP-027', 20);
+    const [household] = await jifen.context.db.select().from(households).where(eq(households.code, 'FNP-027'));
+    const [n02] = await jifen.context.db.select().from(rules).where(eq(rules.code, 'N02'));
+    expect(await deduct(jifen.context.db, household!, n02!, 'test-deduction-27')).toBe(3);
+    expect(await deduct(jifen.context.db, household!, n02!, 'test-deduction-27')).toBe(3);
+    const first = await redeem(jifen.context.db, household!, [{ code: 'S06', quantity: 1 }], 'test-redemption-27');
+    const again = await redeem(jifen.context.db, household!, [{ code: 'S06', quantity: 1 }], 'test-redemption-27');
+    expect(again).toEqual(first);
+    expect((await householdBalance(jifen.context.db, 'FNP-027')).balance).toBe(20 - 3 - 5);
+    const [toothpaste] = await jifen.context.db.select().from(catalogueItems).where(eq(catalogueItems.code, 'S06'));
+    expect(toothpaste!.stock).toBe(79);
   });
 
   it('anything else gets the list of commands, not a guess', async () => {
