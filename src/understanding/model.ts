@@ -41,7 +41,7 @@ export interface VillageModel {
 const PART_OF_NAME = 0.9;
 
 /** Words of commands, repaired when misheard or mistyped like item words (积份, 取销, 推订). */
-const COMMAND_WORDS = ['积分', '申报', '取消', '退订', '超市', '兑换', '撤回', '余额'];
+const COMMAND_WORDS = ['积分', '申报', '取消', '退订', '超市', '兑换', '撤回', '撤销', '余额'];
 
 const asRule = (entry: CatalogueInfo): RuleInfo => ({ code: entry.code, name: entry.name, category: '积分超市' });
 

@@ -1,6 +1,6 @@
 import { hasNoWords } from '../text.ts';
 import { choose, CONFIDENT } from './choose.ts';
-import { DONE, NOT_A_CLAIM, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
+import { DONE, FORWARDED, NOT_A_CLAIM, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
 import { covered, matchItems, type Item } from './items.ts';
 import type { VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
@@ -30,7 +30,7 @@ const STORY_LENGTH = 40;
 const NUMBER_CONFIDENCE = 0.97;
 
 /** "5", "申报12", "第五项", "p05", "5和8", "十二号": the whole message names items by number. */
-const NUMBERED = /^(?:我要|我)?(?:申报|报|申请|选|选择)? ?(?:第)? ?((?:[a-z]{0,3}\d{1,3}|[一二两三四五六七八九十]{1,3})(?:(?:项|号|条|个)?(?:[、,，和跟及\s]|还有)+(?:第)?(?:[a-z]{0,3}\d{1,3}|[一二两三四五六七八九十]{1,3}))*) ?(?:项|号|条|个)?[。.!！]?$/;
+const NUMBERED = /^(?:我要|我)?(?:申报|报|申请|选|选择)? ?(?:第)? ?((?:[a-z]{0,3}-?\d{1,3}|[一二两三四五六七八九十]{1,3})(?:(?:项|号|条|个)?(?:[、,，和跟及\s]|还有)+(?:第)?(?:[a-z]{0,3}-?\d{1,3}|[一二两三四五六七八九十]{1,3}))*) ?(?:项|号|条|个)?[。.!！]?$/;
 const EVIDENCE_TO_WRITE = /^(?:写明|注明|说明|写清|写上)/;
 /** Beyond the item's own words, this many characters say who, what or where. */
 const DETAIL_LENGTH = 4;
@@ -42,7 +42,7 @@ function result(intent: VillagerIntent, confidence: number, extra: Partial<Under
 function byNumbers(model: VillageModel, list: string): Understanding {
   const items: Item[] = [];
   for (const part of list.split(/项|号|条|个|[、,，和跟及\s]|还有|第/).filter(Boolean)) {
-    const code = /^([a-z]{1,3})(\d{1,3})$/.exec(part);
+    const code = /^([a-z]{1,3})-?(\d{1,3})$/.exec(part);
     const number = code ? Number(code[2]) : anyNumber(part);
     const item = model.items.find((i) => i.number === number && (!code || i.rule.code.toLowerCase().startsWith(code[1]!)));
     if (!item) return result('claim', 0, { clarify: true, note: 'unknown_number' });
@@ -59,6 +59,7 @@ export function understandVillager(model: VillageModel, input: string): Understa
   if (/^[?？]+$/.test(text)) return result('help', COMMAND_CONFIDENCE);
   if (hasNoWords(text)) return result('other', COMMAND_CONFIDENCE, { note: 'empty' });
   if (text.length > MAX_MESSAGE_LENGTH) return result('other', COMMAND_CONFIDENCE, { clarify: true, note: 'too_long' });
+  if (FORWARDED.test(text)) return result('other', COMMAND_CONFIDENCE);
   const numbered = NUMBERED.exec(text.replace(/\s+/g, ' '));
   if (numbered) return byNumbers(model, numbered[1]!);
 
@@ -83,7 +84,7 @@ export function understandVillager(model: VillageModel, input: string): Understa
     return result('claim', choice.confidence, { items: choice.items, needsDetail: detailed ? [] : choice.items.filter(needsEvidence) });
   }
   // "理发券好多分", "超市有没得菜籽油": asking about goods of the supermarket.
-  if (!claimed && matchItems(model.catalogue, analysis, model.known).some((m) => m.score >= CONFIDENT) && (asking || /换|兑|超市|多少分|好多分|几分/.test(heard))) {
+  if (!claimed && matchItems(model.catalogue, analysis, model.known).some((m) => m.score >= CONFIDENT) && (asking || /换|兑|超市|多少分|好多分|几分|还有没有|还有没得|有没有/.test(heard))) {
     return result('redeem', COMMAND_CONFIDENCE);
   }
   if (asking) return result(asking, COMMAND_CONFIDENCE);
