@@ -21,8 +21,11 @@ export const POINTS_ARRIVED = /分.{0,4}(?:加|到|记|入).{0,3}(?:没|了吗|�
 /** Words of a claim told as done (了, 过, 完): "扫了院坝" is a claim, "扫院坝能加分吗" a question. */
 export const DONE = /(?<!不)了|过|完|好[了啦]|今天|昨天|前天|上周|这周|刚才|刚刚|已经|去年|上个月|这个月|早上|上午|下午|晚上/;
 
-/** Not a claim even if it names an item: asking about deductions or when something happens, a carrier's notice. */
-export const NOT_A_CLAIM = /打算|准备去|明天|下周|下个礼拜|下个星期|下个月|过几天|开不开|扣分|扣不扣|罚款|罚不罚|(?:好久|什么时候|啥时候|几时|哪天|几号|几点)(?:开|搞|来|去|办|有|发)|(?:去|在|到)哪里|在哪儿|话费|流量|^【(?:中国)?(?:移动|联通|电信)/;
+/** Not a claim even if it names an item: asking about deductions or whether or where something happens, a carrier's notice. */
+export const NOT_A_CLAIM = /开不开|搞不搞|有没有开|扣分|扣不扣|罚款|罚不罚|(?:去|在|到)哪里|在哪儿|话费|流量|^【(?:中国)?(?:移动|联通|电信)/;
+
+/** A plan or a question about when, unless the message also tells of something done. */
+export const NOT_YET = /打算|准备去|明天|下周|下个礼拜|下个星期|下个月|过几天|(?:好久|什么时候|啥时候|几时|哪天|几号|几点)(?:开|搞|来|去|办|有|发)/;
 
 /** A forwarded notice ("转：…请互相转告") is not the sender's claim, whatever it names. */
 export const FORWARDED = /^转(?:发)?[:：]|转告/;

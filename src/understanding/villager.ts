@@ -1,6 +1,6 @@
 import { hasNoWords } from '../text.ts';
 import { choose, CONFIDENT } from './choose.ts';
-import { DONE, FORWARDED, NOT_A_CLAIM, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
+import { DONE, FORWARDED, NOT_A_CLAIM, NOT_YET, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
 import { covered, matchItems, type Item } from './items.ts';
 import type { VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
@@ -73,7 +73,7 @@ export function understandVillager(model: VillageModel, input: string): Understa
     const command = villagerCommand(heard, ['optout', 'optin', 'cancel', 'redeem']);
     if (command) return result(command, COMMAND_CONFIDENCE);
     if (POINTS_ARRIVED.test(heard)) return result('balance', COMMAND_CONFIDENCE);
-    if (NOT_A_CLAIM.test(text) && !DONE.test(text)) return result('other', COMMAND_CONFIDENCE);
+    if (NOT_A_CLAIM.test(text) || (NOT_YET.test(text) && !DONE.test(text))) return result('other', COMMAND_CONFIDENCE);
   }
   // "扫院坝几分": how many points an item is worth is a question about the rules, not the balance.
   const asked = villagerCommand(heard, ['help', 'balance']);
