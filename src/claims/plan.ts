@@ -52,7 +52,7 @@ function planFresh({ model, goods }: Listing, understanding: Understanding, text
       }
       if (needsDetail.length > 0) {
         const first = needsDetail[0]!;
-        return { claims, ask: { kind: 'evidence', options: [first.rule.code] }, reply: templates.askDetail(itemName(first.rule.name), first.rule.evidence!.replace(/^写明|^注明|^说明|^写清|^写上/, '写明')), outcome: 'question' };
+        return { claims, ask: { kind: 'evidence', options: [first.rule.code] }, reply: templates.askDetail(itemName(first.rule.name), first.rule.evidence!), outcome: 'question' };
       }
       if (claims.length > 0) return { claims, outcome: 'claim' };
       return { claims, reply: note === 'unknown_number' ? templates.unknownNumber() : templates.notUnderstood(), outcome: 'not_understood' };
