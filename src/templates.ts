@@ -54,6 +54,8 @@ export const templates = {
     notAllowed: () => '您没有记录扣分的权限，请联系综合专干',
     whichHousehold: () => '请写明是哪一户，如「扣分 FNP-003 N01」',
     whichItem: (household: string) => `没看懂 ${household} 扣分的项目，请写负面清单的编号或名称，如「扣分 ${household} N01」`,
+    otherPoints: (household: string, item: string, code: string, listed: number, said: number) =>
+      `「${item}」按清单扣${listed}分，不是${said}分，未记录。确认请发「扣分 ${household} ${code}」`,
     done: (household: string, lines: string[], balance: number) => `已记录 ${household} 扣分：${lines.join('；')}。当前余额 ${balance}分`,
     toHousehold: (lines: string[], balance: number) => `您家因${lines.join('、')}被扣分，当前余额 ${balance}分。如有异议请联系村干部`,
     line: (item: string, points: number, deducted: number) => `${item} -${deducted}分${deducted < points ? `（应扣${points}分，余额不足）` : ''}`,

@@ -47,6 +47,11 @@ export async function recordDeduction(context: Context, known: KnownVillage, mes
   if (!cadre.canApprove) return answer(context, message, cadre, templates.deduction.notAllowed(), 'not_allowed');
   if (!command.household) return answer(context, message, cadre, templates.deduction.whichHousehold(), 'deduct_unclear');
   if (command.items.length === 0) return answer(context, message, cadre, templates.deduction.whichItem(command.household.code), 'deduct_unclear');
+  // The list decides the points: a cadre who says otherwise is asked, nothing is recorded.
+  const rule = command.items.length === 1 ? known.rules.get(command.items[0]!.rule.code)! : undefined;
+  if (rule && command.points !== undefined && Math.abs(rule.points) !== command.points) {
+    return answer(context, message, cadre, templates.deduction.otherPoints(command.household.code, itemName(rule.name), rule.code, Math.abs(rule.points), command.points), 'deduct_unclear');
+  }
   const household = await householdRow(context, command.household.code);
   const lines: string[] = [];
   for (const item of command.items) {

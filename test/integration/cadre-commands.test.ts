@@ -67,6 +67,7 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
     expect(await jifen.outbox('+8613900020024')).toEqual(['您家因乱倒垃圾、乱堆乱放 -2分被扣分，当前余额 1分。如有异议请联系村干部']);
     expect(await command(people.liuFang, '李月娥家焚烧秸秆')).toBe('已记录 FNP-024 扣分：焚烧秸秆或垃圾 -1分（应扣3分，余额不足）。当前余额 0分');
     expect(await command(people.ranDebing, '扣分 FNP-024 N01')).toBe('您没有记录扣分的权限，请联系综合专干');
+    expect(await command(people.liuFang, 'FNP-024 乱倒垃圾 扣5分')).toBe('「乱倒垃圾、乱堆乱放」按清单扣2分，不是5分，未记录。确认请发「扣分 FNP-024 N01」');
     expect((await verifyLedger(jifen.context.db)).ok).toBe(true);
   });
 
