@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { missesDetail, understandCadre, type CadreCommand } from '../understanding/cadre.ts';
 import { compileVillage } from '../understanding/model.ts';
 import { understandVillager, type Understanding } from '../understanding/villager.ts';
 import { vocabularyOfFile } from '../understanding/vocabulary-file.ts';
@@ -19,11 +20,23 @@ export function classification(text: string, understanding: Understanding) {
   };
 }
 
+/** One line of `jifen classify --cadre` output: the command with households and items by code. */
+export function cadreClassification(text: string, command: CadreCommand) {
+  const { intent, ...details } = command;
+  return {
+    text, intent, ...details,
+    ...('household' in command ? { household: command.household?.code } : {}),
+    ...('items' in command ? { items: codes(command.items), options: codes(command.options) } : {}),
+    clarify: missesDetail(command),
+  };
+}
+
 /** Reads one message per line from stdin and prints one JSON object per line; needs no database. */
-export async function classifyLines(villageFile: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
+export async function classifyLines(villageFile: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream, asCadre = false): Promise<void> {
   const model = compileVillage(vocabularyOfFile(await readVillageFile(villageFile)));
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
-    output.write(`${JSON.stringify(classification(line, understandVillager(model, line)))}\n`);
+    const classified = asCadre ? cadreClassification(line, understandCadre(model, line)) : classification(line, understandVillager(model, line));
+    output.write(`${JSON.stringify(classified)}\n`);
   }
 }

@@ -70,8 +70,9 @@ program.command('ledger').description('the points ledger')
 program.command('classify')
   .description('how jifen understands messages: one per line on stdin, one JSON object per line out (no database)')
   .requiredOption('--village-file <file>', 'the village whose rules the messages are about')
-  .action(async (options: { villageFile: string }) => {
-    await classifyLines(options.villageFile, process.stdin, process.stdout);
+  .option('--cadre', 'read the messages as a cadre\'s commands')
+  .action(async (options: { villageFile: string; cadre?: boolean }) => {
+    await classifyLines(options.villageFile, process.stdin, process.stdout, options.cadre);
   });
 
 try {

@@ -82,6 +82,12 @@ function itemsIn(model: VillageModel, items: Item[], text: string) {
   return { items: choice.options.length > 0 ? [] : choice.items, options: choice.options, rest: text };
 }
 
+/** True when jifen must ask the cadre back: which household, or which item, a record is about. */
+export function missesDetail(command: CadreCommand): boolean {
+  if (command.intent === 'deduct' || command.intent === 'redeem') return !command.household || command.items.length === 0;
+  return command.intent === 'declare' && !command.household;
+}
+
 /** What a cadre's message asks jifen to do. Nothing that moves points is guessed: unclear parts come back as missing. */
 export function understandCadre(model: VillageModel, input: string): CadreCommand {
   const text = cleanText(input).replace(/\s+/g, ' ');

@@ -1,4 +1,4 @@
-import { understandCadre } from '../../src/understanding/cadre.ts';
+import { missesDetail, understandCadre } from '../../src/understanding/cadre.ts';
 import { compileVillage, type VillageModel } from '../../src/understanding/model.ts';
 import { understandVillager } from '../../src/understanding/villager.ts';
 import { vocabularyOfFile } from '../../src/understanding/vocabulary-file.ts';
@@ -27,8 +27,7 @@ export function judgeVillager(model: VillageModel, example: VillagerExample): Ou
 /** A cadre command is right when its intent and every labelled detail match; it asks back when a needed detail is missing. */
 export function judgeCadre(model: VillageModel, example: CadreExample): Outcome & { example: CadreExample; answer: string } {
   const command = understandCadre(model, example.text);
-  const asked = (command.intent === 'deduct' || command.intent === 'redeem') ? !command.household || command.items.length === 0
-    : command.intent === 'declare' ? !command.household : false;
+  const asked = missesDetail(command);
   const details: string[] = [];
   let correct = command.intent === example.intent;
   if ('reference' in command && command.reference !== example.reference) correct = false;

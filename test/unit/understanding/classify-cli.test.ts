@@ -9,9 +9,9 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'jifen-classify-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs `jifen classify` as an operator would, with no database configured; resolves with its output. */
-function classify(input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function classify(input: string, env: NodeJS.ProcessEnv, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/jifen.js', 'classify', '--village-file', 'example/fangniuping.yaml'], { cwd: root, env });
+    const child = spawn(process.execPath, ['bin/jifen.js', 'classify', '--village-file', 'example/fangniuping.yaml', ...extra], { cwd: root, env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -51,5 +51,15 @@ describe('jifen classify', () => {
     expect(results[0]).toEqual({ text: '今天把院坝扫干净了', intent: 'claim', items: ['P05'], confidence: 1, clarify: false });
     expect(results[1]).toMatchObject({ text: '打扫卫生', intent: 'claim', items: [], clarify: true, options: ['P05', 'P06', 'P07'] });
     expect(results[1]!.confidence).toBeLessThan(0.8);
+  }, 60_000);
+
+  it('reads cadres\' commands with --cadre, saying when it would ask back', async () => {
+    const { code, stdout, stderr } = await classify('同意 1234\n兑换 FNP-003 S01 2\n扣分 张三家\n', process.env, ['--cadre']);
+    expect(code, stderr).toBe(0);
+    expect(stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+      { text: '同意 1234', intent: 'approve', reference: 1234, clarify: false },
+      { text: '兑换 FNP-003 S01 2', intent: 'redeem', household: 'FNP-003', items: ['S01'], options: [], quantity: 2, clarify: false },
+      { text: '扣分 张三家', intent: 'deduct', items: [], options: [], clarify: true },
+    ]);
   }, 60_000);
 });
