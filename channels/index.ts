@@ -2,12 +2,25 @@ import type { Config } from '../src/config.ts';
 import { twilioSms } from './twilio/index.ts';
 import type { ChannelAdapter } from './types.ts';
 
-/** Every channel jifen speaks: adding one is its folder and one line here. */
-export function createChannels(config: Config): Map<string, ChannelAdapter> {
-  const adapters = [
+/**
+ * Every provider jifen speaks through. Several may serve one channel (SMS by Twilio or Aliyun,
+ * WeChat by Wechaty or the official account); the first configured one of a channel sends on it.
+ */
+export class Channels {
+  constructor(readonly adapters: readonly ChannelAdapter[]) {}
+
+  /** The adapter that sends on a channel: the first with credentials, else the first that can send (a dry run). */
+  sender(channel: string): ChannelAdapter | undefined {
+    const able = this.adapters.filter((adapter) => adapter.channel === channel && adapter.send);
+    return able.find((adapter) => !adapter.dryRun) ?? able[0];
+  }
+}
+
+/** Adding a provider is its folder and one line here. */
+export function createChannels(config: Config): Channels {
+  return new Channels([
     twilioSms({ ...config.twilio, publicUrl: config.publicUrl }),
-  ];
-  return new Map(adapters.map((adapter) => [adapter.channel, adapter]));
+  ]);
 }
 
 export type { ChannelAdapter } from './types.ts';

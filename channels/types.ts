@@ -32,15 +32,21 @@ export interface ChannelHost {
 }
 
 export interface ChannelAdapter {
-  /** Stored on every message: 'sms', 'wechat', 'voice'. */
+  /** Who carries the messages: 'twilio', 'aliyun', 'wechaty', 'wechat-official' … */
+  provider: string;
+  /** Stored on every message, whichever provider carried it: 'sms', 'wechat', 'voice'. */
   channel: string;
   /** Mount point of the provider's webhooks: /channels/<prefix>/… */
   prefix: string;
   capabilities: { maxLength: number; media: boolean };
   /** True when sending only records the message (no provider credentials). */
   dryRun: boolean;
-  send(message: OutboundRequest): Promise<SendResult>;
-  routes: FastifyPluginAsync<{ host: ChannelHost }>;
+  /** Absent for an inbound-only adapter (a transcript feed). */
+  send?(message: OutboundRequest): Promise<SendResult>;
+  routes?: FastifyPluginAsync<{ host: ChannelHost }>;
+  /** For a provider that keeps a connection of its own (a Wechaty bot): started with the server. */
+  start?(host: ChannelHost): Promise<void>;
+  stop?(): Promise<void>;
 }
 
 /** The provider refused the message for good (bad number, opted out): retrying cannot help. */

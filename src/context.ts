@@ -1,4 +1,4 @@
-import { createChannels, type ChannelAdapter } from '../channels/index.ts';
+import { createChannels, type ChannelAdapter, type Channels } from '../channels/index.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/database.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -12,7 +12,7 @@ export interface Context {
   database: Database;
   db: Db;
   jobs: JobsClient;
-  channels: Map<string, ChannelAdapter>;
+  channels: Channels;
 }
 
 export async function createContext(config: Config, options: { serve?: boolean; log?: Logger } = {}): Promise<Context> {
@@ -27,8 +27,9 @@ export async function closeContext(context: Context): Promise<void> {
   await context.database.close();
 }
 
-export function channelOf(context: Context, channel: string): ChannelAdapter {
-  const adapter = context.channels.get(channel);
-  if (!adapter) throw new Error(`no adapter for channel ${channel}`);
+/** The adapter that sends on a channel. */
+export function senderOf(context: Context, channel: string): ChannelAdapter {
+  const adapter = context.channels.sender(channel);
+  if (!adapter?.send) throw new Error(`no provider sends on channel ${channel}`);
   return adapter;
 }

@@ -1,6 +1,7 @@
 import { describeBackend, loadConfig } from './config.ts';
 import { closeContext, createContext } from './context.ts';
 import { buildApp } from './http/app.ts';
+import { startChannels } from './messages/host.ts';
 import { seedIfEmpty } from './village/seed.ts';
 import { startWorkers } from '../workers/index.ts';
 import { onShutdown } from './shutdown.ts';
@@ -12,11 +13,13 @@ await seedIfEmpty(context);
 const workers = startWorkers(context);
 const app = await buildApp(context);
 const address = await app.listen({ port: config.port, host: config.host });
+const stopChannels = await startChannels(context);
 context.log.info(`jifen listening on ${address} — backend: ${describeBackend(config)}`);
-for (const adapter of context.channels.values()) {
-  if (adapter.dryRun) context.log.warn(`${adapter.channel} (${adapter.prefix}): DRY RUN — no provider credentials, outbound messages are recorded with status dry_run and not sent`);
+for (const adapter of context.channels.adapters) {
+  if (adapter.dryRun) context.log.warn(`${adapter.channel} (${adapter.provider}): DRY RUN — no provider credentials, outbound messages are recorded with status dry_run and not sent`);
 }
 onShutdown(context.log, async () => {
+  await stopChannels();
   await app.close();
   await workers.close();
   await closeContext(context);

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PermanentSendError } from '../channels/types.ts';
-import { channelOf, type Context } from '../src/context.ts';
+import { senderOf, type Context } from '../src/context.ts';
 import { outboundMessages } from '../src/db/schema/index.ts';
 import { isFinalFailure } from './failures.ts';
 import type { Stage } from './stage.ts';
@@ -16,9 +16,9 @@ export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
   const [message] = await context.db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` })
     .where(and(eq(outboundMessages.id, outboundId), eq(outboundMessages.status, 'pending'))).returning();
   if (!message) return;
-  const adapter = channelOf(context, message.channel);
+  const adapter = senderOf(context, message.channel);
   try {
-    const result = await adapter.send({ to: message.address, text: message.text, from: message.sender ?? undefined });
+    const result = await adapter.send!({ to: message.address, text: message.text, from: message.sender ?? undefined });
     if (result.status === 'dry_run') {
       context.log.info({ channel: message.channel, to: message.address, text: message.text }, '[dry-run] message recorded, not sent (no provider credentials)');
       await context.db.update(outboundMessages).set({ status: 'dry_run' }).where(eq(outboundMessages.id, outboundId));

@@ -75,6 +75,7 @@ export function twilioSms(settings: TwilioSettings): ChannelAdapter {
     ? createTwilioClient(settings.accountSid, settings.authToken, settings.apiBaseUrl)
     : undefined;
   return {
+    provider: 'twilio',
     channel: 'sms',
     prefix: 'twilio',
     // A UCS-2 segment holds 70 characters; Twilio concatenates up to 1,600.

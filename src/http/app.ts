@@ -1,17 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { ChannelHost } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
-import { acceptInbound } from '../messages/inbound.ts';
-import { recordDelivery } from '../messages/outbound.ts';
+import { channelHost } from '../messages/host.ts';
 import { healthRoutes } from './health.ts';
 
 /** The HTTP side of jifen: health probes and every channel's webhooks, each an encapsulated plugin. */
 export async function buildApp(context: Context): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: context.log as FastifyBaseLogger, bodyLimit: 128 * 1024 });
-  const host: ChannelHost = {
-    acceptInbound: (message) => acceptInbound(context, message),
-    recordDelivery: (providerId, status, error) => recordDelivery(context, providerId, status, error),
-  };
+  const host = channelHost(context);
   // A client error says what is wrong; a server error says nothing of SQL or the data behind it.
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if ((error.statusCode ?? 500) < 500) return reply.send(error);
@@ -19,8 +14,8 @@ export async function buildApp(context: Context): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal error' });
   });
   await app.register(healthRoutes, { context });
-  for (const adapter of context.channels.values()) {
-    await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });
+  for (const adapter of context.channels.adapters) {
+    if (adapter.routes) await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });
   }
   return app;
 }

@@ -97,7 +97,7 @@ describe(`outbound SMS through the Twilio SDK (${testBackend})`, () => {
   afterAll(async () => { await jifen?.close(); });
 
   it('has credentials: the SMS adapter is not a dry run', () => {
-    expect(jifen.context.channels.get('sms')!.dryRun).toBe(false);
+    expect(jifen.context.channels.sender('sms')!.dryRun).toBe(false);
   });
 
   // Rows run one after another: FakeTwilio's failNext applies to whatever request comes next.
@@ -188,7 +188,7 @@ describe(`outbound SMS without Twilio credentials is a dry run (${testBackend})`
   afterAll(async () => { await jifen?.close(); });
 
   it('the SMS adapter reports a dry run', () => {
-    expect(jifen.context.channels.get('sms')!.dryRun).toBe(true);
+    expect(jifen.context.channels.sender('sms')!.dryRun).toBe(true);
   });
 
   it('the message is recorded as dry_run and nothing reaches Twilio', async () => {

@@ -1,0 +1,24 @@
+import type { ChannelAdapter, ChannelHost } from '../../channels/types.ts';
+import type { Context } from '../context.ts';
+import { acceptInbound } from './inbound.ts';
+import { recordDelivery } from './outbound.ts';
+
+/** What channel adapters may do with jifen: store what arrives, record what a provider reports. */
+export function channelHost(context: Context): ChannelHost {
+  return {
+    acceptInbound: (message) => acceptInbound(context, message),
+    recordDelivery: (providerId, status, error) => recordDelivery(context, providerId, status, error),
+  };
+}
+
+/** Starts the providers that keep a connection of their own (a Wechaty bot); returns how to stop them. */
+export async function startChannels(context: Context): Promise<() => Promise<void>> {
+  const host = channelHost(context);
+  const started: ChannelAdapter[] = [];
+  for (const adapter of context.channels.adapters) {
+    if (!adapter.start) continue;
+    await adapter.start(host);
+    started.push(adapter);
+  }
+  return async () => { for (const adapter of started) await adapter.stop?.(); };
+}
