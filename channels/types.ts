@@ -25,10 +25,19 @@ export type SendResult = { status: 'sent'; providerId: string } | { status: 'dry
 
 export type DeliveryStatus = 'sent' | 'delivered' | 'failed';
 
-/** What the core offers adapters: store what arrives, record what the provider reports. */
+/** What jifen would make of a message before it is sent in: for reading back on a phone call. */
+export interface Preview {
+  /** claim: confirm before sending it in; answer: say it, nothing to confirm; unclear: ask again; unknown_caller: not registered. */
+  kind: 'claim' | 'answer' | 'unclear' | 'unknown_caller';
+  /** What to say (zh-CN), e.g. "您申报的是：庭院卫生整洁，2分". */
+  speech: string;
+}
+
+/** What the core offers adapters: store what arrives, record what the provider reports, preview a spoken claim. */
 export interface ChannelHost {
   acceptInbound(message: NormalizedInbound): Promise<{ id: number; duplicate: boolean }>;
   recordDelivery(providerId: string, status: DeliveryStatus, error?: string): Promise<void>;
+  preview(channel: string, sender: string, text: string): Promise<Preview>;
 }
 
 export interface ChannelAdapter {

@@ -10,21 +10,22 @@ export interface Sender {
   member?: KnownMember;
 }
 
+/** Phone channels (SMS, calls) know people by number, WeChat by WeChat id (an official account's openid). */
+const byPhone = (channel: string) => channel === 'sms' || channel === 'voice';
+
 /** The cadre who writes from this address, if any. */
 export async function findCadre(db: Executor, channel: string, address: string): Promise<KnownCadre | undefined> {
-  if (channel !== 'sms') return undefined;
   const [row] = await db.select({ cadre: cadres, village: villages }).from(cadres)
-    .innerJoin(villages, eq(villages.id, cadres.villageId)).where(eq(cadres.phone, address));
+    .innerJoin(villages, eq(villages.id, cadres.villageId)).where(byPhone(channel) ? eq(cadres.phone, address) : eq(cadres.wechat, address));
   return row && { ...row.cadre, village: row.village };
 }
 
 /** The household member who writes from this address, if any. */
 export async function findMember(db: Executor, channel: string, address: string): Promise<KnownMember | undefined> {
-  if (channel !== 'sms') return undefined;
   const [row] = await db.select({ member: members, household: households, village: villages }).from(members)
     .innerJoin(households, eq(households.id, members.householdId))
     .innerJoin(villages, eq(villages.id, households.villageId))
-    .where(eq(members.phone, address));
+    .where(byPhone(channel) ? eq(members.phone, address) : eq(members.wechat, address));
   return row && { ...row.member, household: row.household, village: row.village };
 }
 

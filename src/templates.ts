@@ -70,5 +70,9 @@ export const templates = {
     notEnoughPoints: (household: string, needed: number, balance: number) => `${household} 余额 ${balance}分，不够兑换（需 ${needed}分），未兑换`,
   },
   noReason: '未说明原因',
+  spoken: {
+    claim: (items: string) => `您申报的是：${items}`,
+    unclear: () => '没有听清楚您申报的项目，请再说一遍您做了什么，比如“今天打扫了院坝”',
+  },
   periods: { week: '每周', month: '每月', year: '每年', term: '每学期' } as Record<string, string>,
 };

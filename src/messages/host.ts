@@ -2,12 +2,14 @@ import type { ChannelAdapter, ChannelHost } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
 import { acceptInbound } from './inbound.ts';
 import { recordDelivery } from './outbound.ts';
+import { preview } from '../understanding/preview.ts';
 
 /** What channel adapters may do with jifen: store what arrives, record what a provider reports. */
 export function channelHost(context: Context): ChannelHost {
   return {
     acceptInbound: (message) => acceptInbound(context, message),
     recordDelivery: (providerId, status, error) => recordDelivery(context, providerId, status, error),
+    preview: (channel, sender, text) => preview(context, channel, sender, text),
   };
 }
 

@@ -7,8 +7,10 @@ import { queueMessages } from './outbound.ts';
  * was sent to (else the village's number); `dedupeKey` names the answer when it is not the reply.
  */
 export async function replyTo(context: Context, message: InboundMessage, text: string, village?: Village, dedupeKey = `message-${message.id}-reply`): Promise<void> {
+  // A call or a transcript is answered by SMS to the caller's number.
+  const channel = message.channel === 'voice' ? 'sms' : message.channel;
   await queueMessages(context, [{
-    dedupeKey, channel: message.channel, address: message.sender, text,
+    dedupeKey, channel, address: message.sender, text,
     sender: message.recipient ?? village?.settings.smsSenderNumber,
   }]);
 }
