@@ -19,7 +19,7 @@ const LIST_LIMIT = 8;
 
 /** Answers a cadre and closes the message. */
 export async function answer(context: Context, message: InboundMessage, cadre: KnownCadre, text: string, outcome: string) {
-  await replyTo(context, message, text, cadre.village);
+  await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone });
   await markProcessed(context.db, message.id, outcome);
 }
 

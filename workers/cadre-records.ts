@@ -5,6 +5,7 @@ import { households, type Household, type InboundMessage } from '../src/db/schem
 import { householdContact, type KnownCadre } from '../src/directory.ts';
 import { householdBalance } from '../src/ledger/balance.ts';
 import { deduct } from '../src/ledger/deduction.ts';
+import { routeTo } from '../src/messages/addressing.ts';
 import { queueMessages } from '../src/messages/outbound.ts';
 import { redeem } from '../src/supermarket/redeem.ts';
 import { itemName, templates } from '../src/templates.ts';
@@ -23,8 +24,9 @@ async function householdRow(context: Context, code: string): Promise<Household> 
 /** Tells a household what a cadre recorded for it, once per message. */
 async function tellHousehold(context: Context, household: Household, cadre: KnownCadre, key: string, text: string) {
   const contact = await householdContact(context.db, household.id);
-  if (!contact?.phone) return;
-  await queueMessages(context, [{ dedupeKey: key, channel: 'sms', address: contact.phone, text, sender: cadre.village.settings.smsSenderNumber }]);
+  const route = contact && routeTo(context, contact);
+  if (!route) return;
+  await queueMessages(context, [{ dedupeKey: key, ...route, text, sender: cadre.village.settings.smsSenderNumber }]);
 }
 
 /** 代报 (口头申报): a cadre declares a claim for a household; it goes through review like any claim. */

@@ -31,7 +31,7 @@ export const intake: PipelineStage<'intake'> = async (context, { messageId }) =>
     await context.jobs.enqueue({ name: 'understand', data: { messageId } });
   } else {
     const day = dayKey(message.receivedAt, DEFAULT_TIMEZONE);
-    await replyTo(context, message, templates.unregistered(), undefined, `unregistered-${message.channel}-${message.sender}-${day}`);
+    await replyTo(context, message, templates.unregistered(), { dedupeKey: `unregistered-${message.channel}-${message.sender}-${day}` });
     await markProcessed(context.db, messageId, 'unknown_sender');
     context.log.info({ messageId, sender: message.sender }, 'message from an unregistered sender');
   }

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { UnrecoverableError } from 'bullmq';
 import { loadClaim, moveToReviewWithReference } from '../src/claims/claims.ts';
 import { cadres } from '../src/db/schema/index.ts';
+import { routeTo } from '../src/messages/addressing.ts';
 import { queueMessages } from '../src/messages/outbound.ts';
 import { templates } from '../src/templates.ts';
 import { claimantMessage } from './claim-notices.ts';
@@ -31,7 +32,7 @@ export const reviewRequest: PipelineStage<'review-request'> = async (context, { 
   await queueMessages(context, [
     ...(ack ? [ack] : []),
     ...reviewers.map((cadre) => ({
-      dedupeKey: `claim-${claimId}-review-${cadre.id}`, channel: 'sms', address: cadre.phone, text, sender: village.settings.smsSenderNumber,
+      dedupeKey: `claim-${claimId}-review-${cadre.id}`, ...routeTo(context, cadre)!, text, sender: village.settings.smsSenderNumber,
     })),
   ]);
 };

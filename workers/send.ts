@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { PermanentSendError } from '../channels/types.ts';
 import { senderOf, type Context } from '../src/context.ts';
 import { outboundMessages } from '../src/db/schema/index.ts';
+import { queueFallback } from '../src/messages/outbound.ts';
 import { isFinalFailure } from './failures.ts';
 import type { Stage } from './stage.ts';
 import type { OutboundJob } from '../src/queue/jobs.ts';
@@ -37,8 +38,10 @@ export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
   }
 };
 
+/** Fails the message for good and sends it on its fallback channel, if it has one. */
 async function markFailed(context: Context, outboundId: number, error: string) {
-  await context.db.update(outboundMessages).set({ status: 'failed', error }).where(eq(outboundMessages.id, outboundId));
+  const [failed] = await context.db.update(outboundMessages).set({ status: 'failed', error }).where(eq(outboundMessages.id, outboundId)).returning();
+  if (failed) await queueFallback(context, failed);
 }
 
 /** After the last retry, the message is failed, not left pending. */

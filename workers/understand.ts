@@ -75,7 +75,7 @@ export const understand: PipelineStage<'understand'> = async (context, { message
   const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message));
   await record(context, known, member, message, plan);
   const reply = plan.action ? await act(context, known, member, message, plan.action) : plan.reply;
-  if (reply) await replyTo(context, message, reply, member.village);
+  if (reply) await replyTo(context, message, reply, { village: member.village, fallbackPhone: member.phone });
   await markProcessed(context.db, messageId, plan.outcome);
   for (const claimId of await claimsOfMessage(context.db, messageId)) await context.jobs.enqueue({ name: 'validate', data: { claimId } });
 };

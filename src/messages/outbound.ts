@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DeliveryStatus } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
-import { outboundMessages } from '../db/schema/index.ts';
+import { outboundMessages, type OutboundMessage } from '../db/schema/index.ts';
+import { smsSize } from './segments.ts';
 
 export interface MessageToSend {
   /** Names the logical message (claim-42-ack): sending it twice is one message. */
@@ -10,6 +11,8 @@ export interface MessageToSend {
   address: string;
   text: string;
   sender?: string;
+  /** Where the same text goes if the channel refuses it for good. */
+  fallback?: { channel: string; address: string };
 }
 
 /**
@@ -20,6 +23,8 @@ export async function queueMessages(context: Context, messages: MessageToSend[])
   if (messages.length === 0) return;
   let pending = await context.db.insert(outboundMessages).values(messages.map((m) => ({
     dedupeKey: m.dedupeKey, channel: m.channel, address: m.address, text: m.text, sender: m.sender ?? null,
+    segments: m.channel === 'sms' ? smsSize(m.text).segments : null,
+    fallbackChannel: m.fallback?.channel ?? null, fallbackAddress: m.fallback?.address ?? null,
   }))).onConflictDoNothing({ target: outboundMessages.dedupeKey }).returning({ id: outboundMessages.id });
   if (pending.length < messages.length) {
     // Some were recorded by an earlier run of the same stage: queue those not yet sent as well.
@@ -34,4 +39,13 @@ export async function recordDelivery(context: Context, providerId: string, statu
   const settled = status === 'sent' ? ['pending', 'sent'] : ['pending', 'sent', 'delivered'];
   await context.db.update(outboundMessages).set({ status, error: error ?? null })
     .where(and(eq(outboundMessages.providerId, providerId), inArray(outboundMessages.status, settled as never[])));
+}
+
+/** A message its channel refused for good goes out once more on its fallback (WeChat → SMS), if it has one. */
+export async function queueFallback(context: Context, message: OutboundMessage): Promise<void> {
+  if (!message.fallbackChannel || !message.fallbackAddress) return;
+  await queueMessages(context, [{
+    dedupeKey: `${message.dedupeKey}-fallback`, channel: message.fallbackChannel, address: message.fallbackAddress,
+    text: message.text, sender: message.sender ?? undefined,
+  }]);
 }

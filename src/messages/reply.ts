@@ -2,15 +2,24 @@ import type { Context } from '../context.ts';
 import type { InboundMessage, Village } from '../db/schema/index.ts';
 import { queueMessages } from './outbound.ts';
 
+export interface ReplyOptions {
+  /** The village whose SMS number answers when the message does not say which number it was sent to. */
+  village?: Village;
+  /** Names the answer when it is not the one reply to the message. */
+  dedupeKey?: string;
+  /** The sender's phone, for when a WeChat answer cannot be delivered. */
+  fallbackPhone?: string | null;
+}
+
 /**
  * Answers an inbound message on its channel, to the address it came from and from the address it
- * was sent to (else the village's number); `dedupeKey` names the answer when it is not the reply.
+ * was sent to (else the village's number). A call or a transcript is answered by SMS to the caller.
  */
-export async function replyTo(context: Context, message: InboundMessage, text: string, village?: Village, dedupeKey = `message-${message.id}-reply`): Promise<void> {
-  // A call or a transcript is answered by SMS to the caller's number.
+export async function replyTo(context: Context, message: InboundMessage, text: string, options: ReplyOptions = {}): Promise<void> {
   const channel = message.channel === 'voice' ? 'sms' : message.channel;
   await queueMessages(context, [{
-    dedupeKey, channel, address: message.sender, text,
-    sender: message.recipient ?? village?.settings.smsSenderNumber,
+    dedupeKey: options.dedupeKey ?? `message-${message.id}-reply`, channel, address: message.sender, text,
+    fallback: channel !== 'sms' && options.fallbackPhone ? { channel: 'sms', address: options.fallbackPhone } : undefined,
+    sender: message.recipient ?? options.village?.settings.smsSenderNumber,
   }]);
 }

@@ -100,12 +100,12 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
     for (const cadre of file.cadres) {
       const householdId = cadre.household ? householdIds.get(cadre.household) ?? null : await householdOfPhone(tx, cadre.phone);
       await tx.insert(cadres).values({
-        villageId, name: cadre.name, role: cadre.role, phone: cadre.phone, wechat: cadre.wechat ?? null,
+        villageId, name: cadre.name, role: cadre.role, phone: cadre.phone, wechat: cadre.wechat ?? null, prefers: cadre.prefers ?? 'sms',
         canApprove: cadre.can_approve ?? false, canRedeem: cadre.can_redeem ?? false, householdId,
       }).onConflictDoUpdate({
         target: cadres.phone,
         set: {
-          villageId: incoming('village_id'), name: incoming('name'), role: incoming('role'), wechat: incoming('wechat'),
+          villageId: incoming('village_id'), name: incoming('name'), role: incoming('role'), wechat: incoming('wechat'), prefers: incoming('prefers'),
           canApprove: incoming('can_approve'), canRedeem: incoming('can_redeem'), householdId: incoming('household_id'),
         },
       });

@@ -42,6 +42,7 @@ export const VillageFileSchema = Type.Object({
     role: Type.String(),
     phone: Type.String(),
     wechat: Type.Optional(Type.String()),
+    prefers: Type.Optional(Type.String()),
     can_approve: Type.Optional(Type.Boolean()),
     can_redeem: Type.Optional(Type.Boolean()),
     /** Code of the cadre's own household, if they live in the village. */

@@ -40,6 +40,11 @@ export const outboundMessages = jifen.table('outbound_messages', {
   /** Sender address for providers that need one (the village's SMS number). */
   sender: text('sender'),
   text: text('text').notNull(),
+  /** SMS segments the text takes (what an SMS costs); null on channels that do not count them. */
+  segments: integer('segments'),
+  /** Where to send the same text if this channel refuses it for good (WeChat → the member's phone). */
+  fallbackChannel: text('fallback_channel'),
+  fallbackAddress: text('fallback_address'),
   status: text('status').$type<OutboundStatus>().notNull().default('pending'),
   providerId: text('provider_id'),
   error: text('error'),
@@ -82,3 +87,23 @@ export const optOuts = jifen.table('opt_outs', {
 }, (t) => [primaryKey({ columns: [t.channel, t.address] })]);
 
 export type Conversation = typeof conversations.$inferSelect;
+
+/**
+ * A WeChat user proving they own a registered phone number: jifen texts a 6-digit code to the
+ * number, and the code sent back on WeChat binds the WeChat id to that member (or cadre).
+ */
+export const wechatBindings = jifen.table('wechat_bindings', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  wechatId: text('wechat_id').notNull(),
+  phone: text('phone').notNull(),
+  code: text('code').notNull(),
+  /** The WeChat message that asked for the code. */
+  messageId: bigint('message_id', { mode: 'number' }).notNull().unique().references(() => inboundMessages.id),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  /** The message whose code bound the id. */
+  boundBy: bigint('bound_by', { mode: 'number' }).references(() => inboundMessages.id),
+  createdAt: createdAt(),
+}, (t) => [index('wechat_bindings_wechat_id').on(t.wechatId, t.createdAt)]);
+
+export type WechatBinding = typeof wechatBindings.$inferSelect;

@@ -50,6 +50,8 @@ export const cadres = jifen.table('cadres', {
   role: text('role').notNull(),
   phone: text('phone').notNull().unique(),
   wechat: text('wechat'),
+  /** sms | wechat: where review requests reach the cadre first (SMS is the fallback). */
+  prefers: text('prefers').notNull().default('sms'),
   canApprove: boolean('can_approve').notNull().default(false),
   canRedeem: boolean('can_redeem').notNull().default(false),
   /** The cadre's own household, whose claims they may never approve. */
