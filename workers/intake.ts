@@ -4,6 +4,7 @@ import type { Context } from '../src/context.ts';
 import { findSender, type KnownCadre } from '../src/directory.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyTo } from '../src/messages/reply.ts';
+import { bindWechat } from '../src/messages/wechat-binding.ts';
 import { templates } from '../src/templates.ts';
 import { understandCadre } from '../src/understanding/cadre.ts';
 import { knownVillage } from '../src/understanding/village-models.ts';
@@ -18,7 +19,10 @@ async function isCadreCommand(context: Context, cadre: KnownCadre, text: string)
   return understandCadre(known.model, text).intent !== 'other';
 }
 
-/** Who sent it? A cadre's command goes to the cadre stage; a villager's message to understanding; a stranger gets one polite answer a day. */
+/**
+ * Who sent it? A cadre's command goes to the cadre stage; a villager's message to understanding; an
+ * unknown WeChat user is taken through binding; any other stranger gets one polite answer a day.
+ */
 export const intake: PipelineStage<'intake'> = async (context, { messageId }) => {
   const message = await loadInbound(context.db, messageId);
   if (!message) throw new UnrecoverableError(`no inbound message ${messageId}`);
@@ -29,6 +33,10 @@ export const intake: PipelineStage<'intake'> = async (context, { messageId }) =>
     await context.jobs.enqueue({ name: 'cadre-command', data: { messageId } });
   } else if (sender.member) {
     await context.jobs.enqueue({ name: 'understand', data: { messageId } });
+  } else if (message.channel === 'wechat') {
+    // An unknown WeChat user binds their WeChat id to their registered number first.
+    await bindWechat(context, message);
+    await markProcessed(context.db, messageId, 'wechat_binding');
   } else {
     const day = dayKey(message.receivedAt, DEFAULT_TIMEZONE);
     await replyTo(context, message, templates.unregistered(), { dedupeKey: `unregistered-${message.channel}-${message.sender}-${day}` });
