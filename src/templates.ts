@@ -6,8 +6,8 @@ export const itemName = (name: string) => name.replace(/[（(].*$/, '');
 export const templates = {
   claimReceived: (item: string, points: number, reference: number) =>
     `已收到：${item} +${points}分，编号${reference}，待村干部审核`,
-  reviewRequest: (village: string, reference: number, household: string, head: string, item: string, points: number, said?: string) =>
-    `【${village}积分】待审 ${reference}：${household} ${head}家 申报 ${item} +${points}分${said ? `（村民说：${said}）` : ''}。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
+  reviewRequest: (village: string, reference: number, household: string, head: string, item: string, points: number, said?: string, photo?: string) =>
+    `【${village}积分】待审 ${reference}：${household} ${head}家 申报 ${item} +${points}分${said ? `（村民说：${said}）` : ''}${photo ? `（照片：${photo}）` : ''}。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
   posted: (points: number, balance: number) => `已入账 +${points}分，当前余额 ${balance}分`,
   rejected: (item: string, reason: string) => `您申报的「${item}」未通过审核：${reason}`,
   capReached: (item: string, cap: number, period: string) =>
@@ -29,6 +29,8 @@ export const templates = {
   optedOut: () => '已退订，今后不再给您发通知；发「订阅」可恢复。申报和查积分照常可用',
   optedIn: () => '已恢复订阅，您会照常收到积分通知',
   empty: () => '请用文字说明您做了哪项，如「庭院卫生」或项目编号「5」',
+  voiceNote: () => '收到您的语音，暂时听不了。请打字说明做了哪项，如「庭院卫生」，或直接打电话申报',
+  pictureOnly: () => '收到照片。请再发一句文字说明做了哪项，如「庭院卫生」，照片会一起给村干部看',
   tooLong: () => '消息太长了，请用一两句话说明做了哪项，如「今天打扫了院坝」',
   unregistered: () => '您的号码未登记，请联系村综合专干',
   decision: {

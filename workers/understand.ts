@@ -72,7 +72,7 @@ export const understand: PipelineStage<'understand'> = async (context, { message
 
   const known = await knownVillage(context.db, member.village);
   const understanding = understandVillager(known.model, message.text);
-  const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message));
+  const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message), message.attachments);
   await record(context, known, member, message, plan);
   const reply = plan.action ? await act(context, known, member, message, plan.action) : plan.reply;
   if (reply) await replyTo(context, message, reply, { village: member.village, fallbackPhone: member.phone });

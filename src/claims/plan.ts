@@ -1,4 +1,4 @@
-import type { Conversation } from '../db/schema/index.ts';
+import type { Attachment, Conversation } from '../db/schema/index.ts';
 import { itemName, templates } from '../templates.ts';
 import type { Item } from '../understanding/items.ts';
 import type { CatalogueInfo, VillageModel } from '../understanding/model.ts';
@@ -40,8 +40,15 @@ export interface Listing {
   goods: readonly CatalogueInfo[];
 }
 
+/** A message with no words: a voice note jifen cannot hear, a photo without a word, or nothing. */
+function emptyAnswer(attachments: readonly Attachment[]): string {
+  if (attachments.some((a) => a.contentType?.startsWith('voice') || a.contentType?.startsWith('audio'))) return templates.voiceNote();
+  if (attachments.some((a) => a.contentType?.startsWith('image'))) return templates.pictureOnly();
+  return templates.empty();
+}
+
 /** A fresh message: what it says decides everything. */
-function planFresh({ model, goods }: Listing, understanding: Understanding, text: string): Plan {
+function planFresh({ model, goods }: Listing, understanding: Understanding, text: string, attachments: readonly Attachment[]): Plan {
   const { intent, items, options, needsDetail, note } = understanding;
   switch (intent) {
     case 'claim': {
@@ -64,7 +71,7 @@ function planFresh({ model, goods }: Listing, understanding: Understanding, text
     case 'redeem':
       return { claims: [], reply: catalogueText(goods), outcome: 'catalogue' };
     case 'other':
-      if (note === 'empty') return { claims: [], reply: templates.empty(), outcome: 'empty' };
+      if (note === 'empty') return { claims: [], reply: emptyAnswer(attachments), outcome: 'empty' };
       if (note === 'too_long') return { claims: [], reply: templates.tooLong(), outcome: 'too_long' };
       return understanding.clarify
         ? { claims: [], reply: templates.notUnderstood(), outcome: 'not_understood' }
@@ -77,8 +84,8 @@ function planFresh({ model, goods }: Listing, understanding: Understanding, text
  * of the menu, the next message gives an item's evidence, 取消 drops the question; anything else
  * starts afresh (the question is dropped), except a command asked while evidence is awaited.
  */
-export function planAnswer(listing: Listing, understanding: Understanding, input: string, question?: OpenQuestion): Plan {
-  if (!question) return planFresh(listing, understanding, input);
+export function planAnswer(listing: Listing, understanding: Understanding, input: string, question?: OpenQuestion, attachments: readonly Attachment[] = []): Plan {
+  if (!question) return planFresh(listing, understanding, input, attachments);
   const { conversation, originalText } = question;
   const closes = conversation.id;
   if (understanding.intent === 'cancel') return { claims: [], closes, reply: templates.questionDropped(), outcome: 'question_dropped' };
@@ -89,10 +96,10 @@ export function planAnswer(listing: Listing, understanding: Understanding, input
       if (!code) return { claims: [], reply: templates.menuRange(conversation.options.length), outcome: 'question' };
       return { claims: [{ code, text: originalText }], closes, outcome: 'claim' };
     }
-    return { ...planFresh(listing, understanding, input), closes };
+    return { ...planFresh(listing, understanding, input, attachments), closes };
   }
   if (understanding.intent === 'claim' || understanding.intent === 'other') {
     return { claims: [{ code: conversation.options[0]!, text: `${originalText}；${input.trim()}` }], closes, outcome: 'claim' };
   }
-  return planFresh(listing, understanding, input);
+  return planFresh(listing, understanding, input, attachments);
 }
