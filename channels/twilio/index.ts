@@ -1,9 +1,9 @@
 import formbody from '@fastify/formbody';
-import twilio from 'twilio';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { PermanentSendError, type ChannelAdapter, type ChannelHost, type OutboundRequest, type SendResult } from '../types.ts';
 import { createTwilioClient } from './client.ts';
 import { normalizeSms, normalizeStatus, PayloadError, type TwilioForm } from './normalize.ts';
+import { signatureIsValid } from './signature.ts';
 
 export interface TwilioSettings {
   accountSid?: string;
@@ -22,13 +22,6 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
 function isPermanent(error: unknown): boolean {
   const status = (error as { status?: number }).status;
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
-}
-
-function signatureIsValid(settings: TwilioSettings, request: FastifyRequest): boolean {
-  const signature = request.headers['x-twilio-signature'];
-  if (!settings.authToken || typeof signature !== 'string') return false;
-  const url = `${settings.publicUrl}${request.url}`;
-  return twilio.validateRequest(settings.authToken, signature, url, (request.body ?? {}) as Record<string, string>);
 }
 
 function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHost }> {
