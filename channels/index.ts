@@ -1,5 +1,7 @@
 import type { Config } from '../src/config.ts';
+import { transcriptFeed } from './transcripts/index.ts';
 import { twilioSms } from './twilio/index.ts';
+import { twilioVoice } from './twilio/voice.ts';
 import type { ChannelAdapter } from './types.ts';
 
 /**
@@ -20,6 +22,8 @@ export class Channels {
 export function createChannels(config: Config): Channels {
   return new Channels([
     twilioSms({ ...config.twilio, publicUrl: config.publicUrl }),
+    twilioVoice({ ...config.twilio, publicUrl: config.publicUrl }),
+    transcriptFeed(config.transcripts),
   ]);
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { transcriptSettings, type TranscriptSettings } from '../channels/transcripts/settings.ts';
 
 /** Everything jifen reads from the environment, checked once at boot. */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
     /** Tests and benchmarks point the real SDK at a local endpoint instead of api.twilio.com. */
     apiBaseUrl?: string;
   };
+  /** The signed transcript feed of other speech services and call centres. */
+  transcripts: TranscriptSettings;
   /** Village file imported on first start when the database has no village. */
   seedVillageFile?: string;
   workerConcurrency: number;
@@ -68,6 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
       fromNumber: optional(env, 'TWILIO_FROM_NUMBER'),
       apiBaseUrl: optional(env, 'TWILIO_API_BASE_URL'),
     },
+    transcripts: transcriptSettings(env),
     // Unset: the bundled example village; set but empty: import nothing.
     seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
