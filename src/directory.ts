@@ -10,8 +10,8 @@ export interface Sender {
   member?: KnownMember;
 }
 
-/** Phone channels (SMS, calls) know people by number, WeChat by WeChat id (an official account's openid). */
-const byPhone = (channel: string) => channel === 'sms' || channel === 'voice';
+/** Phone channels (SMS, calls) and the operators' CLI know people by number, WeChat by WeChat id (an official account's openid). */
+const byPhone = (channel: string) => channel === 'sms' || channel === 'voice' || channel === 'cli';
 
 /** The cadre who writes from this address, if any. */
 export async function findCadre(db: Executor, channel: string, address: string): Promise<KnownCadre | undefined> {

@@ -7,6 +7,7 @@ import { verifyLedger } from '../ledger/verify.ts';
 import { importVillage } from '../village/import.ts';
 import { readVillageFile } from '../village/village-file.ts';
 import { classifyLines } from './classify.ts';
+import { declareFromCli } from './declare.ts';
 import { recentMessages } from './messages.ts';
 
 /**
@@ -65,6 +66,15 @@ program.command('ledger').description('the points ledger')
       ? `ledger ok: ${report.transactions} transactions, ${report.accounts} accounts`
       : `ledger has ${report.problems.length} problem(s):\n${report.problems.join('\n')}`);
     if (!report.ok) process.exitCode = 1;
+  });
+
+program.command('declare <household-code> <text...>')
+  .description('口头申报: a claim a villager declared in person, entered by a cadre and reviewed as usual')
+  .requiredOption('--cadre <phone>', 'the phone number of the cadre entering it (answered by SMS)')
+  .option('--json', 'print JSON')
+  .action(async (household: string, words: string[], options: { cadre: string; json?: boolean }) => {
+    const result = await withContext((context) => declareFromCli(context, { cadrePhone: options.cadre, household, text: words.join(' ') }));
+    print(!!options.json, result, () => `declaration for ${household} recorded as message ${result.messageId}; the cadre is answered by SMS`);
   });
 
 program.command('classify')

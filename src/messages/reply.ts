@@ -13,10 +13,10 @@ export interface ReplyOptions {
 
 /**
  * Answers an inbound message on its channel, to the address it came from and from the address it
- * was sent to (else the village's number). A call or a transcript is answered by SMS to the caller.
+ * was sent to (else the village's number). A call, a transcript or a CLI entry is answered by SMS.
  */
 export async function replyTo(context: Context, message: InboundMessage, text: string, options: ReplyOptions = {}): Promise<void> {
-  const channel = message.channel === 'voice' ? 'sms' : message.channel;
+  const channel = message.channel === 'voice' || message.channel === 'cli' ? 'sms' : message.channel;
   await queueMessages(context, [{
     dedupeKey: options.dedupeKey ?? `message-${message.id}-reply`, channel, address: message.sender, text,
     fallback: channel !== 'sms' && options.fallbackPhone ? { channel: 'sms', address: options.fallbackPhone } : undefined,

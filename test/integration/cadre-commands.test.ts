@@ -7,6 +7,7 @@ import { deduct } from '../../src/ledger/deduction.ts';
 import { post } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { redeem } from '../../src/supermarket/redeem.ts';
+import { declareFromCli } from '../../src/cli/declare.ts';
 import { testBackend } from '../support/backend.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
@@ -59,6 +60,13 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
     expect(claim).toMatchObject({ enteredBy: expect.any(Number) });
     await jifen.waitFor(async () => (await jifen.context.db.select().from(claims).where(eq(claims.id, claim!.id)))[0]!.state === 'awaiting_review', 'review');
     expect(await command(people.liuFang, '代报 庭院卫生')).toBe('请写明是哪一户，如「代报 FNP-003 庭院卫生」');
+  });
+
+  it('jifen declare takes the same path and answers the cadre by SMS', async () => {
+    const { messageId } = await declareFromCli(jifen.context, { cadrePhone: people.zhangMing, household: 'FNP-022', text: '交了医保' });
+    await jifen.waitFor(async () => (await jifen.outbox(people.zhangMing)).includes('已为 FNP-022 代报：按时缴纳城乡居民医保和养老保险，将按流程审核'), 'the confirmation');
+    const [claim] = await jifen.context.db.select().from(claims).where(eq(claims.sourceMessageId, messageId));
+    expect(claim).toMatchObject({ householdId: expect.any(Number), enteredBy: expect.any(Number) });
   });
 
   it('扣分 takes points from the negative list, never below zero, and tells the household why', async () => {

@@ -80,6 +80,17 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     expect(JSON.parse((await jifen('messages', '--limit', '1', '--json')).stdout)).toHaveLength(1);
   });
 
+  it('records an oral declaration as the cadre\'s 代报 message, refusing unknown cadres and households', async () => {
+    const declared = await jifen('declare', 'FNP-007', '参加了', '院坝会', '--cadre', '+8613900010001', '--json');
+    expect(declared.code).toBe(0);
+    const { messageId } = JSON.parse(declared.stdout) as { messageId: number };
+    const [row] = (await context.db.execute<{ channel: string; sender: string; text: string }>(
+      sql`select channel, sender, text from jifen.inbound_messages where id = ${messageId}`)).rows;
+    expect(row).toEqual({ channel: 'cli', sender: '+8613900010001', text: '代报 FNP-007 参加了 院坝会' });
+    expect((await jifen('declare', 'FNP-007', '院坝会', '--cadre', '+8613900020003')).stdout).toContain('no cadre with phone +8613900020003');
+    expect((await jifen('declare', 'FNP-999', '院坝会', '--cadre', '+8613900010001')).stdout).toContain('no household FNP-999');
+  });
+
   it('verifies the ledger and exits non-zero when a balance drifted', async () => {
     const ok = await jifen('ledger', 'verify', '--json');
     expect(ok.code).toBe(0);
