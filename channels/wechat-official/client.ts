@@ -1,0 +1,126 @@
+import { PermanentSendError } from '../types.ts';
+
+export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
+
+export interface WechatClientOptions {
+  appId: string;
+  appSecret: string;
+  /** Defaults to https://api.weixin.qq.com. */
+  apiBaseUrl?: string;
+  /** Milliseconds since the epoch; tests move it to expire the cached token. */
+  now?: () => number;
+}
+
+/** A template message (模板消息): weekly notifications. `data` maps the template's keys to their values. */
+export interface TemplateMessage {
+  touser: string;
+  templateId: string;
+  data: Record<string, { value: string; color?: string }>;
+  /** Opened when the villager taps the message. */
+  url?: string;
+}
+
+interface ApiReply {
+  errcode?: number;
+  errmsg?: string;
+  /** As a string: a 64-bit id loses digits as a JS number. */
+  msgid?: string;
+  access_token?: string;
+  expires_in?: number;
+}
+
+/** The token expired or was replaced (another process fetched a new one): fetch a fresh one and retry once. */
+const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
+/**
+ * Retrying cannot help: outside the 48-hour window or over its quota (45015, 45047), the
+ * villager does not follow the account (43004) or blocked it (43019), bad openid (40003),
+ * text too long (45002). The core falls back to SMS.
+ */
+const PERMANENT_ERRORS = new Set([45015, 45047, 43004, 43019, 40003, 45002]);
+/** Tokens live 7,200 s; refresh a little early so one never expires between fetch and use. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+const TIMEOUT_MS = 10_000;
+
+/** WeChat's server API (api.weixin.qq.com): access token, customer-service and template messages. */
+export class WechatOfficialClient {
+  private token?: { value: string; expiresAt: number };
+  private fetching?: Promise<string>;
+  private readonly now: () => number;
+  private readonly apiBaseUrl: string;
+
+  /** One per account and process: every fetch of a token replaces the previous one (after 5 minutes). */
+  constructor(private readonly options: WechatClientOptions) {
+    this.now = options.now ?? Date.now;
+    this.apiBaseUrl = (options.apiBaseUrl ?? WECHAT_API_BASE_URL).replace(/\/+$/, '');
+  }
+
+  /** A customer-service text (客服消息): allowed within 48 h of the villager's last message. */
+  async sendText(openid: string, content: string): Promise<{ msgid?: string }> {
+    const { msgid } = await this.post('/cgi-bin/message/custom/send', { touser: openid, msgtype: 'text', text: { content } });
+    return { msgid };
+  }
+
+  async sendTemplate(message: TemplateMessage): Promise<{ msgid?: string }> {
+    const { msgid } = await this.post('/cgi-bin/message/template/send', {
+      touser: message.touser, template_id: message.templateId, url: message.url, data: message.data,
+    });
+    return { msgid };
+  }
+
+  private async post(path: string, body: unknown): Promise<ApiReply> {
+    const token = await this.accessToken();
+    let reply = await this.request('POST', path, { access_token: token }, body);
+    if (TOKEN_ERRORS.has(reply.errcode ?? 0)) {
+      if (this.token?.value === token) this.token = undefined;
+      reply = await this.request('POST', path, { access_token: await this.accessToken() }, body);
+    }
+    const code = reply.errcode ?? 0;
+    if (code === 0) return reply;
+    const why = `WeChat ${path} answered errcode ${code} (${reply.errmsg ?? 'no errmsg'})`;
+    throw PERMANENT_ERRORS.has(code) ? new PermanentSendError(why) : new Error(why);
+  }
+
+  /** The cached token; concurrent callers share one fetch. */
+  private async accessToken(): Promise<string> {
+    if (this.token && this.now() < this.token.expiresAt) return this.token.value;
+    this.fetching ??= this.fetchToken().finally(() => { this.fetching = undefined; });
+    return this.fetching;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const { appId: appid, appSecret: secret } = this.options;
+    const reply = await this.request('GET', '/cgi-bin/token', { grant_type: 'client_credential', appid, secret });
+    if (!reply.access_token) {
+      throw new Error(`WeChat /cgi-bin/token answered errcode ${reply.errcode ?? 'none'} (${reply.errmsg ?? 'no access_token'})`);
+    }
+    const lifetimeMs = (reply.expires_in ?? 7200) * 1000;
+    this.token = { value: reply.access_token, expiresAt: this.now() + Math.max(0, lifetimeMs - REFRESH_MARGIN_MS) };
+    return reply.access_token;
+  }
+
+  /** Network failures and HTTP errors throw a plain Error: the send job retries with backoff. */
+  private async request(method: string, path: string, query: Record<string, string>, body?: unknown): Promise<ApiReply> {
+    const url = `${this.apiBaseUrl}${path}?${new URLSearchParams(query)}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new Error(`WeChat ${path} unreachable: ${(error as Error).message}`, { cause: error });
+    }
+    const text = await response.text();
+    if (!response.ok) throw new Error(`WeChat ${path} answered HTTP ${response.status}`);
+    let reply: ApiReply;
+    try {
+      reply = JSON.parse(text) as ApiReply;
+    } catch {
+      throw new Error(`WeChat ${path} answered something other than JSON`);
+    }
+    const msgid = /"msgid"\s*:\s*"?(\d+)/.exec(text)?.[1];
+    return { ...reply, msgid };
+  }
+}

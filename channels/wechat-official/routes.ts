@@ -1,0 +1,77 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChannelHost } from '../types.ts';
+import { normalizeWechat } from './normalize.ts';
+import { openEnvelope, param, RefusedError, urlSignatureIsValid, type EnvelopeKeys, type Query } from './signature.ts';
+import { parseWechatXml, PayloadError, type WechatFields } from './xml.ts';
+
+export interface RouteSettings {
+  token?: string;
+  encodingAesKey?: string;
+  appId?: string;
+  apiBaseUrl: string;
+}
+
+/** A text message is at most a few kB even encrypted; anything far larger is not from WeChat. */
+export const BODY_LIMIT = 64 * 1024;
+
+const safeMode = (request: FastifyRequest) => param(request.query as Query, 'encrypt_type') === 'aes';
+
+function refuse(request: FastifyRequest, reply: FastifyReply, why: string) {
+  request.log.warn({ url: request.url }, `wechat official webhook refused: ${why}`);
+  return reply.code(403).send({ error: why });
+}
+
+/** The message's fields: as posted in plaintext mode, decrypted in safe mode. */
+function messageFields(keys: EnvelopeKeys, request: FastifyRequest): WechatFields {
+  const posted = parseWechatXml(request.body as string | undefined);
+  return safeMode(request) ? openEnvelope(keys, request.query as Query, posted) : posted;
+}
+
+/**
+ * GET /official: WeChat's server verification. POST /official: messages and events, stored
+ * before answering `success` (WeChat waits 5 s, then retries up to 3 times; acceptInbound is idempotent).
+ */
+export function wechatOfficialRoutes(settings: RouteSettings): FastifyPluginAsync<{ host: ChannelHost }> {
+  // Without a token every request is refused before it gets here.
+  const keys: EnvelopeKeys = { token: settings.token ?? '', encodingAesKey: settings.encodingAesKey, appId: settings.appId };
+  return async (app, { host }) => {
+    // WeChat posts XML, as text/xml or without a type: read every body as text, XML or not.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
+    app.setErrorHandler((error: Error & { code?: string }, _request, reply) => {
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(400).send({ error: `XML body larger than ${BODY_LIMIT} bytes` });
+      throw error;
+    });
+
+    // Checked before the body is read, except for safe mode, whose msg_signature covers the body.
+    app.addHook('onRequest', async (request, reply) => {
+      if (!settings.token) return refuse(request, reply, 'WECHAT_OFFICIAL_TOKEN is not set');
+      if (request.method === 'POST' && safeMode(request)) return;
+      if (!urlSignatureIsValid(settings.token, request.query as Query)) return refuse(request, reply, 'invalid WeChat signature');
+    });
+
+    app.get('/official', async (request, reply) => {
+      const echo = param(request.query as Query, 'echostr');
+      if (echo === undefined) return reply.code(400).send({ error: 'echostr is missing' });
+      return reply.type('text/plain').send(echo);
+    });
+
+    app.post('/official', async (request, reply) => {
+      try {
+        const inbound = normalizeWechat(messageFields(keys, request), settings.apiBaseUrl);
+        if (inbound.kind === 'event') {
+          const { event, sender, createTime } = inbound;
+          request.log.info({ event, openid: sender, createTime }, 'wechat event acknowledged, not stored');
+        } else {
+          const { id, duplicate } = await host.acceptInbound(inbound.message);
+          request.log.info({ messageId: id, duplicate }, 'wechat message stored');
+        }
+        return reply.type('text/plain').send('success');
+      } catch (error) {
+        if (error instanceof RefusedError) return refuse(request, reply, error.message);
+        if (error instanceof PayloadError) return reply.code(400).send({ error: error.message });
+        throw error;
+      }
+    });
+  };
+}
