@@ -2,6 +2,7 @@ import type { Config } from '../src/config.ts';
 import { transcriptFeed } from './transcripts/index.ts';
 import { twilioSms } from './twilio/index.ts';
 import { twilioVoice } from './twilio/voice.ts';
+import { wechatOfficial } from './wechat-official/index.ts';
 import type { ChannelAdapter } from './types.ts';
 
 /**
@@ -24,6 +25,7 @@ export function createChannels(config: Config): Channels {
     twilioSms({ ...config.twilio, publicUrl: config.publicUrl }),
     twilioVoice({ ...config.twilio, publicUrl: config.publicUrl }),
     transcriptFeed(config.transcripts),
+    wechatOfficial(config.wechatOfficial),
   ]);
 }
 

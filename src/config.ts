@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { transcriptSettings, type TranscriptSettings } from '../channels/transcripts/settings.ts';
+import { wechatOfficialSettings, type WechatOfficialSettings } from '../channels/wechat-official/settings.ts';
 
 /** Everything jifen reads from the environment, checked once at boot. */
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   };
   /** The signed transcript feed of other speech services and call centres. */
   transcripts: TranscriptSettings;
+  /** The village's WeChat official account (公众号). */
+  wechatOfficial: WechatOfficialSettings;
   /** Village file imported on first start when the database has no village. */
   seedVillageFile?: string;
   workerConcurrency: number;
@@ -72,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
       apiBaseUrl: optional(env, 'TWILIO_API_BASE_URL'),
     },
     transcripts: transcriptSettings(env),
+    wechatOfficial: wechatOfficialSettings(env),
     // Unset: the bundled example village; set but empty: import nothing.
     seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
