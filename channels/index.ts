@@ -1,8 +1,10 @@
 import type { Config } from '../src/config.ts';
+import type { Logger } from '../src/log.ts';
 import { transcriptFeed } from './transcripts/index.ts';
 import { twilioSms } from './twilio/index.ts';
 import { twilioVoice } from './twilio/voice.ts';
 import { wechatOfficial } from './wechat-official/index.ts';
+import { wechatyFromSettings } from './wechaty/index.ts';
 import type { ChannelAdapter } from './types.ts';
 
 /**
@@ -19,14 +21,18 @@ export class Channels {
   }
 }
 
-/** Adding a provider is its folder and one line here. */
-export function createChannels(config: Config): Channels {
+/** Adding a provider is its folder and one line here; the official account comes before a Wechaty bot. */
+export function createChannels(config: Config, log: Logger): Channels {
   return new Channels([
     twilioSms({ ...config.twilio, publicUrl: config.publicUrl }),
     twilioVoice({ ...config.twilio, publicUrl: config.publicUrl }),
     transcriptFeed(config.transcripts),
     wechatOfficial(config.wechatOfficial),
+    ...optional(wechatyFromSettings({ ...config.wechaty, log })),
   ]);
 }
+
+/** A provider that is off unless configured. */
+const optional = <T>(adapter: T | undefined): T[] => (adapter ? [adapter] : []);
 
 export type { ChannelAdapter } from './types.ts';

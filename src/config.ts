@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { transcriptSettings, type TranscriptSettings } from '../channels/transcripts/settings.ts';
 import { wechatOfficialSettings, type WechatOfficialSettings } from '../channels/wechat-official/settings.ts';
+import { wechatySettings, type WechatySettings } from '../channels/wechaty/settings.ts';
 
 /** Everything jifen reads from the environment, checked once at boot. */
 export interface Config {
@@ -26,6 +27,8 @@ export interface Config {
   transcripts: TranscriptSettings;
   /** The village's WeChat official account (公众号). */
   wechatOfficial: WechatOfficialSettings;
+  /** A WeChat account driven by a Wechaty puppet. */
+  wechaty: WechatySettings;
   /** Village file imported on first start when the database has no village. */
   seedVillageFile?: string;
   workerConcurrency: number;
@@ -76,6 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     transcripts: transcriptSettings(env),
     wechatOfficial: wechatOfficialSettings(env),
+    wechaty: wechatySettings(env),
     // Unset: the bundled example village; set but empty: import nothing.
     seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),

@@ -19,7 +19,7 @@ export async function createContext(config: Config, options: { serve?: boolean; 
   const log = options.log ?? createLogger(config.logLevel);
   const database = await openDatabase(config, { serve: options.serve });
   const jobs = new JobsClient(createQueueBackend(config, database.url));
-  return { config, log, database, db: database.db, jobs, channels: createChannels(config) };
+  return { config, log, database, db: database.db, jobs, channels: createChannels(config, log) };
 }
 
 export async function closeContext(context: Context): Promise<void> {
