@@ -23,6 +23,8 @@ export interface Config {
     /** Tests and benchmarks point the real SDK at a local endpoint instead of api.twilio.com. */
     apiBaseUrl?: string;
   };
+  /** Bearer token of the HTTP API (/api/…); unset: the API refuses every request. */
+  apiToken?: string;
   /** The signed transcript feed of other speech services and call centres. */
   transcripts: TranscriptSettings;
   /** The village's WeChat official account (公众号). */
@@ -77,6 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
       fromNumber: optional(env, 'TWILIO_FROM_NUMBER'),
       apiBaseUrl: optional(env, 'TWILIO_API_BASE_URL'),
     },
+    apiToken: optional(env, 'JIFEN_API_TOKEN'),
     transcripts: transcriptSettings(env),
     wechatOfficial: wechatOfficialSettings(env),
     wechaty: wechatySettings(env),

@@ -7,7 +7,7 @@ import { verifyLedger } from '../ledger/verify.ts';
 import { importVillage } from '../village/import.ts';
 import { readVillageFile } from '../village/village-file.ts';
 import { classifyLines } from './classify.ts';
-import { declareFromCli } from './declare.ts';
+import { declareOrally } from '../claims/declare.ts';
 import { recentMessages } from './messages.ts';
 
 /**
@@ -73,7 +73,7 @@ program.command('declare <household-code> <text...>')
   .requiredOption('--cadre <phone>', 'the phone number of the cadre entering it (answered by SMS)')
   .option('--json', 'print JSON')
   .action(async (household: string, words: string[], options: { cadre: string; json?: boolean }) => {
-    const result = await withContext((context) => declareFromCli(context, { cadrePhone: options.cadre, household, text: words.join(' ') }));
+    const result = await withContext((context) => declareOrally(context, { cadrePhone: options.cadre, household, text: words.join(' ') }));
     print(!!options.json, result, () => `declaration for ${household} recorded as message ${result.messageId}; the cadre is answered by SMS`);
   });
 

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
 import { channelHost } from '../messages/host.ts';
+import { declarationRoutes } from './declarations.ts';
 import { healthRoutes } from './health.ts';
 
 /** The HTTP side of jifen: health probes and every channel's webhooks, each an encapsulated plugin. */
@@ -14,6 +15,7 @@ export async function buildApp(context: Context): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'internal error' });
   });
   await app.register(healthRoutes, { context });
+  await app.register(declarationRoutes, { context, prefix: '/api' });
   for (const adapter of context.channels.adapters) {
     if (adapter.routes) await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });
   }

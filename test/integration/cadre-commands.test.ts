@@ -7,13 +7,13 @@ import { deduct } from '../../src/ledger/deduction.ts';
 import { post } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { redeem } from '../../src/supermarket/redeem.ts';
-import { declareFromCli } from '../../src/cli/declare.ts';
+import { declareOrally } from '../../src/claims/declare.ts';
 import { testBackend } from '../support/backend.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
 describe(`cadres' commands by SMS (${testBackend})`, () => {
   let jifen: Harness;
-  beforeAll(async () => { jifen = await startJifen(); });
+  beforeAll(async () => { jifen = await startJifen({ config: { apiToken: 'api-test-token' } }); });
   afterAll(async () => { await jifen?.close(); });
 
   /** Sends a cadre's SMS and returns jifen's answer to it. */
@@ -63,10 +63,22 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
   });
 
   it('jifen declare takes the same path and answers the cadre by SMS', async () => {
-    const { messageId } = await declareFromCli(jifen.context, { cadrePhone: people.zhangMing, household: 'FNP-022', text: '交了医保' });
+    const { messageId } = await declareOrally(jifen.context, { cadrePhone: people.zhangMing, household: 'FNP-022', text: '交了医保' });
     await jifen.waitFor(async () => (await jifen.outbox(people.zhangMing)).includes('已为 FNP-022 代报：按时缴纳城乡居民医保和养老保险，将按流程审核'), 'the confirmation');
     const [claim] = await jifen.context.db.select().from(claims).where(eq(claims.sourceMessageId, messageId));
     expect(claim).toMatchObject({ householdId: expect.any(Number), enteredBy: expect.any(Number) });
+  });
+
+  it('the same over the API, with its bearer token', async () => {
+    const declare = (payload: object, token = 'api-test-token') => jifen.app.inject({
+      method: 'POST', url: '/api/declarations', payload, headers: { authorization: `Bearer ${token}` },
+    });
+    const accepted = await declare({ household: 'FNP-028', text: '参加了院坝会', cadre: people.zhangMing });
+    expect(accepted.statusCode).toBe(202);
+    await jifen.waitFor(async () => (await jifen.outbox(people.zhangMing)).includes('已为 FNP-028 代报：参加村民大会或院坝会，将按流程审核'), 'the confirmation');
+    expect((await declare({ household: 'FNP-028', text: '院坝会', cadre: people.zhangMing }, 'wrong')).statusCode).toBe(401);
+    expect((await declare({ household: 'FNP-999', text: '院坝会', cadre: people.zhangMing })).statusCode).toBe(404);
+    expect((await declare({ household: 'FNP-028', cadre: people.zhangMing })).statusCode).toBe(400);
   });
 
   it('扣分 takes points from the negative list, never below zero, and tells the household why', async () => {
