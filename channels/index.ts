@@ -1,5 +1,7 @@
 import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/log.ts';
+import { aliyunSms } from './aliyun-sms/index.ts';
+import { androidSms } from './android-sms/index.ts';
 import { transcriptFeed } from './transcripts/index.ts';
 import { twilioSms } from './twilio/index.ts';
 import { twilioVoice } from './twilio/voice.ts';
@@ -25,6 +27,8 @@ export class Channels {
 export function createChannels(config: Config, log: Logger): Channels {
   return new Channels([
     twilioSms({ ...config.twilio, publicUrl: config.publicUrl }),
+    aliyunSms(config.aliyunSms),
+    androidSms(config.androidSms),
     twilioVoice({ ...config.twilio, publicUrl: config.publicUrl }),
     transcriptFeed(config.transcripts),
     wechatOfficial(config.wechatOfficial),

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { aliyunSmsSettings, type AliyunSmsSettings } from '../channels/aliyun-sms/settings.ts';
+import { androidSmsSettings, type AndroidSmsSettings } from '../channels/android-sms/settings.ts';
 import { transcriptSettings, type TranscriptSettings } from '../channels/transcripts/settings.ts';
 import { wechatOfficialSettings, type WechatOfficialSettings } from '../channels/wechat-official/settings.ts';
 import { wechatySettings, type WechatySettings } from '../channels/wechaty/settings.ts';
@@ -25,6 +27,9 @@ export interface Config {
   };
   /** Bearer token of the HTTP API (/api/…); unset: the API refuses every request. */
   apiToken?: string;
+  /** SMS in mainland China: Aliyun (approved templates) and a village's Android phone as a gateway. */
+  aliyunSms: AliyunSmsSettings;
+  androidSms: AndroidSmsSettings;
   /** The signed transcript feed of other speech services and call centres. */
   transcripts: TranscriptSettings;
   /** The village's WeChat official account (公众号). */
@@ -80,6 +85,8 @@ export function loadConfig(env: Env = process.env): Config {
       apiBaseUrl: optional(env, 'TWILIO_API_BASE_URL'),
     },
     apiToken: optional(env, 'JIFEN_API_TOKEN'),
+    aliyunSms: aliyunSmsSettings(env),
+    androidSms: androidSmsSettings(env),
     transcripts: transcriptSettings(env),
     wechatOfficial: wechatOfficialSettings(env),
     wechaty: wechatySettings(env),
