@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { FakeHttpApi, type ArrivedRequest } from './fake-http-api.ts';
 
 export interface RecordedAliyunRequest {
   method: string;
@@ -21,31 +21,12 @@ export type FakeAliyunReply = { status?: number; json: string } | 'hang-up' | 's
  * A local stand-in for dysmsapi.aliyuncs.com that records every request the real SDK makes.
  * SendSms answers OK with BizId 900619746936498440^<n>; `replyNext` scripts the next answers of an action.
  */
-export class FakeAliyun {
-  readonly requests: RecordedAliyunRequest[] = [];
-  private scripted = new Map<string, FakeAliyunReply[]>();
+export class FakeAliyun extends FakeHttpApi<RecordedAliyunRequest, FakeAliyunReply> {
   private sent = 0;
-  private server = http.createServer((request, response) => this.handle(request, response));
-  url = '';
+  protected override contentType = 'application/json;charset=utf-8';
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  replyNext(action: string, ...replies: FakeAliyunReply[]): void {
-    this.scripted.set(action, [...(this.scripted.get(action) ?? []), ...replies]);
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.scripted.clear();
+  override reset(): void {
+    super.reset();
     this.sent = 0;
   }
 
@@ -53,23 +34,20 @@ export class FakeAliyun {
     return this.requests.filter((request) => request.action === action);
   }
 
-  private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => { body += chunk; });
-    request.on('end', () => {
-      const url = new URL(request.url ?? '/', this.url);
-      const action = String(request.headers['x-acs-action'] ?? url.searchParams.get('Action') ?? '');
-      this.requests.push({ method: request.method ?? 'GET', action, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: request.headers, body });
-      const reply = this.scripted.get(action)?.shift() ?? this.answer(action);
-      if (reply === 'silent') return;
-      if (reply === 'hang-up') return void response.socket?.destroy();
-      response.writeHead(reply.status ?? 200, { 'content-type': 'application/json;charset=utf-8' });
-      response.end(reply.json);
-    });
+  protected record({ method, url, headers, text }: ArrivedRequest): RecordedAliyunRequest {
+    const action = String(headers['x-acs-action'] ?? url.searchParams.get('Action') ?? '');
+    return { method, action, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: text };
   }
 
-  private answer(action: string): { status?: number; json: string } {
+  protected routeOf(recorded: RecordedAliyunRequest): string {
+    return recorded.action;
+  }
+
+  protected bodyOf(reply: { json: string }): string {
+    return reply.json;
+  }
+
+  protected answer({ action }: RecordedAliyunRequest): { status?: number; json: string } {
     const requestId = `F655A8D5-B967-440B-8683-${String(this.requests.length).padStart(12, '0')}`;
     if (action === 'SendSms') {
       return { json: JSON.stringify({ Message: 'OK', RequestId: requestId, Code: 'OK', BizId: `900619746936498440^${++this.sent}` }) };

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { FakeHttpServer } from './fake-http-api.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -11,18 +11,10 @@ export interface RecordedRequest {
  * A local stand-in for api.twilio.com that records what the real SDK sends. `failNext`
  * makes the next requests fail with the given HTTP status (a provider outage, a refusal).
  */
-export class FakeTwilio {
+export class FakeTwilio extends FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
   private failures: number[] = [];
-  private server = http.createServer((request, response) => this.handle(request, response));
   private counter = 0;
-  url = '';
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
 
   failNext(status: number, times = 1): void {
     for (let i = 0; i < times; i++) this.failures.push(status);
@@ -33,27 +25,17 @@ export class FakeTwilio {
     return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json')).map((r) => r.form);
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => { body += chunk; });
-    request.on('end', () => {
-      const failure = this.failures.shift();
-      if (failure) {
-        response.writeHead(failure, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ code: failure === 400 ? 21211 : 20500, message: `fake failure ${failure}`, status: failure }));
-        return;
-      }
-      const form = Object.fromEntries(new URLSearchParams(body));
-      this.requests.push({ method: request.method ?? 'GET', path: request.url ?? '', form });
-      const sid = `SM${String(++this.counter).padStart(32, '0')}`;
-      response.writeHead(201, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ sid, status: 'queued', to: form.To, from: form.From, body: form.Body }));
-    });
+  protected receive(request: http.IncomingMessage, body: string, response: http.ServerResponse): void {
+    const failure = this.failures.shift();
+    if (failure) {
+      response.writeHead(failure, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ code: failure === 400 ? 21211 : 20500, message: `fake failure ${failure}`, status: failure }));
+      return;
+    }
+    const form = Object.fromEntries(new URLSearchParams(body));
+    this.requests.push({ method: request.method ?? 'GET', path: request.url ?? '', form });
+    const sid = `SM${String(++this.counter).padStart(32, '0')}`;
+    response.writeHead(201, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ sid, status: 'queued', to: form.To, from: form.From, body: form.Body }));
   }
 }
