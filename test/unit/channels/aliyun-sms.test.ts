@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   aliyunSms, aliyunSmsSettings, fillTemplate, parseTemplates, type AliyunOutboundRequest, type AliyunSmsSettings,
@@ -8,6 +8,7 @@ import {
 import { BODY_LIMIT, TOKEN_HEADER } from '../../../channels/aliyun-sms/routes.ts';
 import type { TemplateRegistry } from '../../../channels/aliyun-sms/templates.ts';
 import { PermanentSendError, type ChannelHost, type DeliveryStatus, type NormalizedInbound } from '../../../channels/types.ts';
+import { mountRoutes, recordingHost } from '../../support/channel-app.ts';
 import { FakeAliyun, type FakeAliyunReply } from '../../support/fake-aliyun.ts';
 
 /** A payload exactly as Aliyun sends it (test/fixtures/aliyun-sms/<name>.json), as text. */
@@ -27,36 +28,9 @@ const TEMPLATES: AliyunSmsSettings['templates'] = {
 const DEFAULT_TEMPLATE = { code: 'SMS_471065001', params: ['content'] };
 const SETTINGS: AliyunSmsSettings = { templates: TEMPLATES, defaultTemplate: DEFAULT_TEMPLATE, pushToken: TOKEN };
 
-/** A host that stores like the real one (unique on channel + external id) and records delivery reports. */
-function recordingHost() {
-  const calls: NormalizedInbound[] = [];
-  const stored = new Map<string, NormalizedInbound>();
-  const deliveries: [string, DeliveryStatus, string | undefined][] = [];
-  const host: ChannelHost = {
-    async acceptInbound(message) {
-      calls.push(message);
-      const key = `${message.channel} ${message.externalId}`;
-      const duplicate = stored.has(key);
-      if (!duplicate) stored.set(key, message);
-      return { id: [...stored.keys()].indexOf(key) + 1, duplicate };
-    },
-    async recordDelivery(providerId, status, error) {
-      deliveries.push([providerId, status, error]);
-    },
-    preview: async () => { throw new Error('not used by this adapter'); },
-  };
-  return { host, calls, stored, deliveries };
-}
-
-type Logged = { msg: string; [key: string]: unknown };
-
 async function mount(settings: AliyunSmsSettings = SETTINGS, host?: ChannelHost) {
-  const logs: Logged[] = [];
-  const app: FastifyInstance = Fastify({ logger: { level: 'info', stream: { write: (line: string) => logs.push(JSON.parse(line) as Logged) } } });
   const recording = recordingHost();
-  await app.register(aliyunSms(settings).routes!, { prefix: '/channels/aliyun', host: host ?? recording.host });
-  await app.ready();
-  return { app, logs, ...recording };
+  return { ...await mountRoutes(aliyunSms(settings).routes!, '/channels/aliyun', host ?? recording.host), ...recording };
 }
 
 const post = (app: FastifyInstance, route: 'up' | 'report', body: string, options: { query?: Record<string, string | string[]>; headers?: Record<string, string>; contentType?: string | null } = {}) =>

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { ANDROID_SMS_CLOUD_URL, androidSms, androidSmsSettings, type AndroidSmsSettings } from '../../../channels/android-sms/index.ts';
 import { androidSmsRoutes, BODY_LIMIT } from '../../../channels/android-sms/routes.ts';
 import { PermanentSendError, type ChannelHost, type DeliveryStatus, type NormalizedInbound } from '../../../channels/types.ts';
+import { mountRoutes, recordingHost } from '../../support/channel-app.ts';
 import { FakeAndroidGateway, type FakeGatewayReply } from '../../support/fake-android-gateway.ts';
 
 /** A webhook body exactly as the app posts it (test/fixtures/android-sms/<name>.json), as text. */
@@ -24,37 +25,11 @@ const URL_PATH = '/channels/android-sms/webhook';
 const sign = (body: string, timestamp: string | number, key = KEY) => createHmac('sha256', key).update(body + String(timestamp)).digest('hex');
 const signed = (body: string, timestamp: string | number = NOW_S, key = KEY) => ({ 'x-signature': sign(body, timestamp, key), 'x-timestamp': String(timestamp) });
 
-/** A host that stores like the real one (unique on channel + external id) and records delivery reports. */
-function recordingHost() {
-  const calls: NormalizedInbound[] = [];
-  const stored = new Map<string, NormalizedInbound>();
-  const deliveries: [string, DeliveryStatus, string | undefined][] = [];
-  const host: ChannelHost = {
-    async acceptInbound(message) {
-      calls.push(message);
-      const key = `${message.channel} ${message.externalId}`;
-      const duplicate = stored.has(key);
-      if (!duplicate) stored.set(key, message);
-      return { id: [...stored.keys()].indexOf(key) + 1, duplicate };
-    },
-    async recordDelivery(providerId, status, error) {
-      deliveries.push([providerId, status, error]);
-    },
-    preview: async () => { throw new Error('not used by this adapter'); },
-  };
-  return { host, calls, stored, deliveries };
-}
-
-type Logged = { msg: string; [key: string]: unknown };
-
 async function mount(options: { signingKey?: string; now?: number; host?: ChannelHost } = {}) {
-  const logs: Logged[] = [];
-  const app: FastifyInstance = Fastify({ logger: { level: 'info', stream: { write: (line: string) => logs.push(JSON.parse(line) as Logged) } } });
   const recording = recordingHost();
   const signingKey = 'signingKey' in options ? options.signingKey : KEY;
-  await app.register(androidSmsRoutes({ signingKey, now: () => options.now ?? NOW }), { prefix: '/channels/android-sms', host: options.host ?? recording.host });
-  await app.ready();
-  return { app, logs, ...recording };
+  const routes = androidSmsRoutes({ signingKey, now: () => options.now ?? NOW });
+  return { ...await mountRoutes(routes, '/channels/android-sms', options.host ?? recording.host), ...recording };
 }
 
 const post = (app: FastifyInstance, body: string, headers: Record<string, string | string[]>, contentType: string | null = 'application/json') =>

@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BODY_LIMIT, parseTimestamp, transcriptFeed } from '../../../channels/transcripts/index.ts';
 import { transcriptSettings } from '../../../channels/transcripts/settings.ts';
 import type { ChannelHost, NormalizedInbound } from '../../../channels/types.ts';
+import { mountRoutes } from '../../support/channel-app.ts';
 
 const SECRET = 'transcript-test-secret-7f3a';
 const URL_PATH = '/channels/transcripts/';
@@ -47,11 +47,9 @@ afterEach(async () => { await app?.close(); app = undefined; });
 
 /** The feed on a bare app; `logs` collects the app's log lines. */
 async function mount(host: ChannelHost, settings: { secret?: string } = { secret: SECRET }) {
-  const logs: { level: number; msg: string }[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { logs.push(JSON.parse(String(chunk)) as { level: number; msg: string }); done(); } });
-  app = Fastify({ logger: { level: 'info', stream } });
-  await app.register(transcriptFeed(settings).routes!, { prefix: '/channels/transcripts', host });
-  return { target: app, logs };
+  const mounted = await mountRoutes(transcriptFeed(settings).routes!, '/channels/transcripts', host);
+  app = mounted.app;
+  return { target: mounted.app, logs: mounted.logs };
 }
 
 type Signing = 'valid' | 'missing' | { header: string };

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encrypt } from '@wecom/crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { wechatOfficial, wechatOfficialSettings, WechatOfficialClient, type WechatOfficialSettings } from '../../../channels/wechat-official/index.ts';
 import { BODY_LIMIT } from '../../../channels/wechat-official/routes.ts';
-import { PermanentSendError, type ChannelHost, type NormalizedInbound } from '../../../channels/types.ts';
+import { PermanentSendError, type NormalizedInbound } from '../../../channels/types.ts';
+import { mountRoutes, recordingHost } from '../../support/channel-app.ts';
 import { FakeWechat, type FakeReply } from '../../support/fake-wechat.ts';
 
 /** A payload exactly as WeChat posts it (test/fixtures/wechat-official/<name>.xml). */
@@ -54,33 +55,10 @@ function safeMode(xml: string, keys: { aesKey?: string; appId?: string; token?: 
   };
 }
 
-/** A host that stores like the real one: unique on channel + external id. */
-function recordingHost() {
-  const calls: NormalizedInbound[] = [];
-  const stored = new Map<string, NormalizedInbound>();
-  const host: ChannelHost = {
-    async acceptInbound(message) {
-      calls.push(message);
-      const key = `${message.channel} ${message.externalId}`;
-      const duplicate = stored.has(key);
-      if (!duplicate) stored.set(key, message);
-      return { id: [...stored.keys()].indexOf(key) + 1, duplicate };
-    },
-    recordDelivery: async () => { throw new Error('the official account has no delivery reports'); },
-    preview: async () => { throw new Error('not used by this adapter'); },
-  };
-  return { host, calls, stored };
-}
-
-type Logged = { msg: string; [key: string]: unknown };
-
+/** The routes on a bare app, with a host that stores like the real one; the official account has no delivery reports. */
 async function mount(settings: WechatOfficialSettings = SETTINGS) {
-  const logs: Logged[] = [];
-  const app: FastifyInstance = Fastify({ logger: { level: 'info', stream: { write: (line: string) => logs.push(JSON.parse(line) as Logged) } } });
-  const recording = recordingHost();
-  await app.register(wechatOfficial(settings).routes!, { prefix: '/channels/wechat', host: recording.host });
-  await app.ready();
-  return { app, logs, ...recording };
+  const { host, calls, stored } = recordingHost({ recordDelivery: async () => { throw new Error('the official account has no delivery reports'); } });
+  return { ...await mountRoutes(wechatOfficial(settings).routes!, '/channels/wechat', host), host, calls, stored };
 }
 
 const postXml = (app: FastifyInstance, query: Record<string, string | string[]>, body: string, contentType: string | null = 'text/xml') =>

@@ -1,0 +1,40 @@
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { ChannelHost, DeliveryStatus, NormalizedInbound } from '../../channels/types.ts';
+
+/** One line the app logged, parsed. */
+export type Logged = { level: number; msg: string; [key: string]: unknown };
+
+/**
+ * A host that stores like the real one (unique on channel + external id: ids 1, 2 … in order of
+ * first arrival) and records delivery reports; `preview` is not used. `overrides` replaces any of
+ * its methods (e.g. a `recordDelivery` that throws for an adapter without delivery reports).
+ */
+export function recordingHost(overrides: Partial<ChannelHost> = {}) {
+  const calls: NormalizedInbound[] = [];
+  const stored = new Map<string, NormalizedInbound>();
+  const deliveries: [string, DeliveryStatus, string | undefined][] = [];
+  const host: ChannelHost = {
+    async acceptInbound(message) {
+      calls.push(message);
+      const key = `${message.channel} ${message.externalId}`;
+      const duplicate = stored.has(key);
+      if (!duplicate) stored.set(key, message);
+      return { id: [...stored.keys()].indexOf(key) + 1, duplicate };
+    },
+    async recordDelivery(providerId, status, error) {
+      deliveries.push([providerId, status, error]);
+    },
+    preview: async () => { throw new Error('not used by this adapter'); },
+    ...overrides,
+  };
+  return { host, calls, stored, deliveries };
+}
+
+/** An adapter's routes on a bare Fastify app under `prefix`, ready; `logs` collects the app's log lines (info and up). */
+export async function mountRoutes(routes: FastifyPluginAsync<{ host: ChannelHost }>, prefix: string, host: ChannelHost): Promise<{ app: FastifyInstance; logs: Logged[] }> {
+  const logs: Logged[] = [];
+  const app = Fastify({ logger: { level: 'info', stream: { write: (line: string) => logs.push(JSON.parse(line) as Logged) } } });
+  await app.register(routes, { prefix, host });
+  await app.ready();
+  return { app, logs };
+}
