@@ -1,3 +1,4 @@
+import { chinaPhone } from '../phone.ts';
 import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 
 /** The push is not what Aliyun sends: answered 400. */
@@ -44,18 +45,6 @@ function required(item: Item, index: number, name: string): string {
   const value = text(item, name);
   if (value === undefined) throw new PayloadError(`item ${index}: ${name} is missing`);
   return value;
-}
-
-/**
- * A mainland number as jifen stores it: +86 and the 11 digits. Aliyun pushes the bare 11 digits;
- * 86…, 0086… and +86… are read too. Anything else (a landline, a foreign number) is kept as sent.
- */
-export function chinaPhone(raw: string): string {
-  const compact = raw.replace(/[\s()-]/g, '');
-  const mobile = /^(?:\+?86|0086)?(1\d{10})$/.exec(compact);
-  if (mobile) return `+86${mobile[1]}`;
-  if (/^00\d+$/.test(compact)) return `+${compact.slice(2)}`;
-  return compact;
 }
 
 /** Aliyun's times are Beijing time without a zone: `2017-09-01 00:00:00` (older pushes: `20170901000000`). */

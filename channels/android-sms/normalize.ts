@@ -1,3 +1,4 @@
+import { chinaPhone } from '../phone.ts';
 import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 
 /** The webhook is not what the gateway sends: answered 400. */
@@ -37,18 +38,6 @@ export function parseEvent(body: string): GatewayEvent {
 function text(fields: Record<string, unknown>, name: string): string | undefined {
   const value = fields[name];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/**
- * A mainland number as jifen stores it: +86 and the 11 digits (the phone reports senders as the
- * network gave them: 139…, +86139…, 86139…). Anything else (a short code, a landline) is kept as sent.
- */
-export function chinaPhone(raw: string): string {
-  const compact = raw.replace(/[\s()-]/g, '');
-  const mobile = /^(?:\+?86|0086)?(1\d{10})$/.exec(compact);
-  if (mobile) return `+86${mobile[1]}`;
-  if (/^00\d+$/.test(compact)) return `+${compact.slice(2)}`;
-  return compact;
 }
 
 /**
