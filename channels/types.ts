@@ -19,6 +19,9 @@ export interface OutboundRequest {
   text: string;
   /** Sender address when the deployment does not configure one (e.g. the village's SMS number). */
   from?: string;
+  /** What kind of message it is ('claim_ack', 'posted' …) and its values: providers that send only approved templates pick one by it. */
+  kind?: string;
+  params?: Record<string, string>;
 }
 
 export type SendResult = { status: 'sent'; providerId: string } | { status: 'dry_run' };

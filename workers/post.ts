@@ -30,5 +30,5 @@ export const post: PipelineStage<'post'> = async (context, { claimId }) => {
     return;
   }
   const { balance } = await householdBalance(context.db, household.code);
-  await tellClaimant(context, loaded, 'posted', templates.posted(claim.points!, balance));
+  await tellClaimant(context, loaded, 'posted', templates.posted(claim.points!, balance), { points: String(claim.points), balance: String(balance) });
 };

@@ -31,11 +31,14 @@ export const reviewRequest: PipelineStage<'review-request'> = async (context, { 
   // A photo sent with the claim (WeChat) is evidence too: the cadre gets its link.
   const photo = (await loadInbound(context.db, claim.sourceMessageId))?.attachments.find((a) => a.contentType?.startsWith('image'))?.url;
   const text = templates.reviewRequest(village.name, claim.reference, household.code, household.head, rule.name, claim.points!, said, photo);
-  const ack = claimantMessage(context, loaded, 'ack', templates.claimReceived(rule.name, claim.points!, claim.reference));
+  const ack = claimantMessage(context, loaded, 'ack', templates.claimReceived(rule.name, claim.points!, claim.reference),
+    { item: rule.name, points: String(claim.points), reference: String(claim.reference) });
+  const params = { village: village.name, reference: String(claim.reference), household: household.code, head: household.head, item: rule.name, points: String(claim.points) };
   await queueMessages(context, [
     ...(ack ? [ack] : []),
     ...reviewers.map((cadre) => ({
       dedupeKey: `claim-${claimId}-review-${cadre.id}`, ...routeTo(context, cadre)!, text, sender: village.settings.smsSenderNumber,
+      kind: 'review_request', params,
     })),
   ]);
 };

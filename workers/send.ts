@@ -19,7 +19,9 @@ export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
   if (!message) return;
   const adapter = senderOf(context, message.channel);
   try {
-    const result = await adapter.send!({ to: message.address, text: message.text, from: message.sender ?? undefined });
+    const result = await adapter.send!({
+      to: message.address, text: message.text, from: message.sender ?? undefined, kind: message.kind ?? undefined, params: message.params ?? undefined,
+    });
     if (result.status === 'dry_run') {
       context.log.info({ channel: message.channel, to: message.address, text: message.text }, '[dry-run] message recorded, not sent (no provider credentials)');
       await context.db.update(outboundMessages).set({ status: 'dry_run' }).where(eq(outboundMessages.id, outboundId));

@@ -32,7 +32,8 @@ export function fillTemplate(registry: TemplateRegistry, message: AliyunOutbound
   if (!chosen) {
     throw new PermanentSendError(`no approved Aliyun template for ${kind === undefined ? 'this message' : `kind "${kind}"`}: add it to ALIYUN_SMS_TEMPLATES or set ALIYUN_SMS_TEMPLATE_CODE`);
   }
-  if (message.params) {
+  // A kind's own template is filled from the message's values; the default one carries the whole text.
+  if (own && message.params) {
     const missing = chosen.params.filter((name) => typeof message.params![name] !== 'string');
     if (missing.length > 0) throw new PermanentSendError(`${label} needs ${missing.map((name) => `\${${name}}`).join(', ')}`);
     return { code: chosen.code, param: Object.fromEntries(chosen.params.map((name) => [name, message.params![name]!])) };

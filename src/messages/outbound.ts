@@ -13,6 +13,9 @@ export interface MessageToSend {
   sender?: string;
   /** Where the same text goes if the channel refuses it for good. */
   fallback?: { channel: string; address: string };
+  /** The message's kind and values, for providers that send only approved templates (Aliyun). */
+  kind?: string;
+  params?: Record<string, string>;
 }
 
 /**
@@ -25,6 +28,7 @@ export async function queueMessages(context: Context, messages: MessageToSend[])
     dedupeKey: m.dedupeKey, channel: m.channel, address: m.address, text: m.text, sender: m.sender ?? null,
     segments: m.channel === 'sms' ? smsSize(m.text).segments : null,
     fallbackChannel: m.fallback?.channel ?? null, fallbackAddress: m.fallback?.address ?? null,
+    kind: m.kind ?? null, params: m.params ?? null,
   }))).onConflictDoNothing({ target: outboundMessages.dedupeKey }).returning({ id: outboundMessages.id });
   if (pending.length < messages.length) {
     // Some were recorded by an earlier run of the same stage: queue those not yet sent as well.
@@ -46,6 +50,6 @@ export async function queueFallback(context: Context, message: OutboundMessage):
   if (!message.fallbackChannel || !message.fallbackAddress) return;
   await queueMessages(context, [{
     dedupeKey: `${message.dedupeKey}-fallback`, channel: message.fallbackChannel, address: message.fallbackAddress,
-    text: message.text, sender: message.sender ?? undefined,
+    text: message.text, sender: message.sender ?? undefined, kind: message.kind ?? undefined, params: message.params ?? undefined,
   }]);
 }

@@ -31,6 +31,7 @@ async function sendCode(context: Context, message: InboundMessage, phone: string
   await queueMessages(context, [{
     dedupeKey: `wechat-binding-${binding!.id}-code`, channel: 'sms', address: phone,
     text: templates.binding.code(binding!.code, CODE_MINUTES), sender: village.settings.smsSenderNumber,
+    kind: 'binding_code', params: { code: binding!.code, minutes: String(CODE_MINUTES) },
   }]);
   return templates.binding.codeSent(`${phone.slice(-11, -8)}****${phone.slice(-4)}`);
 }

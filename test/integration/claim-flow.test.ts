@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { claims, claimEvents } from '../../src/db/schema/index.ts';
+import { claims, claimEvents, outboundMessages } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { testBackend } from '../support/backend.ts';
@@ -37,5 +37,8 @@ describe(`a claim from SMS to the ledger (${testBackend})`, () => {
     expect(jifen.twilioApi.messages.map((m) => m.To)).toContain(people.wangLanying);
     expect(jifen.twilioApi.messages[0]!.From).toBe('+8613900009999');
     expect((await verifyLedger(jifen.context.db)).ok).toBe(true);
+    // the kind and values of each routine message, for providers that send only approved templates
+    const [ack] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.dedupeKey, `claim-${claim!.id}-ack`));
+    expect(ack).toMatchObject({ kind: 'claim_ack', params: { item: '庭院卫生整洁', points: '2', reference: String(reference) }, segments: 1 });
   });
 });

@@ -40,6 +40,9 @@ export const outboundMessages = jifen.table('outbound_messages', {
   /** Sender address for providers that need one (the village's SMS number). */
   sender: text('sender'),
   text: text('text').notNull(),
+  /** What kind of message it is and its values, for providers that send only approved templates. */
+  kind: text('kind'),
+  params: jsonb('params').$type<Record<string, string>>(),
   /** SMS segments the text takes (what an SMS costs); null on channels that do not count them. */
   segments: integer('segments'),
   /** Where to send the same text if this channel refuses it for good (WeChat → the member's phone). */

@@ -278,7 +278,8 @@ describe('aliyun sms: templates', () => {
     },
     { label: 'a one-variable template of a kind takes the text', message: { to, text: '482913', kind: 'verification' }, expected: { code: 'SMS_471065020', param: { code: '482913' } } },
     { label: 'a template without variables is sent as approved', message: { to, text: '本周记得申报', kind: 'weekly_reminder' }, expected: { code: 'SMS_471065031', param: {} } },
-    { label: 'params for the default template', message: { to, text: 'x', params: { content: '您的申报已驳回' } }, expected: { code: 'SMS_471065001', param: { content: '您的申报已驳回' } } },
+    // Values belong to a kind's own template: a message that falls back to the default one is sent as its text.
+    { label: 'the default template carries the text, whatever the values', message: { to, text: '您的申报已驳回', kind: 'claim_rejected', params: { item: '庭院卫生整洁' } }, expected: { code: 'SMS_471065001', param: { content: '您的申报已驳回' } } },
     { label: 'a kind named like an Object property is just unknown', message: { to, text: 'hi', kind: 'toString' }, expected: { code: 'SMS_471065001', param: { content: 'hi' } } },
     {
       label: 'params missing a variable', message: { to, text: '已入账', kind: 'receipt', params: { item: '庭院卫生整洁' } },

@@ -1,0 +1,2 @@
+ALTER TABLE "jifen"."outbound_messages" ADD COLUMN "kind" text;--> statement-breakpoint
+ALTER TABLE "jifen"."outbound_messages" ADD COLUMN "params" jsonb;
