@@ -4,6 +4,7 @@ import { androidSmsSettings, type AndroidSmsSettings } from '../channels/android
 import { transcriptSettings, type TranscriptSettings } from '../channels/transcripts/settings.ts';
 import { wechatOfficialSettings, type WechatOfficialSettings } from '../channels/wechat-official/settings.ts';
 import { wechatySettings, type WechatySettings } from '../channels/wechaty/settings.ts';
+import { optional, type Env } from './env.ts';
 
 /** Everything jifen reads from the environment, checked once at boot. */
 export interface Config {
@@ -44,19 +45,12 @@ export interface Config {
   logLevel: string;
 }
 
-type Env = Record<string, string | undefined>;
-
 function integer(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
 }
 
 /** ":memory:" keeps the embedded database in memory (gone at exit); anything else is a folder. */

@@ -1,3 +1,5 @@
+import { optional, type Env } from '../../src/env.ts';
+
 /**
  * An approved SMS template (短信模板): mainland carriers deliver nothing else. `params` are the
  * names of its variables (`${content}` → 'content'), in the order they appear.
@@ -25,13 +27,6 @@ export interface AliyunSmsSettings {
   endpoint?: string;
   /** Connect and read timeout of one API call, in milliseconds (Aliyun advises at least 1 s). */
   timeoutMs?: number;
-}
-
-type Env = Record<string, string | undefined>;
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
 }
 
 const isName = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';

@@ -1,3 +1,5 @@
+import { optional, type Env } from '../../src/env.ts';
+
 /** What the SMS Gateway for Android adapter needs; every field is optional so a deployment can run without it. */
 export interface AndroidSmsSettings {
   /**
@@ -12,13 +14,6 @@ export interface AndroidSmsSettings {
   signingKey?: string;
   /** How long one API call may take, in milliseconds. */
   timeoutMs?: number;
-}
-
-type Env = Record<string, string | undefined>;
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
 }
 
 /** ANDROID_SMS_URL, ANDROID_SMS_USER, ANDROID_SMS_PASSWORD, ANDROID_SMS_SIGNING_KEY; blank counts as unset. */

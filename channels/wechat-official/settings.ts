@@ -1,3 +1,5 @@
+import { optional, type Env } from '../../src/env.ts';
+
 /** What the official-account adapter needs; every field is optional so a deployment can run without WeChat. */
 export interface WechatOfficialSettings {
   /** The Token of the account's server configuration (服务器配置): verifies WeChat's signatures. */
@@ -11,12 +13,7 @@ export interface WechatOfficialSettings {
   apiBaseUrl?: string;
 }
 
-function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-export function wechatOfficialSettings(env: NodeJS.ProcessEnv): WechatOfficialSettings {
+export function wechatOfficialSettings(env: Env): WechatOfficialSettings {
   return {
     token: optional(env, 'WECHAT_OFFICIAL_TOKEN'),
     encodingAesKey: optional(env, 'WECHAT_OFFICIAL_AES_KEY'),

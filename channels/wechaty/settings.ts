@@ -1,5 +1,6 @@
 import type { WechatyOptions } from 'wechaty';
 import type { Logger } from '../../src/log.ts';
+import { optional, type Env } from '../../src/env.ts';
 
 /** A ready puppet object (tests pass a PuppetMock); production names a puppet package instead. */
 export type PuppetInstance = Exclude<NonNullable<WechatyOptions['puppet']>, string>;
@@ -35,17 +36,10 @@ export interface WechatySettings {
   sleep?: (ms: number) => Promise<void>;
 }
 
-type Env = Record<string, string | undefined>;
-
 const DEFAULTS = {
   maxPerMinute: 30, warmupPerMinute: 5, warmupDays: 7, burst: 3,
   logoutGraceMs: 15 * 60_000, maxWaitMs: 1_000, storeRetryDelaysMs: [1_000, 5_000, 30_000],
 } as const;
-
-function optional(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
 
 function number(env: Env, name: string, fallback: number, { zero = false } = {}): number {
   const raw = optional(env, name);
