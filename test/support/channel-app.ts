@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { ChannelHost, DeliveryStatus, NormalizedInbound } from '../../channels/types.ts';
 
@@ -37,4 +38,14 @@ export async function mountRoutes(routes: FastifyPluginAsync<{ host: ChannelHost
   await app.register(routes, { prefix, host });
   await app.ready();
   return { app, logs };
+}
+
+/** A stored message's time: the one the provider gave (ISO text), or 'now' (between `before` and now) when it gave none. */
+export function expectReceivedAt(receivedAt: Date, expected: string, before: number): void {
+  if (expected === 'now') {
+    expect(receivedAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(receivedAt.getTime()).toBeLessThanOrEqual(Date.now());
+  } else {
+    expect(receivedAt.toISOString()).toBe(expected);
+  }
 }

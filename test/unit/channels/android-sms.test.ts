@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { ANDROID_SMS_CLOUD_URL, androidSms, androidSmsSettings, type AndroidSmsSettings } from '../../../channels/android-sms/index.ts';
 import { androidSmsRoutes, BODY_LIMIT } from '../../../channels/android-sms/routes.ts';
 import { PermanentSendError, type ChannelHost, type DeliveryStatus, type NormalizedInbound } from '../../../channels/types.ts';
-import { mountRoutes, recordingHost } from '../../support/channel-app.ts';
+import { expectReceivedAt, mountRoutes, recordingHost } from '../../support/channel-app.ts';
 import { FakeAndroidGateway, type FakeGatewayReply } from '../../support/fake-android-gateway.ts';
 
 /** A webhook body exactly as the app posts it (test/fixtures/android-sms/<name>.json), as text. */
@@ -166,12 +166,7 @@ describe('android sms: events (POST /webhook)', () => {
     const { receivedAt: expectedAt, ...expected } = row.expected;
     expect(normalized).toEqual(expected);
     expect(attachments).toEqual([]);
-    if (expectedAt === 'now') {
-      expect(receivedAt.getTime()).toBeGreaterThanOrEqual(before);
-      expect(receivedAt.getTime()).toBeLessThanOrEqual(Date.now());
-    } else {
-      expect(receivedAt.toISOString()).toBe(expectedAt);
-    }
+    expectReceivedAt(receivedAt, expectedAt, before);
     // raw is the whole webhook (device, event and webhook ids), NUL dropped.
     expect(raw).toEqual(JSON.parse(row.body.replaceAll('\\u0000', '')));
   });
