@@ -29,7 +29,7 @@ interface ApiReply {
   expires_in?: number;
 }
 
-/** The token expired or was replaced (another process fetched a new one): fetch a fresh one and retry once. */
+/** WeChat says the token is invalid or expired: get a fresh one and retry once. */
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 /**
  * Retrying cannot help: outside the 48-hour window or over its quota (45015, 45047), the
@@ -37,18 +37,24 @@ const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
  * text too long (45002). The core falls back to SMS.
  */
 const PERMANENT_ERRORS = new Set([45015, 45047, 43004, 43019, 40003, 45002]);
-/** Tokens live 7,200 s; refresh a little early so one never expires between fetch and use. */
-const REFRESH_MARGIN_MS = 5 * 60_000;
+/** Ask again a minute before expires_in runs out (the stable token's is what remains of its life). */
+const REFRESH_MARGIN_MS = 60_000;
 const TIMEOUT_MS = 10_000;
 
-/** WeChat's server API (api.weixin.qq.com): access token, customer-service and template messages. */
+/**
+ * WeChat's server API (api.weixin.qq.com): access token, customer-service and template messages.
+ * The token comes from the stable token API (getStableAccessToken): every process asking in its
+ * normal mode gets the same token, so several workers never revoke each other's as
+ * /cgi-bin/token does. A forced refresh (which revokes the token for everyone, at most 20 a day)
+ * is asked only when WeChat refused the token and the normal mode still hands out that same one.
+ * https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken.html
+ */
 export class WechatOfficialClient {
   private token?: { value: string; expiresAt: number };
   private fetching?: Promise<string>;
   private readonly now: () => number;
   private readonly apiBaseUrl: string;
 
-  /** One per account and process: every fetch of a token replaces the previous one (after 5 minutes). */
   constructor(private readonly options: WechatClientOptions) {
     this.now = options.now ?? Date.now;
     this.apiBaseUrl = (options.apiBaseUrl ?? WECHAT_API_BASE_URL).replace(/\/+$/, '');
@@ -71,8 +77,7 @@ export class WechatOfficialClient {
     const token = await this.accessToken();
     let reply = await this.request('POST', path, { access_token: token }, body);
     if (TOKEN_ERRORS.has(reply.errcode ?? 0)) {
-      if (this.token?.value === token) this.token = undefined;
-      reply = await this.request('POST', path, { access_token: await this.accessToken() }, body);
+      reply = await this.request('POST', path, { access_token: await this.replaceToken(token) }, body);
     }
     const code = reply.errcode ?? 0;
     if (code === 0) return reply;
@@ -83,15 +88,30 @@ export class WechatOfficialClient {
   /** The cached token; concurrent callers share one fetch. */
   private async accessToken(): Promise<string> {
     if (this.token && this.now() < this.token.expiresAt) return this.token.value;
-    this.fetching ??= this.fetchToken().finally(() => { this.fetching = undefined; });
+    return this.fetchOnce(false);
+  }
+
+  /**
+   * A token other than `refused`: the one the normal mode now hands out (another process may
+   * have refreshed it already), or, when that is still `refused`, a forced refresh.
+   */
+  private async replaceToken(refused: string): Promise<string> {
+    if (this.token?.value === refused) this.token = undefined;
+    const current = await this.accessToken();
+    return current === refused ? this.fetchOnce(true) : current;
+  }
+
+  private fetchOnce(forceRefresh: boolean): Promise<string> {
+    this.fetching ??= this.fetchToken(forceRefresh).finally(() => { this.fetching = undefined; });
     return this.fetching;
   }
 
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(forceRefresh: boolean): Promise<string> {
     const { appId: appid, appSecret: secret } = this.options;
-    const reply = await this.request('GET', '/cgi-bin/token', { grant_type: 'client_credential', appid, secret });
+    const path = '/cgi-bin/stable_token';
+    const reply = await this.request('POST', path, {}, { grant_type: 'client_credential', appid, secret, force_refresh: forceRefresh });
     if (!reply.access_token) {
-      throw new Error(`WeChat /cgi-bin/token answered errcode ${reply.errcode ?? 'none'} (${reply.errmsg ?? 'no access_token'})`);
+      throw new Error(`WeChat ${path} answered errcode ${reply.errcode ?? 'none'} (${reply.errmsg ?? 'no access_token'})`);
     }
     const lifetimeMs = (reply.expires_in ?? 7200) * 1000;
     this.token = { value: reply.access_token, expiresAt: this.now() + Math.max(0, lifetimeMs - REFRESH_MARGIN_MS) };
@@ -100,7 +120,8 @@ export class WechatOfficialClient {
 
   /** Network failures and HTTP errors throw a plain Error: the send job retries with backoff. */
   private async request(method: string, path: string, query: Record<string, string>, body?: unknown): Promise<ApiReply> {
-    const url = `${this.apiBaseUrl}${path}?${new URLSearchParams(query)}`;
+    const search = new URLSearchParams(query).toString();
+    const url = `${this.apiBaseUrl}${path}${search ? `?${search}` : ''}`;
     let response: Response;
     try {
       response = await fetch(url, {

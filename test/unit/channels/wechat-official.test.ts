@@ -367,7 +367,8 @@ describe('wechat official account: retries and configuration', () => {
 describe('wechat official account: sending', () => {
   const fake = new FakeWechat();
   const SEND = '/cgi-bin/message/custom/send';
-  const TOKEN_PATH = '/cgi-bin/token';
+  const TOKEN_PATH = '/cgi-bin/stable_token';
+  const forced = () => fake.on(TOKEN_PATH).map((request) => (request.body as { force_refresh: boolean }).force_refresh);
   const OUT = { to: OPENID, text: '已入账 +2分，当前余额 2分' };
   const adapter = (settings: WechatOfficialSettings = {}) => wechatOfficial({ appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: fake.url, ...settings });
   const json = (value: unknown): FakeReply => ({ json: JSON.stringify(value) });
@@ -393,7 +394,7 @@ describe('wechat official account: sending', () => {
     const result = await wechat.send!(OUT);
     expect(result).toEqual({ status: 'sent', providerId: expect.stringMatching(/^wechat-official-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) });
     expect(fake.requests).toEqual([
-      { method: 'GET', path: TOKEN_PATH, query: { grant_type: 'client_credential', appid: APP_ID, secret: APP_SECRET }, body: undefined },
+      { method: 'POST', path: TOKEN_PATH, query: {}, body: { grant_type: 'client_credential', appid: APP_ID, secret: APP_SECRET, force_refresh: false } },
       { method: 'POST', path: SEND, query: { access_token: 'TOKEN-1' }, body: { touser: OPENID, msgtype: 'text', text: { content: OUT.text } } },
     ]);
   });
@@ -422,13 +423,14 @@ describe('wechat official account: sending', () => {
     expect(fake.requests.map((request) => `${request.path} ${request.query.access_token ?? ''}`.trim())).toEqual([
       TOKEN_PATH, `${SEND} TOKEN-1`, `${SEND} TOKEN-1`, TOKEN_PATH, `${SEND} TOKEN-2`,
     ]);
+    expect(forced()).toEqual([false, false]);
   });
 
-  for (const errcode of [40001, 40014]) it(`errcode ${errcode} (token invalid) refreshes the token and retries`, async () => {
+  for (const errcode of [40001, 40014]) it(`errcode ${errcode} (token invalid) while WeChat still hands out that token: a forced refresh, and the send retried`, async () => {
     const wechat = adapter();
     fake.replyNext(SEND, json({ errcode, errmsg: 'invalid credential' }));
     expect(await wechat.send!(OUT)).toMatchObject({ status: 'sent' });
-    expect(fake.on(TOKEN_PATH)).toHaveLength(2);
+    expect(forced()).toEqual([false, false, true]);
     expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-2']);
   });
 
@@ -438,7 +440,7 @@ describe('wechat official account: sending', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(PermanentSendError);
     expect((error as Error).message).toBe(`WeChat ${SEND} answered errcode 40001 (invalid credential)`);
-    expect(fake.on(TOKEN_PATH)).toHaveLength(2);
+    expect(forced()).toEqual([false, false, true]);
     expect(fake.on(SEND)).toHaveLength(2);
   });
 
@@ -446,7 +448,7 @@ describe('wechat official account: sending', () => {
     fake.replyNext(TOKEN_PATH, json({ errcode: 40164, errmsg: 'invalid ip 203.0.113.7, not in whitelist' }));
     const error = await adapter().send!(OUT).catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(PermanentSendError);
-    expect((error as Error).message).toBe('WeChat /cgi-bin/token answered errcode 40164 (invalid ip 203.0.113.7, not in whitelist)');
+    expect((error as Error).message).toBe('WeChat /cgi-bin/stable_token answered errcode 40164 (invalid ip 203.0.113.7, not in whitelist)');
     expect(fake.on(SEND)).toEqual([]);
   });
 
@@ -475,17 +477,37 @@ describe('wechat official account: sending', () => {
     expect(await adapter().send!(OUT)).toEqual({ status: 'sent', providerId: '9223372036854775807' });
   });
 
-  it('refreshes the cached token 5 minutes before expires_in', async () => {
+  it('asks for the token again a minute before expires_in, in the normal mode (WeChat hands out the same one)', async () => {
     let now = 1_773_295_500_000;
     const client = new WechatOfficialClient({ appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: fake.url, now: () => now });
     await client.sendText(OPENID, OUT.text);
-    now += (7200 - 300) * 1000 - 1;
+    now += (7200 - 60) * 1000 - 1;
     await client.sendText(OPENID, OUT.text);
     expect(fake.on(TOKEN_PATH)).toHaveLength(1);
     now += 1;
     await client.sendText(OPENID, OUT.text);
-    expect(fake.on(TOKEN_PATH)).toHaveLength(2);
-    expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-2']);
+    expect(forced()).toEqual([false, false]);
+    expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-1']);
+  });
+
+  it('several processes share one token: none revokes another\'s', async () => {
+    const [worker1, worker2] = [adapter(), adapter()];
+    await worker1.send!(OUT);
+    await worker2.send!(OUT);
+    await worker1.send!(OUT);
+    expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-1']);
+    expect(forced()).toEqual([false, false]);
+  });
+
+  it('a token another process has already refreshed: the normal mode hands out the new one, no second forced refresh', async () => {
+    const [worker1, worker2] = [adapter(), adapter()];
+    await worker1.send!(OUT);
+    fake.replyNext(SEND, json({ errcode: 40001, errmsg: 'invalid credential' }));
+    await worker2.send!(OUT);
+    await worker1.send!(OUT);
+    expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-2', 'TOKEN-1', 'TOKEN-2']);
+    // worker1, worker2, worker2 after the refusal, its forced refresh, worker1 after 42001.
+    expect(forced()).toEqual([false, false, false, true, false]);
   });
 
   it('sends a template message with the adapter\'s client (its token shared with texts)', async () => {
