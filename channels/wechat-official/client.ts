@@ -34,9 +34,11 @@ const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 /**
  * Retrying cannot help: outside the 48-hour window or over its quota (45015, 45047), the
  * villager does not follow the account (43004) or blocked it (43019), bad openid (40003),
- * text too long (45002). The core falls back to SMS.
+ * text too long (45002); for a template message, an unknown template (40037), a villager who
+ * declined the account's template messages (43101), a value the template refuses (47003).
+ * The core falls back to SMS.
  */
-const PERMANENT_ERRORS = new Set([45015, 45047, 43004, 43019, 40003, 45002]);
+const PERMANENT_ERRORS = new Set([45015, 45047, 43004, 43019, 40003, 45002, 40037, 43101, 47003]);
 /** Ask again a minute before expires_in runs out (the stable token's is what remains of its life). */
 const REFRESH_MARGIN_MS = 60_000;
 const TIMEOUT_MS = 10_000;

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
 import { testBackend } from '../support/backend.ts';
 import { FakeWechat } from '../support/fake-wechat.ts';
+import { queueMessages } from '../../src/messages/outbound.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
 const TOKEN = 'wechat-test-token';
@@ -13,29 +14,34 @@ const phone = '+8613900020015'; // 彭光荣, FNP-015, no WeChat id in the villa
 
 let msgId = 7_100_000_000;
 
+const WEEKLY = { templateId: 'weekly-template-id', fields: { thing1: '{household}', character_string2: '{week}', number3: '{earned}', number4: '{balance}' } };
+
 describe(`WeChat official account (${testBackend})`, () => {
   let jifen: Harness;
   let wechat: FakeWechat;
   beforeAll(async () => {
     wechat = await new FakeWechat().start();
-    jifen = await startJifen({ config: { wechatOfficial: { token: TOKEN, appId: 'wx-test', appSecret: 'secret', apiBaseUrl: wechat.url } } });
+    jifen = await startJifen({ config: { wechatOfficial: { token: TOKEN, appId: 'wx-test', appSecret: 'secret', apiBaseUrl: wechat.url, templates: { weekly_balance: WEEKLY } } } });
   });
   afterAll(async () => {
     await jifen?.close();
     await wechat?.stop();
   });
 
-  /** A plaintext-mode message from WeChat, signed with the account's token as WeChat signs it. */
-  async function fromWechat(from: string, content: string) {
+  /** A plaintext-mode post from WeChat (`fields` inside <xml>), signed with the account's token as WeChat signs it. */
+  async function postFromWechat(fields: (timestamp: string) => string) {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const nonce = String(++msgId);
     const signature = createHash('sha1').update([TOKEN, timestamp, nonce].sort().join('')).digest('hex');
-    const xml = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
     const response = await jifen.app.inject({
       method: 'POST', url: `/channels/wechat/official?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`,
-      payload: xml, headers: { 'content-type': 'text/xml' },
+      payload: `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName>${fields(timestamp)}</xml>`, headers: { 'content-type': 'text/xml' },
     });
     expect(response.body).toBe('success');
+  }
+
+  async function fromWechat(from: string, content: string) {
+    await postFromWechat((timestamp) => `<FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId>`);
     await jifen.waitFor(async () => (await lastInbound(jifen.context, from))?.processedAt, `"${content}" processed`);
   }
 
@@ -76,5 +82,22 @@ describe(`WeChat official account (${testBackend})`, () => {
     expect(refused).toMatchObject({ channel: 'wechat', status: 'failed', fallbackChannel: 'sms', fallbackAddress: villager });
     const [bySms] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.address, villager));
     expect(bySms).toMatchObject({ channel: 'sms', segments: 1 });
+  });
+
+  it('a weekly balance goes as its template message, and WeChat\'s TEMPLATESENDJOBFINISH marks it delivered', async () => {
+    const params = { household: '李翠花家', week: '2026-W11', earned: '6', balance: '48', lifetime: '112', rank: '3' };
+    await queueMessages(jifen.context, [{ dedupeKey: 'weekly-FNP-004-2026-W11', channel: 'wechat', address: 'wxid_fnp_m004', text: '李翠花家本周+6分，余额48分', kind: 'weekly_balance', params }]);
+    const sent = await jifen.waitFor(async () => {
+      const [row] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.dedupeKey, 'weekly-FNP-004-2026-W11'));
+      return row?.status === 'sent' && row;
+    }, 'the weekly message sent');
+    const [request] = wechat.on('/cgi-bin/message/template/send');
+    expect(request!.body).toEqual({ touser: 'wxid_fnp_m004', template_id: 'weekly-template-id', data: {
+      thing1: { value: '李翠花家' }, character_string2: { value: '2026-W11' }, number3: { value: '6' }, number4: { value: '48' },
+    } });
+
+    await postFromWechat((timestamp) => `<FromUserName><![CDATA[wxid_fnp_m004]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>${sent.providerId}</MsgID><Status><![CDATA[success]]></Status>`);
+    const [delivered] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.id, sent.id));
+    expect(delivered).toMatchObject({ status: 'delivered', error: null });
   });
 });
