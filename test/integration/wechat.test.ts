@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
 import { testBackend } from '../support/backend.ts';
 import { FakeWechat } from '../support/fake-wechat.ts';
+import { channelHost } from '../../src/messages/host.ts';
 import { queueMessages } from '../../src/messages/outbound.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
@@ -99,5 +100,27 @@ describe(`WeChat official account (${testBackend})`, () => {
     await postFromWechat((timestamp) => `<FromUserName><![CDATA[wxid_fnp_m004]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>${sent.providerId}</MsgID><Status><![CDATA[success]]></Status>`);
     const [delivered] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.id, sent.id));
     expect(delivered).toMatchObject({ status: 'delivered', error: null });
+  });
+
+  it('a photo sent on its own before the words goes to the cadre with the claim; one older than 30 minutes or already used does not', async () => {
+    const villager = 'wxid_fnp_h004'; // 李树林, FNP-004
+    const photoUrl = (name: string) => `http://mmbiz.qpic.cn/mmbiz_jpg/${name}/0`;
+    const image = (name: string) => `<FromUserName><![CDATA[${villager}]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[${photoUrl(name)}]]></PicUrl><MediaId><![CDATA[media-${name}]]></MediaId><MsgId>${++msgId}</MsgId>`;
+    const reviewOf = (item: string) => jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).find((t) => t.includes(`FNP-004 李树林家 申报 ${item}`)), `the review request for ${item}`);
+
+    // Stored as WeChat would have delivered it 31 minutes ago.
+    await channelHost(jifen.context).acceptInbound({
+      channel: 'wechat', externalId: `old-photo-${msgId}`, sender: villager, text: '', attachments: [{ url: photoUrl('old'), contentType: 'image' }],
+      receivedAt: new Date(Date.now() - 31 * 60_000), raw: {},
+    });
+    await postFromWechat(() => image('yard'));
+    await jifen.waitFor(async () => sentTo(villager).includes('收到照片。请再发一句文字说明做了哪项，如「庭院卫生」，照片会一起给村干部看'), 'the photo answered');
+
+    await fromWechat(villager, '今天把院坝扫干净了');
+    const withPhoto = await reviewOf('庭院卫生整洁');
+    expect(withPhoto).toContain(`（照片：${photoUrl('yard')}）`);
+
+    await fromWechat(villager, '我参加了院坝会');
+    expect(await reviewOf('参加村民大会或院坝会')).not.toContain('照片');
   });
 });

@@ -5,3 +5,4 @@ export * from './messages.ts';
 export * from './claims.ts';
 export * from './ledger.ts';
 export * from './delivery-reports.ts';
+export * from './claim-evidence.ts';
