@@ -1,4 +1,4 @@
-import { PermanentSendError } from '../types.ts';
+import { PermanentSendError, type Media } from '../types.ts';
 
 export const WECHAT_API_BASE_URL = 'https://api.weixin.qq.com';
 
@@ -27,6 +27,8 @@ interface ApiReply {
   msgid?: string;
   access_token?: string;
   expires_in?: number;
+  /** A file, when WeChat answered with one instead of JSON. */
+  media?: Media;
 }
 
 /** WeChat says the token is invalid or expired: get a fresh one and retry once. */
@@ -75,16 +77,34 @@ export class WechatOfficialClient {
     return { msgid };
   }
 
+  /** A temporary media file (临时素材) by its MediaId, e.g. a voice note's audio (AMR); WeChat keeps it 3 days. */
+  async getMedia(mediaId: string): Promise<Media> {
+    const path = '/cgi-bin/media/get';
+    const reply = await this.withToken((token) => this.request('GET', path, { access_token: token, media_id: mediaId }));
+    if (reply.media) return reply.media;
+    throw this.refusal(path, reply) ?? new Error(`WeChat ${path} answered neither a file nor an error`);
+  }
+
   private async post(path: string, body: unknown): Promise<ApiReply> {
+    const reply = await this.withToken((token) => this.request('POST', path, { access_token: token }, body));
+    const refusal = this.refusal(path, reply);
+    if (refusal) throw refusal;
+    return reply;
+  }
+
+  /** Calls with the token, and once more with another if WeChat says it is invalid. */
+  private async withToken(call: (token: string) => Promise<ApiReply>): Promise<ApiReply> {
     const token = await this.accessToken();
-    let reply = await this.request('POST', path, { access_token: token }, body);
-    if (TOKEN_ERRORS.has(reply.errcode ?? 0)) {
-      reply = await this.request('POST', path, { access_token: await this.replaceToken(token) }, body);
-    }
+    const reply = await call(token);
+    return TOKEN_ERRORS.has(reply.errcode ?? 0) ? call(await this.replaceToken(token)) : reply;
+  }
+
+  /** The error for a reply with a non-zero errcode: permanent when retrying cannot help. */
+  private refusal(path: string, reply: ApiReply): Error | undefined {
     const code = reply.errcode ?? 0;
-    if (code === 0) return reply;
+    if (code === 0) return undefined;
     const why = `WeChat ${path} answered errcode ${code} (${reply.errmsg ?? 'no errmsg'})`;
-    throw PERMANENT_ERRORS.has(code) ? new PermanentSendError(why) : new Error(why);
+    return PERMANENT_ERRORS.has(code) ? new PermanentSendError(why) : new Error(why);
   }
 
   /** The cached token; concurrent callers share one fetch. */
@@ -135,8 +155,13 @@ export class WechatOfficialClient {
     } catch (error) {
       throw new Error(`WeChat ${path} unreachable: ${(error as Error).message}`, { cause: error });
     }
-    const text = await response.text();
     if (!response.ok) throw new Error(`WeChat ${path} answered HTTP ${response.status}`);
+    // A file comes as itself (audio/amr …); an answer or an error as JSON (sometimes labelled text/plain).
+    const contentType = response.headers.get('content-type') ?? '';
+    if (contentType && !/json|text\/plain/i.test(contentType)) {
+      return { media: { data: Buffer.from(await response.arrayBuffer()), contentType } };
+    }
+    const text = await response.text();
     let reply: ApiReply;
     try {
       reply = JSON.parse(text) as ApiReply;

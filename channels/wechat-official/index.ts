@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, OutboundRequest, SendResult } from '../types.ts';
 import { WECHAT_API_BASE_URL, WechatOfficialClient } from './client.ts';
+import { mediaIdOf } from './normalize.ts';
 import { wechatOfficialRoutes } from './routes.ts';
 import type { WechatOfficialSettings } from './settings.ts';
 import { aesKeyIsValid } from './signature.ts';
@@ -40,6 +41,10 @@ export function wechatOfficial(settings: WechatOfficialSettings): WechatOfficial
       const { msgid } = template ? await client.sendTemplate(fillWechatTemplate(template, message)) : await client.sendText(message.to, message.text);
       // The customer-service API returns no id; one of our own keeps providerId unique.
       return { status: 'sent', providerId: msgid ?? `wechat-official-${randomUUID()}` };
+    },
+    async fetchMedia(url: string) {
+      const mediaId = mediaIdOf(apiBaseUrl, url);
+      return mediaId === undefined || !client ? undefined : client.getMedia(mediaId);
     },
     routes: wechatOfficialRoutes({ token: settings.token, encodingAesKey: settings.encodingAesKey, appId: settings.appId, apiBaseUrl }),
   };

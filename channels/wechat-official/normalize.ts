@@ -36,6 +36,13 @@ function templateDelivery(fields: WechatFields): TemplateDelivery {
 const mediaUrl = (apiBaseUrl: string, mediaId: string) =>
   `${apiBaseUrl}/cgi-bin/media/get?media_id=${encodeURIComponent(mediaId)}`;
 
+/** The MediaId of a URL made by mediaUrl with the same base; undefined for any other URL. */
+export function mediaIdOf(apiBaseUrl: string, url: string): string | undefined {
+  const prefix = `${apiBaseUrl}/cgi-bin/media/get?`;
+  if (!url.startsWith(prefix)) return undefined;
+  return new URLSearchParams(url.slice(prefix.length)).get('media_id') ?? undefined;
+}
+
 /**
  * What else than text a message carries. Link and location messages are stored with text ''
  * and the link (or a geo: URI) as an attachment: a shared article's title is not the villager's

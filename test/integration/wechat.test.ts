@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
+import { inboundMessages, members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
 import { testBackend } from '../support/backend.ts';
+import { FakeSpeech } from '../support/fake-speech.ts';
 import { FakeWechat } from '../support/fake-wechat.ts';
 import { channelHost } from '../../src/messages/host.ts';
 import { queueMessages } from '../../src/messages/outbound.ts';
@@ -20,13 +21,19 @@ const WEEKLY = { templateId: 'weekly-template-id', fields: { thing1: '{household
 describe(`WeChat official account (${testBackend})`, () => {
   let jifen: Harness;
   let wechat: FakeWechat;
+  let speech: FakeSpeech;
   beforeAll(async () => {
     wechat = await new FakeWechat().start();
-    jifen = await startJifen({ config: { wechatOfficial: { token: TOKEN, appId: 'wx-test', appSecret: 'secret', apiBaseUrl: wechat.url, templates: { weekly_balance: WEEKLY } } } });
+    speech = await new FakeSpeech().start();
+    jifen = await startJifen({ config: {
+      wechatOfficial: { token: TOKEN, appId: 'wx-test', appSecret: 'secret', apiBaseUrl: wechat.url, templates: { weekly_balance: WEEKLY } },
+      speechToText: { url: speech.url, token: 'speech-token' },
+    } });
   });
   afterAll(async () => {
     await jifen?.close();
     await wechat?.stop();
+    await speech?.stop();
   });
 
   /** A plaintext-mode post from WeChat (`fields` inside <xml>), signed with the account's token as WeChat signs it. */
@@ -122,5 +129,34 @@ describe(`WeChat official account (${testBackend})`, () => {
 
     await fromWechat(villager, '我参加了院坝会');
     expect(await reviewOf('参加村民大会或院坝会')).not.toContain('照片');
+  });
+
+  /** A voice note without WeChat's recognition, its recording kept by WeChat under `mediaId`. */
+  const voiceNote = (from: string, mediaId: string) => (timestamp: string) =>
+    `<FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[${mediaId}]]></MediaId><Format><![CDATA[amr]]></Format><MsgId>${++msgId}</MsgId>`;
+
+  it('a voice note WeChat did not recognise is heard by the speech service and claims like typed words', async () => {
+    const villager = 'wxid_fnp_h005'; // 张建平, FNP-005
+    wechat.media.set('voice-FNP-005', { file: Buffer.from('#!AMR\nfake recording'), contentType: 'audio/amr' });
+    speech.heard = '今天把院坝扫干净了';
+    await postFromWechat(voiceNote(villager, 'voice-FNP-005'));
+    await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).some((t) => t.includes('FNP-005 张建平家 申报 庭院卫生整洁')), 'the review request');
+    expect(speech.requests.at(-1)).toEqual({ contentType: 'audio/amr', authorization: 'Bearer speech-token', audio: '#!AMR\nfake recording' });
+    const heard = await lastInbound(jifen.context, villager);
+    expect({ text: heard!.text, attachments: heard!.attachments }).toEqual({
+      text: '今天把院坝扫干净了', attachments: [{ url: `${wechat.url}/cgi-bin/media/get?media_id=voice-FNP-005`, contentType: 'voice' }],
+    });
+  });
+
+  it('a voice note the speech service cannot hear (down, or the recording gone) is answered "type or call", and kept', async () => {
+    const villager = 'wxid_fnp_m004';
+    speech.replyNext('/', { status: 503, json: '' });
+    wechat.media.set('voice-FNP-004', { file: Buffer.from('#!AMR\n'), contentType: 'audio/amr' });
+    await postFromWechat(voiceNote(villager, 'voice-FNP-004'));
+    await postFromWechat(voiceNote(villager, 'voice-expired'));
+    const answer = '收到您的语音，暂时听不了。请打字说明做了哪项，如「庭院卫生」，或直接打电话申报';
+    await jifen.waitFor(async () => sentTo(villager).filter((t) => t === answer).length === 2 && true, 'both answered');
+    const [expired] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.externalId, String(msgId)));
+    expect(expired).toMatchObject({ text: '', outcome: 'empty' });
   });
 });
