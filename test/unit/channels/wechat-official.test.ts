@@ -625,3 +625,41 @@ describe('wechat official account: template messages for kinds that have one', (
     expect(error).not.toBeInstanceOf(PermanentSendError);
   });
 });
+
+describe('wechat official account: fetching a voice note\'s recording', () => {
+  const fake = new FakeWechat();
+  const GET = '/cgi-bin/media/get';
+  const RECORDING = Buffer.from('#!AMR\nrecording');
+  const adapter = () => wechatOfficial({ appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: fake.url });
+  const voiceUrl = (mediaId: string) => `${fake.url}${GET}?media_id=${encodeURIComponent(mediaId)}`;
+
+  beforeAll(async () => { await fake.start(); });
+  afterAll(async () => { await fake.stop(); });
+  beforeEach(() => fake.reset());
+
+  it('the URL stored with the voice note is fetched with the token: the file and its type', async () => {
+    fake.media.set('Pt4y/B6+c', { file: RECORDING, contentType: 'audio/amr' });
+    expect(await adapter().fetchMedia!(voiceUrl('Pt4y/B6+c'))).toEqual({ data: RECORDING, contentType: 'audio/amr' });
+    expect(fake.on(GET).map((request) => request.query)).toEqual([{ access_token: 'TOKEN-1', media_id: 'Pt4y/B6+c' }]);
+  });
+
+  it('an expired token is replaced and the file fetched', async () => {
+    fake.media.set('m1', { file: RECORDING, contentType: 'audio/amr' });
+    const wechat = adapter();
+    await wechat.fetchMedia!(voiceUrl('m1'));
+    fake.expireTokens();
+    expect(await wechat.fetchMedia!(voiceUrl('m1'))).toMatchObject({ contentType: 'audio/amr' });
+    expect(fake.on(GET).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-2']);
+  });
+
+  it('a media id WeChat no longer keeps (40007, after 3 days) is an error that says so', async () => {
+    await expect(adapter().fetchMedia!(voiceUrl('gone'))).rejects.toThrow(`WeChat ${GET} answered errcode 40007 (invalid media_id)`);
+  });
+
+  it('another provider\'s URL, or no credentials: nothing fetched', async () => {
+    expect(await adapter().fetchMedia!('wechaty-file:abc')).toBeUndefined();
+    expect(await adapter().fetchMedia!(`http://127.0.0.1:9${GET}?media_id=m1`)).toBeUndefined();
+    expect(await wechatOfficial({ apiBaseUrl: fake.url }).fetchMedia!(voiceUrl('m1'))).toBeUndefined();
+    expect(fake.requests).toEqual([]);
+  });
+});
