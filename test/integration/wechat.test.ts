@@ -8,6 +8,7 @@ import { FakeWechat } from '../support/fake-wechat.ts';
 import { channelHost } from '../../src/messages/host.ts';
 import { queueMessages } from '../../src/messages/outbound.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
+import { sendAndSettle } from '../support/outbound.ts';
 
 const TOKEN = 'wechat-test-token';
 const ACCOUNT = 'gh_7f083739789a';
@@ -158,5 +159,14 @@ describe(`WeChat official account (${testBackend})`, () => {
     await jifen.waitFor(async () => sentTo(villager).filter((t) => t === answer).length === 2 && true, 'both answered');
     const [expired] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.externalId, String(msgId)));
     expect(expired).toMatchObject({ text: '', outcome: 'empty' });
+  });
+
+  it('a WeChat outage (HTTP 502, then a dropped connection) is retried with backoff and the message goes out', async () => {
+    const villager = 'wxid_fnp_h006';
+    wechat.replyNext('/cgi-bin/message/custom/send', { status: 502, json: '<html>Bad Gateway</html>' }, 'hang-up');
+    const sent = await sendAndSettle(jifen, { dedupeKey: 'wechat-outage', channel: 'wechat', address: villager, text: '本周记得申报积分' }, 30_000);
+    expect({ status: sent.status, attempts: sent.attempts, error: sent.error }).toEqual({ status: 'sent', attempts: 3, error: null });
+    // Three requests: the 502, the dropped one, the one WeChat took.
+    expect(sentTo(villager)).toEqual(Array(3).fill('本周记得申报积分'));
   });
 });

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { log as wechatyLog } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import type { WechatyChannel } from '../../channels/wechaty/index.ts';
 import { wechatySettings } from '../../channels/wechaty/settings.ts';
+import { outboundMessages } from '../../src/db/schema/index.ts';
 import { startChannels } from '../../src/messages/host.ts';
 import { testBackend } from '../support/backend.ts';
 import { FakeSpeech } from '../support/fake-speech.ts';
 import { lastInbound, startJifen, type Harness } from '../support/jifen.ts';
+import { sendAndSettle } from '../support/outbound.ts';
 
 const BOT = 'wxid_jifen_bot';
 const GUIFANG = 'wxid_fnp_h001'; // 阳桂芳, FNP-001, prefers WeChat
@@ -15,6 +18,7 @@ const SHULIN = 'wxid_fnp_h004'; // 李树林, FNP-004, prefers WeChat
 describe(`WeChat through a Wechaty bot (${testBackend})`, () => {
   let jifen: Harness;
   let stopChannels: () => Promise<void>;
+  let adapter: WechatyChannel;
   const mocker = new mock.Mocker();
   let speech: FakeSpeech;
   beforeAll(async () => {
@@ -22,7 +26,7 @@ describe(`WeChat through a Wechaty bot (${testBackend})`, () => {
     speech = await new FakeSpeech().start();
     jifen = await startJifen({ config: { wechaty: { ...wechatySettings({}), puppet: new PuppetMock({ mocker }) }, speechToText: { url: speech.url } } });
     stopChannels = await startChannels(jifen.context);
-    const adapter = jifen.context.channels.adapters.find((a) => a.provider === 'wechaty') as WechatyChannel;
+    adapter = jifen.context.channels.adapters.find((a) => a.provider === 'wechaty') as WechatyChannel;
     mocker.login(mocker.createContact({ id: BOT, name: '放牛坪积分' }));
     await adapter.session.waitFor('online');
   });
@@ -54,5 +58,23 @@ describe(`WeChat through a Wechaty bot (${testBackend})`, () => {
     await jifen.waitFor(async () => answers.includes('FNP-004 当前积分余额 0分，累计获得 0分') && true, 'the balance answered');
     expect(speech.requests).toEqual([{ contentType: 'audio/silk', authorization: undefined, audio: Buffer.from('AiMhU0lMS19WMw==', 'base64').toString('utf8') }]);
     expect(await lastInbound(jifen.context, SHULIN)).toMatchObject({ text: '查积分', outcome: 'balance', attachments: [{ url: 'wechaty-file:880002', contentType: 'voice' }] });
+  });
+
+  it('the account logged out for a moment: the send is retried with backoff and goes out once it is back', async () => {
+    const villager = 'wxid_fnp_h005'; // 张建平, FNP-005
+    const received = new Promise<string>((resolve) => {
+      mocker.createContact({ id: villager, name: '张建平' }).on('message', (message) => { if (message.payload.talkerId === BOT) resolve(message.payload.text ?? ''); });
+    });
+    await mocker.puppet.logout('kicked out by WeChat');
+    await adapter.session.waitFor('offline');
+    const settling = sendAndSettle(jifen, { dedupeKey: 'wechaty-outage', channel: 'wechat', address: villager, text: '本周记得申报积分' }, 30_000);
+    await jifen.waitFor(async () => {
+      const [row] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.dedupeKey, 'wechaty-outage'));
+      return (row?.attempts ?? 0) >= 2 && row!.status === 'pending' && row;
+    }, 'the send retried while logged out');
+    mocker.login(mocker.ContactMock.load(BOT));
+    const sent = await settling;
+    expect({ status: sent.status, error: sent.error }).toEqual({ status: 'sent', error: null });
+    expect(await received).toBe('本周记得申报积分');
   });
 });
