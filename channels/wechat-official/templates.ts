@@ -1,3 +1,4 @@
+import { parseKindMap } from '../kind-map.ts';
 import { PermanentSendError, type OutboundRequest } from '../types.ts';
 import type { TemplateMessage } from './client.ts';
 
@@ -31,17 +32,7 @@ function template(kind: string, value: unknown): WechatTemplate {
 
 /** WECHAT_OFFICIAL_TEMPLATES: a JSON object from message kind to template; unset, every message goes as customer-service text. */
 export function parseWechatTemplates(raw: string | undefined): Record<string, WechatTemplate> {
-  if (raw === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new Error('WECHAT_OFFICIAL_TEMPLATES must be JSON: { "weekly_balance": { "templateId": "…", "fields": { "thing1": "{household}" } } }');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error('WECHAT_OFFICIAL_TEMPLATES must be a JSON object from message kind to template');
-  }
-  return Object.fromEntries(Object.entries(parsed).map(([kind, value]) => [kind, template(kind, value)]));
+  return parseKindMap('WECHAT_OFFICIAL_TEMPLATES', raw, '{ "weekly_balance": { "templateId": "…", "fields": { "thing1": "{household}" } } }', template);
 }
 
 /** The configured template of the message's kind, if it has one. */
