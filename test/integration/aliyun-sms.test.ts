@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../support/backend.ts';
 import { FakeAliyun } from '../support/fake-aliyun.ts';
 import { AUTH_TOKEN, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
-import { sendAndSettle } from '../support/outbound.ts';
+import { outboxIdle, sendAndSettle } from '../support/outbound.ts';
 
 describe(`SMS through Aliyun's approved templates (${testBackend})`, () => {
   let jifen: Harness;
@@ -40,6 +40,7 @@ describe(`SMS through Aliyun's approved templates (${testBackend})`, () => {
 
   it('an Aliyun outage (HTTP 503, then no answer in time) is retried with backoff and the message goes out', async () => {
     const outage = { status: 503, json: JSON.stringify({ Code: 'ServiceUnavailable', Message: 'The request has failed due to a temporary failure of the server.', RequestId: 'r1' }) };
+    await outboxIdle(jifen);
     aliyun.replyNext('SendSms', outage, 'silent');
     const before = aliyun.on('SendSms').length;
     const sent = await sendAndSettle(jifen, { dedupeKey: 'aliyun-outage', channel: 'sms', address: people.chenChangjiang, text: '本周记得申报积分' }, 30_000);

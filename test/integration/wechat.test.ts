@@ -8,7 +8,7 @@ import { FakeWechat } from '../support/fake-wechat.ts';
 import { channelHost } from '../../src/messages/host.ts';
 import { queueMessages } from '../../src/messages/outbound.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
-import { sendAndSettle } from '../support/outbound.ts';
+import { outboxIdle, sendAndSettle } from '../support/outbound.ts';
 
 const TOKEN = 'wechat-test-token';
 const ACCOUNT = 'gh_7f083739789a';
@@ -163,6 +163,7 @@ describe(`WeChat official account (${testBackend})`, () => {
 
   it('a WeChat outage (HTTP 502, then a dropped connection) is retried with backoff and the message goes out', async () => {
     const villager = 'wxid_fnp_h006';
+    await outboxIdle(jifen);
     wechat.replyNext('/cgi-bin/message/custom/send', { status: 502, json: '<html>Bad Gateway</html>' }, 'hang-up');
     const sent = await sendAndSettle(jifen, { dedupeKey: 'wechat-outage', channel: 'wechat', address: villager, text: '本周记得申报积分' }, 30_000);
     expect({ status: sent.status, attempts: sent.attempts, error: sent.error }).toEqual({ status: 'sent', attempts: 3, error: null });

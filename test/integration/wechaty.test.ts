@@ -9,7 +9,7 @@ import { startChannels } from '../../src/messages/host.ts';
 import { testBackend } from '../support/backend.ts';
 import { FakeSpeech } from '../support/fake-speech.ts';
 import { lastInbound, startJifen, type Harness } from '../support/jifen.ts';
-import { sendAndSettle } from '../support/outbound.ts';
+import { outboxIdle, sendAndSettle } from '../support/outbound.ts';
 
 const BOT = 'wxid_jifen_bot';
 const GUIFANG = 'wxid_fnp_h001'; // 阳桂芳, FNP-001, prefers WeChat
@@ -65,6 +65,7 @@ describe(`WeChat through a Wechaty bot (${testBackend})`, () => {
     const received = new Promise<string>((resolve) => {
       mocker.createContact({ id: villager, name: '张建平' }).on('message', (message) => { if (message.payload.talkerId === BOT) resolve(message.payload.text ?? ''); });
     });
+    await outboxIdle(jifen);
     await mocker.puppet.logout('kicked out by WeChat');
     await adapter.session.waitFor('offline');
     const settling = sendAndSettle(jifen, { dedupeKey: 'wechaty-outage', channel: 'wechat', address: villager, text: '本周记得申报积分' }, 30_000);

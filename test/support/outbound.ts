@@ -11,3 +11,11 @@ export async function sendAndSettle(jifen: Harness, message: MessageToSend, time
     return row && row.status !== 'pending' && row;
   }, `outbound ${message.dedupeKey} to settle`, timeoutMs);
 }
+
+/** Waits until no recorded message is still being sent: scripted provider answers then reach only the next one. */
+export async function outboxIdle(jifen: Harness): Promise<void> {
+  await jifen.waitFor(async () => {
+    const pending = await jifen.context.db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.status, 'pending')).limit(1);
+    return pending.length === 0;
+  }, 'every recorded message sent');
+}
