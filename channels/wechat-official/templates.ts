@@ -47,11 +47,12 @@ export function templateOf(templates: Record<string, WechatTemplate>, message: O
  */
 export function fillWechatTemplate(chosen: WechatTemplate, message: OutboundRequest): TemplateMessage {
   const params = message.params ?? {};
-  const fill = (text: string) => text.replace(PLACEHOLDER, (placeholder, name: string) => {
+  const fill = (text: string, encode: (value: string) => string = (value) => value) => text.replace(PLACEHOLDER, (placeholder, name: string) => {
     const value = params[name];
     if (typeof value !== 'string') throw new PermanentSendError(`WeChat template ${chosen.templateId} of kind "${message.kind}" needs ${placeholder}`);
-    return value;
+    return encode(value);
   });
   const data = Object.fromEntries(Object.entries(chosen.fields).map(([key, text]) => [key, { value: fill(text) }]));
-  return { touser: message.to, templateId: chosen.templateId, data, url: chosen.url === undefined ? undefined : fill(chosen.url) };
+  // In the link a value is a path or query part: 王兰英家 → %E7%8E%8B….
+  return { touser: message.to, templateId: chosen.templateId, data, url: chosen.url === undefined ? undefined : fill(chosen.url, encodeURIComponent) };
 }

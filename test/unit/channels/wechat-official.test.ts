@@ -585,7 +585,7 @@ describe('wechat official account: template messages for kinds that have one', (
     expect(result).toEqual({ status: 'sent', providerId: '2002283328461234567' });
     expect(fake.on('/cgi-bin/message/custom/send')).toEqual([]);
     expect(fake.on(TEMPLATE_SEND).map((request) => request.body)).toEqual([{
-      touser: OPENID, template_id: WEEKLY.templateId, url: 'https://jifen.example/h/王兰英家',
+      touser: OPENID, template_id: WEEKLY.templateId, url: `https://jifen.example/h/${encodeURIComponent('王兰英家')}`,
       data: {
         first: { value: '王兰英家本周积分' }, keyword1: { value: '2026年第11周' }, keyword2: { value: '+6分' },
         keyword3: { value: '48分' }, remark: { value: '累计112分，全村第3名' },
