@@ -7,7 +7,7 @@ import { twilioSms } from './twilio/index.ts';
 import { twilioVoice } from './twilio/voice.ts';
 import { wechatOfficial } from './wechat-official/index.ts';
 import { wechatyFromSettings } from './wechaty/index.ts';
-import type { ChannelAdapter } from './types.ts';
+import type { ChannelAdapter, Media } from './types.ts';
 
 /**
  * Every provider jifen speaks through. Several may serve one channel (SMS by Twilio or Aliyun,
@@ -20,6 +20,16 @@ export class Channels {
   sender(channel: string): ChannelAdapter | undefined {
     const able = this.adapters.filter((adapter) => adapter.channel === channel && adapter.send);
     return able.find((adapter) => !adapter.dryRun) ?? able[0];
+  }
+
+  /** The file behind an attachment of a message on `channel`, from the provider that carried it; undefined if none can fetch it. */
+  async fetchMedia(channel: string, url: string): Promise<Media | undefined> {
+    for (const adapter of this.adapters) {
+      if (adapter.channel !== channel || !adapter.fetchMedia) continue;
+      const media = await adapter.fetchMedia(url);
+      if (media) return media;
+    }
+    return undefined;
   }
 }
 

@@ -24,6 +24,12 @@ export interface OutboundRequest {
   params?: Record<string, string>;
 }
 
+/** A file a provider keeps for one of its messages (a voice note's audio). */
+export interface Media {
+  data: Buffer;
+  contentType: string;
+}
+
 export type SendResult = { status: 'sent'; providerId: string } | { status: 'dry_run' };
 
 export type DeliveryStatus = 'sent' | 'delivered' | 'failed';
@@ -56,6 +62,8 @@ export interface ChannelAdapter {
   /** Absent for an inbound-only adapter (a transcript feed). */
   send?(message: OutboundRequest): Promise<SendResult>;
   routes?: FastifyPluginAsync<{ host: ChannelHost }>;
+  /** The file behind one of this provider's attachment URLs; undefined when the URL is another provider's. */
+  fetchMedia?(url: string): Promise<Media | undefined>;
   /** For a provider that keeps a connection of its own (a Wechaty bot): started with the server. */
   start?(host: ChannelHost): Promise<void>;
   stop?(): Promise<void>;

@@ -5,6 +5,7 @@ import { transcriptSettings, type TranscriptSettings } from '../channels/transcr
 import { wechatOfficialSettings, type WechatOfficialSettings } from '../channels/wechat-official/settings.ts';
 import { wechatySettings, type WechatySettings } from '../channels/wechaty/settings.ts';
 import { optional, type Env } from './env.ts';
+import { speechToTextSettings, type SpeechToTextSettings } from './speech/speech-to-text.ts';
 
 /** Everything jifen reads from the environment, checked once at boot. */
 export interface Config {
@@ -37,6 +38,8 @@ export interface Config {
   wechatOfficial: WechatOfficialSettings;
   /** A WeChat account driven by a Wechaty puppet. */
   wechaty: WechatySettings;
+  /** The speech service that hears voice notes WeChat did not recognise. */
+  speechToText: SpeechToTextSettings;
   /** Village file imported on first start when the database has no village. */
   seedVillageFile?: string;
   workerConcurrency: number;
@@ -84,6 +87,7 @@ export function loadConfig(env: Env = process.env): Config {
     transcripts: transcriptSettings(env),
     wechatOfficial: wechatOfficialSettings(env),
     wechaty: wechatySettings(env),
+    speechToText: speechToTextSettings(env),
     // Unset: the bundled example village; set but empty: import nothing.
     seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),

@@ -4,6 +4,7 @@ import type { Context } from '../src/context.ts';
 import { findSender, type KnownCadre } from '../src/directory.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyTo } from '../src/messages/reply.ts';
+import { hearVoiceNote } from '../src/messages/voice-notes.ts';
 import { bindWechat } from '../src/messages/wechat-binding.ts';
 import { templates } from '../src/templates.ts';
 import { understandCadre } from '../src/understanding/cadre.ts';
@@ -24,9 +25,10 @@ async function isCadreCommand(context: Context, cadre: KnownCadre, text: string)
  * unknown WeChat user is taken through binding; any other stranger gets one polite answer a day.
  */
 export const intake: PipelineStage<'intake'> = async (context, { messageId }) => {
-  const message = await loadInbound(context.db, messageId);
-  if (!message) throw new UnrecoverableError(`no inbound message ${messageId}`);
-  if (message.processedAt) return;
+  const stored = await loadInbound(context.db, messageId);
+  if (!stored) throw new UnrecoverableError(`no inbound message ${messageId}`);
+  if (stored.processedAt) return;
+  const message = await hearVoiceNote(context, stored);
   const sender = await findSender(context.db, message.channel, message.sender);
 
   if (sender.cadre && (!sender.member || (await isCadreCommand(context, sender.cadre, message.text)))) {

@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { UnrecoverableError } from 'bullmq';
 import { loadClaim, moveToReviewWithReference } from '../src/claims/claims.ts';
+import { photosOfClaim } from '../src/claims/evidence.ts';
 import { cadres } from '../src/db/schema/index.ts';
 import { routeTo } from '../src/messages/addressing.ts';
-import { loadInbound } from '../src/messages/inbound.ts';
 import { queueMessages } from '../src/messages/outbound.ts';
 import { templates } from '../src/templates.ts';
 import { claimantMessage } from './claim-notices.ts';
@@ -28,8 +28,8 @@ export const reviewRequest: PipelineStage<'review-request'> = async (context, { 
   if (reviewers.length === 0) context.log.warn({ claimId }, 'no cadre may review this claim');
   // For an item whose evidence matters (写明帮助了谁, 需村委核实) the cadre reads what the villager wrote.
   const said = rule.evidence ? claim.text.slice(0, EVIDENCE_QUOTE_LENGTH) : undefined;
-  // A photo sent with the claim (WeChat) is evidence too: the cadre gets its link.
-  const photo = (await loadInbound(context.db, claim.sourceMessageId))?.attachments.find((a) => a.contentType?.startsWith('image'))?.url;
+  // A photo sent with the claim, or on its own just before it (WeChat), is evidence too: the cadre gets its link.
+  const [photo] = await photosOfClaim(context.db, claim);
   const text = templates.reviewRequest(village.name, claim.reference, household.code, household.head, rule.name, claim.points!, said, photo);
   const ack = claimantMessage(context, loaded, 'ack', templates.claimReceived(rule.name, claim.points!, claim.reference),
     { item: rule.name, points: String(claim.points), reference: String(claim.reference) });

@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { PermanentSendError } from '../channels/types.ts';
 import { senderOf, type Context } from '../src/context.ts';
 import { outboundMessages } from '../src/db/schema/index.ts';
+import { applyUnmatchedReports } from '../src/messages/delivery-reports.ts';
 import { queueFallback } from '../src/messages/outbound.ts';
 import { isFinalFailure } from './failures.ts';
 import type { Stage } from './stage.ts';
@@ -28,6 +29,7 @@ export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
     } else {
       await context.db.update(outboundMessages).set({ status: 'sent', providerId: result.providerId, sentAt: new Date(), error: null })
         .where(eq(outboundMessages.id, outboundId));
+      await applyUnmatchedReports(context, result.providerId);
     }
   } catch (error) {
     if (error instanceof PermanentSendError) {

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { transition } from '../src/claims/claims.ts';
 import { closeConversation, conversationFor, openConversation } from '../src/claims/conversations.ts';
+import { linkEarlierPhotos } from '../src/claims/evidence.ts';
 import { claimsOfMessage, claimToWithdraw, createClaims } from '../src/claims/new-claims.ts';
 import { planAnswer, type OpenQuestion, type Plan } from '../src/claims/plan.ts';
 import type { Context } from '../src/context.ts';
@@ -32,6 +33,8 @@ async function record(context: Context, known: KnownVillage, member: KnownMember
         const rule = known.rules.get(code);
         return rule ? [{ rule, text }] : [];
       }));
+    // A photo sent on its own just before the words is their evidence (WeChat: picture first, then text).
+    await linkEarlierPhotos(tx, message, await claimsOfMessage(tx, message.id));
   });
 }
 

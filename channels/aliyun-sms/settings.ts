@@ -1,4 +1,5 @@
 import { optional, type Env } from '../../src/env.ts';
+import { parseKindMap } from '../kind-map.ts';
 
 /**
  * An approved SMS template (短信模板): mainland carriers deliver nothing else. `params` are the
@@ -46,17 +47,7 @@ function template(kind: string, value: unknown): AliyunTemplate {
 
 /** ALIYUN_SMS_TEMPLATES: a JSON object from message kind to template. */
 export function parseTemplates(raw: string | undefined): Record<string, AliyunTemplate> {
-  if (raw === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new Error('ALIYUN_SMS_TEMPLATES must be JSON: { "receipt": { "code": "SMS_123", "params": ["name", "points"] } }');
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error('ALIYUN_SMS_TEMPLATES must be a JSON object from message kind to template');
-  }
-  return Object.fromEntries(Object.entries(parsed).map(([kind, value]) => [kind, template(kind, value)]));
+  return parseKindMap('ALIYUN_SMS_TEMPLATES', raw, '{ "receipt": { "code": "SMS_123", "params": ["name", "points"] } }', template);
 }
 
 /**

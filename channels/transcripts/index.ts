@@ -11,6 +11,12 @@ export const SIGNATURE_HEADER = 'x-jifen-signature';
 /** A sender's clock may run a little ahead of jifen's; more than this is a mistake. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
+/**
+ * Prefixes the call id in the stored external id: transcripts share the voice channel with Twilio
+ * Voice (whose ids are CallSids), and a call centre's id must never pass for one of those.
+ */
+export const EXTERNAL_ID_PREFIX = 'transcript:';
+
 /** The posted transcript is unusable; the message says why (a 400). */
 export class TranscriptError extends Error {}
 
@@ -80,7 +86,7 @@ export function normalizeTranscript(rawBody: Buffer, now = new Date()): Normaliz
   if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new TranscriptError('timestamp is in the future');
   return {
     channel: 'voice',
-    externalId: callId,
+    externalId: `${EXTERNAL_ID_PREFIX}${callId}`,
     sender: caller,
     text,
     attachments: [],

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, OutboundRequest, SendResult } from '../types.ts';
 import { WECHAT_API_BASE_URL, WechatOfficialClient } from './client.ts';
+import { mediaIdOf } from './normalize.ts';
 import { wechatOfficialRoutes } from './routes.ts';
 import type { WechatOfficialSettings } from './settings.ts';
 import { aesKeyIsValid } from './signature.ts';
+import { fillWechatTemplate, templateOf } from './templates.ts';
 
 export interface WechatOfficialAdapter extends ChannelAdapter {
   /** The account's API client (absent in a dry run): template messages share its access token. */
@@ -11,8 +13,10 @@ export interface WechatOfficialAdapter extends ChannelAdapter {
 }
 
 /**
- * A WeChat official account (公众号): signed XML webhooks in (plaintext or safe mode), the
- * customer-service message API out; a labelled dry run without AppID and AppSecret.
+ * A WeChat official account (公众号): signed XML webhooks in (plaintext or safe mode); out, a
+ * template message for a kind that has one configured (a weekly notice reaches villagers
+ * outside the 48-hour window), a customer-service text for everything else; a labelled dry run
+ * without AppID and AppSecret.
  */
 export function wechatOfficial(settings: WechatOfficialSettings): WechatOfficialAdapter {
   if (settings.encodingAesKey && !aesKeyIsValid(settings.encodingAesKey)) {
@@ -32,9 +36,15 @@ export function wechatOfficial(settings: WechatOfficialSettings): WechatOfficial
     client,
     async send(message: OutboundRequest): Promise<SendResult> {
       if (!client) return { status: 'dry_run' };
-      const { msgid } = await client.sendText(message.to, message.text);
+      const template = templateOf(settings.templates ?? {}, message);
+      // A template send's msgid comes back with its final status (TEMPLATESENDJOBFINISH).
+      const { msgid } = template ? await client.sendTemplate(fillWechatTemplate(template, message)) : await client.sendText(message.to, message.text);
       // The customer-service API returns no id; one of our own keeps providerId unique.
       return { status: 'sent', providerId: msgid ?? `wechat-official-${randomUUID()}` };
+    },
+    async fetchMedia(url: string) {
+      const mediaId = mediaIdOf(apiBaseUrl, url);
+      return mediaId === undefined || !client ? undefined : client.getMedia(mediaId);
     },
     routes: wechatOfficialRoutes({ token: settings.token, encodingAesKey: settings.encodingAesKey, appId: settings.appId, apiBaseUrl }),
   };
@@ -42,3 +52,4 @@ export function wechatOfficial(settings: WechatOfficialSettings): WechatOfficial
 
 export { WECHAT_API_BASE_URL, WechatOfficialClient, type TemplateMessage } from './client.ts';
 export { wechatOfficialSettings, type WechatOfficialSettings } from './settings.ts';
+export { parseWechatTemplates, type WechatTemplate } from './templates.ts';

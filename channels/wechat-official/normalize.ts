@@ -1,11 +1,33 @@
 import type { Attachment } from '../../src/db/schema/messages.ts';
-import type { NormalizedInbound } from '../types.ts';
+import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 import { field, PayloadError, type WechatFields } from './xml.ts';
 
-/** A message to store, or an event (follow, unfollow, menu click …) that is only acknowledged. */
+/** A report on a template message jifen sent: its msgid and final status. */
+export interface TemplateDelivery {
+  providerId: string;
+  status: Extract<DeliveryStatus, 'delivered' | 'failed'>;
+  /** WeChat's Status when it failed: 'failed:user block', 'failed: system failed'. */
+  error?: string;
+}
+
+/** A message to store, a template message's delivery report, or an event (follow, unfollow, menu click …) that is only acknowledged. */
 export type WechatInbound =
   | { kind: 'message'; message: NormalizedInbound }
+  | { kind: 'delivery'; delivery: TemplateDelivery }
   | { kind: 'event'; event: string; sender: string; createTime?: string };
+
+/**
+ * TEMPLATESENDJOBFINISH: Status is 'success', 'failed:user block' (the villager refuses the
+ * account's template messages) or 'failed: system failed'.
+ * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
+ */
+function templateDelivery(fields: WechatFields): TemplateDelivery {
+  const providerId = field(fields, 'MsgID')?.trim();
+  const status = field(fields, 'Status')?.trim();
+  if (!providerId) throw new PayloadError('TEMPLATESENDJOBFINISH without MsgID');
+  if (!status) throw new PayloadError('TEMPLATESENDJOBFINISH without Status');
+  return status === 'success' ? { providerId, status: 'delivered' } : { providerId, status: 'failed', error: status };
+}
 
 /**
  * Media sent by MediaId is fetched from the API with an access token (valid 3 days); the URL
@@ -13,6 +35,13 @@ export type WechatInbound =
  */
 const mediaUrl = (apiBaseUrl: string, mediaId: string) =>
   `${apiBaseUrl}/cgi-bin/media/get?media_id=${encodeURIComponent(mediaId)}`;
+
+/** The MediaId of a URL made by mediaUrl with the same base; undefined for any other URL. */
+export function mediaIdOf(apiBaseUrl: string, url: string): string | undefined {
+  const prefix = `${apiBaseUrl}/cgi-bin/media/get?`;
+  if (!url.startsWith(prefix)) return undefined;
+  return new URLSearchParams(url.slice(prefix.length)).get('media_id') ?? undefined;
+}
 
 /**
  * What else than text a message carries. Link and location messages are stored with text ''
@@ -58,7 +87,11 @@ export function normalizeWechat(fields: WechatFields, apiBaseUrl: string, receiv
   const createTime = field(fields, 'CreateTime')?.trim() || undefined;
   if (!sender) throw new PayloadError('FromUserName is missing');
   if (!type) throw new PayloadError('MsgType is missing');
-  if (type === 'event') return { kind: 'event', event: field(fields, 'Event') ?? '', sender, createTime };
+  if (type === 'event') {
+    const event = field(fields, 'Event')?.trim() ?? '';
+    if (event === 'TEMPLATESENDJOBFINISH') return { kind: 'delivery', delivery: templateDelivery(fields) };
+    return { kind: 'event', event, sender, createTime };
+  }
   // WeChat's advice for de-duplicating retries: MsgId, else FromUserName + CreateTime.
   const externalId = field(fields, 'MsgId')?.trim() || (createTime && `${sender}:${createTime}`);
   if (!externalId) throw new PayloadError('MsgId is missing (and no CreateTime to stand in for it)');

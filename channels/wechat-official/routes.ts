@@ -28,8 +28,8 @@ function messageFields(keys: EnvelopeKeys, request: FastifyRequest): WechatField
 }
 
 /**
- * GET /official: WeChat's server verification. POST /official: messages and events, stored
- * before answering `success` (WeChat waits 5 s, then retries up to 3 times; acceptInbound is idempotent).
+ * GET /official: WeChat's server verification. POST /official: messages and template delivery
+ * reports, stored before answering `success` (WeChat waits 5 s, then retries up to 3 times; acceptInbound is idempotent).
  */
 export function wechatOfficialRoutes(settings: RouteSettings): FastifyPluginAsync<{ host: ChannelHost }> {
   // Without a token every request is refused before it gets here.
@@ -62,6 +62,10 @@ export function wechatOfficialRoutes(settings: RouteSettings): FastifyPluginAsyn
         if (inbound.kind === 'event') {
           const { event, sender, createTime } = inbound;
           request.log.info({ event, openid: sender, createTime }, 'wechat event acknowledged, not stored');
+        } else if (inbound.kind === 'delivery') {
+          const { providerId, status, error } = inbound.delivery;
+          await host.recordDelivery(providerId, status, error);
+          request.log.info({ providerId, status }, 'wechat template message delivery recorded');
         } else {
           const { id, duplicate } = await host.acceptInbound(inbound.message);
           request.log.info({ messageId: id, duplicate }, 'wechat message stored');

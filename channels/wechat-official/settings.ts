@@ -1,4 +1,5 @@
 import { optional, type Env } from '../../src/env.ts';
+import { parseWechatTemplates, type WechatTemplate } from './templates.ts';
 
 /** What the official-account adapter needs; every field is optional so a deployment can run without WeChat. */
 export interface WechatOfficialSettings {
@@ -11,6 +12,8 @@ export interface WechatOfficialSettings {
   appSecret?: string;
   /** Defaults to https://api.weixin.qq.com; tests and fixed-IP proxies point it elsewhere. */
   apiBaseUrl?: string;
+  /** A template message per jifen message kind ('weekly_balance' …): they reach villagers outside the 48-hour window. */
+  templates?: Record<string, WechatTemplate>;
 }
 
 export function wechatOfficialSettings(env: Env): WechatOfficialSettings {
@@ -20,5 +23,6 @@ export function wechatOfficialSettings(env: Env): WechatOfficialSettings {
     appId: optional(env, 'WECHAT_OFFICIAL_APP_ID'),
     appSecret: optional(env, 'WECHAT_OFFICIAL_APP_SECRET'),
     apiBaseUrl: optional(env, 'WECHAT_API_BASE_URL'),
+    templates: parseWechatTemplates(optional(env, 'WECHAT_OFFICIAL_TEMPLATES')),
   };
 }

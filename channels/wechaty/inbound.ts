@@ -28,10 +28,22 @@ async function describeFile(message: MessageInterface): Promise<Record<string, u
  * A file is kept by reference (`wechaty-file:<message id>`): puppets' links expire, the message id lets
  * the file be fetched again through the bot while the puppet still has it.
  */
+const FILE_REFERENCE = 'wechaty-file:';
+
 async function attachment(message: MessageInterface, contentType: (file: Record<string, unknown>) => string) {
   const file = await describeFile(message);
-  const attachments: Attachment[] = [{ url: `wechaty-file:${message.id}`, contentType: contentType(file) }];
+  const attachments: Attachment[] = [{ url: `${FILE_REFERENCE}${message.id}`, contentType: contentType(file) }];
   return { file, attachments };
+}
+
+/** The message id of a `wechaty-file:` reference; undefined for any other URL. */
+export function fileReferenceId(url: string): string | undefined {
+  return url.startsWith(FILE_REFERENCE) && url.length > FILE_REFERENCE.length ? url.slice(FILE_REFERENCE.length) : undefined;
+}
+
+/** WeChat records voice as SILK (.sil), which no MIME table knows: say so to the speech service. */
+export function mediaTypeOf(name: string, mediaType: string): string {
+  return name.toLowerCase().endsWith('.sil') ? 'audio/silk' : mediaType;
 }
 
 const imageType = (file: Record<string, unknown>) =>
@@ -66,7 +78,7 @@ export async function toInbound(message: MessageInterface, selfId: string): Prom
       return { accepted: { ...base, text: '', attachments, raw: { type: 'image', ...raw, file } } };
     }
     case TYPE.Audio: {
-      // The core asks a voice message's sender to type it or call instead.
+      // The core has it heard by the speech service, if one is configured, else asks the sender to type or call.
       const { file, attachments } = await attachment(message, () => 'voice');
       return { accepted: { ...base, text: '', attachments, raw: { type: 'voice', ...raw, file } } };
     }

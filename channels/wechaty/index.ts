@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MessageInterface, WechatyInterface } from 'wechaty/impls';
 import { createLogger } from '../../src/log.ts';
-import type { ChannelAdapter, ChannelHost, NormalizedInbound, OutboundRequest, SendResult } from '../types.ts';
+import type { ChannelAdapter, ChannelHost, Media, NormalizedInbound, OutboundRequest, SendResult } from '../types.ts';
 import { buildBot } from './bot.ts';
-import { toInbound } from './inbound.ts';
+import { fileReferenceId, mediaTypeOf, toInbound } from './inbound.ts';
 import { findConversation } from './outbound.ts';
 import { WarmupRateLimiter } from './rate-limit.ts';
 import { LoginSession } from './session.ts';
@@ -144,6 +144,17 @@ export function wechatyChannel(settings: WechatySettings): WechatyChannel {
       } catch (error) {
         log.warn({ err: error }, 'Wechaty did not stop cleanly');
       }
+    },
+
+    /** A voice note's (or image's) file by its `wechaty-file:` reference, while the puppet still has it. */
+    async fetchMedia(url: string): Promise<Media | undefined> {
+      const id = fileReferenceId(url);
+      if (id === undefined) return undefined;
+      if (!bot) throw new Error('WeChat (Wechaty) is not running in this process: its files can be fetched only where the bot runs');
+      const message = await bot.Message.find({ id });
+      if (!message) throw new Error(`Wechaty no longer has message ${id}`);
+      const box = await message.toFileBox();
+      return { data: await box.toBuffer(), contentType: mediaTypeOf(box.name, box.mediaType) };
     },
 
     async send(message: OutboundRequest): Promise<SendResult> {

@@ -1,7 +1,7 @@
 import type { ChannelAdapter, ChannelHost } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
 import { acceptInbound } from './inbound.ts';
-import { recordDelivery } from './outbound.ts';
+import { recordDelivery } from './delivery-reports.ts';
 import { preview } from '../understanding/preview.ts';
 
 /** What channel adapters may do with jifen: store what arrives, record what a provider reports. */

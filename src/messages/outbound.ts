@@ -1,5 +1,4 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { DeliveryStatus } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
 import { outboundMessages, type OutboundMessage } from '../db/schema/index.ts';
 import { smsSize } from './segments.ts';
@@ -36,13 +35,6 @@ export async function queueMessages(context: Context, messages: MessageToSend[])
       .where(and(inArray(outboundMessages.dedupeKey, messages.map((m) => m.dedupeKey)), eq(outboundMessages.status, 'pending')));
   }
   await context.jobs.send(pending.map(({ id }) => id));
-}
-
-/** A provider's delivery report; a late "sent" never overwrites "delivered" or "failed". */
-export async function recordDelivery(context: Context, providerId: string, status: DeliveryStatus, error?: string): Promise<void> {
-  const settled = status === 'sent' ? ['pending', 'sent'] : ['pending', 'sent', 'delivered'];
-  await context.db.update(outboundMessages).set({ status, error: error ?? null })
-    .where(and(eq(outboundMessages.providerId, providerId), inArray(outboundMessages.status, settled as never[])));
 }
 
 /** A message its channel refused for good goes out once more on its fallback (WeChat → SMS), if it has one. */

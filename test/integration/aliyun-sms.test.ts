@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../support/backend.ts';
 import { FakeAliyun } from '../support/fake-aliyun.ts';
 import { AUTH_TOKEN, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
+import { outboxIdle, sendAndSettle } from '../support/outbound.ts';
 
 describe(`SMS through Aliyun's approved templates (${testBackend})`, () => {
   let jifen: Harness;
@@ -12,7 +13,7 @@ describe(`SMS through Aliyun's approved templates (${testBackend})`, () => {
     jifen = await startJifen({ config: {
       twilio: { authToken: AUTH_TOKEN },
       aliyunSms: {
-        accessKeyId: 'LTAI-test', accessKeySecret: 'secret', signName: '放牛坪村', endpoint: aliyun.url,
+        accessKeyId: 'LTAI-test', accessKeySecret: 'secret', signName: '放牛坪村', endpoint: aliyun.url, timeoutMs: 1_000,
         templates: { claim_ack: { code: 'SMS_ACK', params: ['item', 'points', 'reference'] } },
         defaultTemplate: { code: 'SMS_NOTICE', params: ['content'] },
       },
@@ -35,5 +36,15 @@ describe(`SMS through Aliyun's approved templates (${testBackend})`, () => {
     const toCadre = await jifen.waitFor(async () => aliyun.on('SendSms').find((r) => r.query.PhoneNumbers === people.liuFang), 'the review request');
     expect(toCadre.query.TemplateCode).toBe('SMS_NOTICE');
     expect(JSON.parse(toCadre.query.TemplateParam!).content).toContain(`待审 ${reference}`);
+  });
+
+  it('an Aliyun outage (HTTP 503, then no answer in time) is retried with backoff and the message goes out', async () => {
+    const outage = { status: 503, json: JSON.stringify({ Code: 'ServiceUnavailable', Message: 'The request has failed due to a temporary failure of the server.', RequestId: 'r1' }) };
+    await outboxIdle(jifen);
+    aliyun.replyNext('SendSms', outage, 'silent');
+    const before = aliyun.on('SendSms').length;
+    const sent = await sendAndSettle(jifen, { dedupeKey: 'aliyun-outage', channel: 'sms', address: people.chenChangjiang, text: '本周记得申报积分' }, 30_000);
+    expect({ status: sent.status, attempts: sent.attempts, error: sent.error }).toEqual({ status: 'sent', attempts: 3, error: null });
+    expect(aliyun.on('SendSms').slice(before).map((r) => r.query.PhoneNumbers)).toEqual(Array(3).fill(people.chenChangjiang));
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../support/backend.ts';
 import { FakeAndroidGateway } from '../support/fake-android-gateway.ts';
 import { AUTH_TOKEN, lastInbound, startJifen, type Harness } from '../support/jifen.ts';
+import { outboxIdle, sendAndSettle } from '../support/outbound.ts';
 
 const SIGNING_KEY = 'android-signing-key';
 const villager = '+8613900020003'; // 王兰英, FNP-003
@@ -15,7 +16,7 @@ describe(`SMS through a village's Android phone (${testBackend})`, () => {
     // Twilio keeps its webhooks but has no account: the Android phone is the SMS provider that really sends.
     jifen = await startJifen({ config: {
       twilio: { authToken: AUTH_TOKEN },
-      androidSms: { url: gateway.url, user: 'village', password: 'secret', signingKey: SIGNING_KEY },
+      androidSms: { url: gateway.url, user: 'village', password: 'secret', signingKey: SIGNING_KEY, timeoutMs: 1_000 },
     } });
   });
   afterAll(async () => {
@@ -39,5 +40,15 @@ describe(`SMS through a village's Android phone (${testBackend})`, () => {
     const sent = await jifen.waitFor(async () => gateway.requests.find((r) => r.method === 'POST' && /message/.test(r.path)), 'the answer sent through the phone');
     expect(JSON.stringify(sent.body)).toContain('FNP-003 当前积分余额 0分，累计获得 0分');
     expect(JSON.stringify(sent.body)).toContain(villager.slice(-11));
+  });
+
+  it('the phone out of reach (HTTP 502 from the cloud, then no answer in time) is retried with backoff and the text goes out', async () => {
+    const sends = () => gateway.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/message'));
+    const before = sends().length;
+    await outboxIdle(jifen);
+    gateway.replyNext('/message', { status: 502, body: 'Bad Gateway' }, 'silent');
+    const sent = await sendAndSettle(jifen, { dedupeKey: 'android-outage', channel: 'sms', address: '+8613900020002', text: '本周记得申报积分' }, 30_000);
+    expect({ status: sent.status, attempts: sent.attempts, error: sent.error }).toEqual({ status: 'sent', attempts: 3, error: null });
+    expect(sends()).toHaveLength(before + 3);
   });
 });

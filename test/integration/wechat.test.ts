@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
+import { inboundMessages, members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
 import { testBackend } from '../support/backend.ts';
+import { FakeSpeech } from '../support/fake-speech.ts';
 import { FakeWechat } from '../support/fake-wechat.ts';
+import { channelHost } from '../../src/messages/host.ts';
+import { queueMessages } from '../../src/messages/outbound.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
+import { outboxIdle, sendAndSettle } from '../support/outbound.ts';
 
 const TOKEN = 'wechat-test-token';
 const ACCOUNT = 'gh_7f083739789a';
@@ -13,29 +17,40 @@ const phone = '+8613900020015'; // 彭光荣, FNP-015, no WeChat id in the villa
 
 let msgId = 7_100_000_000;
 
+const WEEKLY = { templateId: 'weekly-template-id', fields: { thing1: '{household}', character_string2: '{week}', number3: '{earned}', number4: '{balance}' } };
+
 describe(`WeChat official account (${testBackend})`, () => {
   let jifen: Harness;
   let wechat: FakeWechat;
+  let speech: FakeSpeech;
   beforeAll(async () => {
     wechat = await new FakeWechat().start();
-    jifen = await startJifen({ config: { wechatOfficial: { token: TOKEN, appId: 'wx-test', appSecret: 'secret', apiBaseUrl: wechat.url } } });
+    speech = await new FakeSpeech().start();
+    jifen = await startJifen({ config: {
+      wechatOfficial: { token: TOKEN, appId: 'wx-test', appSecret: 'secret', apiBaseUrl: wechat.url, templates: { weekly_balance: WEEKLY } },
+      speechToText: { url: speech.url, token: 'speech-token' },
+    } });
   });
   afterAll(async () => {
     await jifen?.close();
     await wechat?.stop();
+    await speech?.stop();
   });
 
-  /** A plaintext-mode message from WeChat, signed with the account's token as WeChat signs it. */
-  async function fromWechat(from: string, content: string) {
+  /** A plaintext-mode post from WeChat (`fields` inside <xml>), signed with the account's token as WeChat signs it. */
+  async function postFromWechat(fields: (timestamp: string) => string) {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const nonce = String(++msgId);
     const signature = createHash('sha1').update([TOKEN, timestamp, nonce].sort().join('')).digest('hex');
-    const xml = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
     const response = await jifen.app.inject({
       method: 'POST', url: `/channels/wechat/official?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`,
-      payload: xml, headers: { 'content-type': 'text/xml' },
+      payload: `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName>${fields(timestamp)}</xml>`, headers: { 'content-type': 'text/xml' },
     });
     expect(response.body).toBe('success');
+  }
+
+  async function fromWechat(from: string, content: string) {
+    await postFromWechat((timestamp) => `<FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId>`);
     await jifen.waitFor(async () => (await lastInbound(jifen.context, from))?.processedAt, `"${content}" processed`);
   }
 
@@ -76,5 +91,83 @@ describe(`WeChat official account (${testBackend})`, () => {
     expect(refused).toMatchObject({ channel: 'wechat', status: 'failed', fallbackChannel: 'sms', fallbackAddress: villager });
     const [bySms] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.address, villager));
     expect(bySms).toMatchObject({ channel: 'sms', segments: 1 });
+  });
+
+  it('a weekly balance goes as its template message, and WeChat\'s TEMPLATESENDJOBFINISH marks it delivered', async () => {
+    const params = { household: '李翠花家', week: '2026-W11', earned: '6', balance: '48', lifetime: '112', rank: '3' };
+    await queueMessages(jifen.context, [{ dedupeKey: 'weekly-FNP-004-2026-W11', channel: 'wechat', address: 'wxid_fnp_m004', text: '李翠花家本周+6分，余额48分', kind: 'weekly_balance', params }]);
+    const sent = await jifen.waitFor(async () => {
+      const [row] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.dedupeKey, 'weekly-FNP-004-2026-W11'));
+      return row?.status === 'sent' && row;
+    }, 'the weekly message sent');
+    const [request] = wechat.on('/cgi-bin/message/template/send');
+    expect(request!.body).toEqual({ touser: 'wxid_fnp_m004', template_id: 'weekly-template-id', data: {
+      thing1: { value: '李翠花家' }, character_string2: { value: '2026-W11' }, number3: { value: '6' }, number4: { value: '48' },
+    } });
+
+    await postFromWechat((timestamp) => `<FromUserName><![CDATA[wxid_fnp_m004]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>${sent.providerId}</MsgID><Status><![CDATA[success]]></Status>`);
+    const [delivered] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.id, sent.id));
+    expect(delivered).toMatchObject({ status: 'delivered', error: null });
+  });
+
+  it('a photo sent on its own before the words goes to the cadre with the claim; one older than 30 minutes or already used does not', async () => {
+    const villager = 'wxid_fnp_h004'; // 李树林, FNP-004
+    const photoUrl = (name: string) => `http://mmbiz.qpic.cn/mmbiz_jpg/${name}/0`;
+    const image = (name: string) => `<FromUserName><![CDATA[${villager}]]></FromUserName><CreateTime>${Math.floor(Date.now() / 1000)}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[${photoUrl(name)}]]></PicUrl><MediaId><![CDATA[media-${name}]]></MediaId><MsgId>${++msgId}</MsgId>`;
+    const reviewOf = (item: string) => jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).find((t) => t.includes(`FNP-004 李树林家 申报 ${item}`)), `the review request for ${item}`);
+
+    // Stored as WeChat would have delivered it 31 minutes ago.
+    await channelHost(jifen.context).acceptInbound({
+      channel: 'wechat', externalId: `old-photo-${msgId}`, sender: villager, text: '', attachments: [{ url: photoUrl('old'), contentType: 'image' }],
+      receivedAt: new Date(Date.now() - 31 * 60_000), raw: {},
+    });
+    await postFromWechat(() => image('yard'));
+    await jifen.waitFor(async () => sentTo(villager).includes('收到照片。请再发一句文字说明做了哪项，如「庭院卫生」，照片会一起给村干部看'), 'the photo answered');
+
+    await fromWechat(villager, '今天把院坝扫干净了');
+    const withPhoto = await reviewOf('庭院卫生整洁');
+    expect(withPhoto).toContain(`（照片：${photoUrl('yard')}）`);
+
+    await fromWechat(villager, '我参加了院坝会');
+    expect(await reviewOf('参加村民大会或院坝会')).not.toContain('照片');
+  });
+
+  /** A voice note without WeChat's recognition, its recording kept by WeChat under `mediaId`. */
+  const voiceNote = (from: string, mediaId: string) => (timestamp: string) =>
+    `<FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[${mediaId}]]></MediaId><Format><![CDATA[amr]]></Format><MsgId>${++msgId}</MsgId>`;
+
+  it('a voice note WeChat did not recognise is heard by the speech service and claims like typed words', async () => {
+    const villager = 'wxid_fnp_h005'; // 张建平, FNP-005
+    wechat.media.set('voice-FNP-005', { file: Buffer.from('#!AMR\nfake recording'), contentType: 'audio/amr' });
+    speech.heard = '今天把院坝扫干净了';
+    await postFromWechat(voiceNote(villager, 'voice-FNP-005'));
+    await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).some((t) => t.includes('FNP-005 张建平家 申报 庭院卫生整洁')), 'the review request');
+    expect(speech.requests.at(-1)).toEqual({ contentType: 'audio/amr', authorization: 'Bearer speech-token', audio: '#!AMR\nfake recording' });
+    const heard = await lastInbound(jifen.context, villager);
+    expect({ text: heard!.text, attachments: heard!.attachments }).toEqual({
+      text: '今天把院坝扫干净了', attachments: [{ url: `${wechat.url}/cgi-bin/media/get?media_id=voice-FNP-005`, contentType: 'voice' }],
+    });
+  });
+
+  it('a voice note the speech service cannot hear (down, or the recording gone) is answered "type or call", and kept', async () => {
+    const villager = 'wxid_fnp_m004';
+    speech.replyNext('/', { status: 503, json: '' });
+    wechat.media.set('voice-FNP-004', { file: Buffer.from('#!AMR\n'), contentType: 'audio/amr' });
+    await postFromWechat(voiceNote(villager, 'voice-FNP-004'));
+    await postFromWechat(voiceNote(villager, 'voice-expired'));
+    const answer = '收到您的语音，暂时听不了。请打字说明做了哪项，如「庭院卫生」，或直接打电话申报';
+    await jifen.waitFor(async () => sentTo(villager).filter((t) => t === answer).length === 2 && true, 'both answered');
+    const [expired] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.externalId, String(msgId)));
+    expect(expired).toMatchObject({ text: '', outcome: 'empty' });
+  });
+
+  it('a WeChat outage (HTTP 502, then a dropped connection) is retried with backoff and the message goes out', async () => {
+    const villager = 'wxid_fnp_h006';
+    await outboxIdle(jifen);
+    wechat.replyNext('/cgi-bin/message/custom/send', { status: 502, json: '<html>Bad Gateway</html>' }, 'hang-up');
+    const sent = await sendAndSettle(jifen, { dedupeKey: 'wechat-outage', channel: 'wechat', address: villager, text: '本周记得申报积分' }, 30_000);
+    expect({ status: sent.status, attempts: sent.attempts, error: sent.error }).toEqual({ status: 'sent', attempts: 3, error: null });
+    // Three requests: the 502, the dropped one, the one WeChat took.
+    expect(sentTo(villager)).toEqual(Array(3).fill('本周记得申报积分'));
   });
 });

@@ -70,7 +70,11 @@ export abstract class FakeHttpApi<Recorded, Reply extends { status?: number } | 
   /** The answer when nothing is scripted (called after the request is recorded). */
   protected abstract answer(recorded: Recorded, arrived: ArrivedRequest): Reply;
   /** The response body of an answer. */
-  protected abstract bodyOf(reply: Exclude<Reply, NoAnswer>): string;
+  protected abstract bodyOf(reply: Exclude<Reply, NoAnswer>): string | Buffer;
+  /** The Content-Type of an answer: `contentType` unless a subclass says otherwise. */
+  protected contentTypeOf(_reply: Exclude<Reply, NoAnswer>): string {
+    return this.contentType;
+  }
 
   /** Parses a JSON request body; undefined when there is none. */
   protected static json(text: string): unknown {
@@ -85,7 +89,7 @@ export abstract class FakeHttpApi<Recorded, Reply extends { status?: number } | 
     if (reply === 'silent') return;
     if (reply === 'hang-up') return void response.socket?.destroy();
     const answer = reply as Exclude<Reply, NoAnswer>;
-    response.writeHead(answer.status ?? 200, { 'content-type': this.contentType });
+    response.writeHead(answer.status ?? 200, { 'content-type': this.contentTypeOf(answer) });
     response.end(this.bodyOf(answer));
   }
 }

@@ -4,3 +4,5 @@ export * from './rules.ts';
 export * from './messages.ts';
 export * from './claims.ts';
 export * from './ledger.ts';
+export * from './delivery-reports.ts';
+export * from './claim-evidence.ts';

@@ -92,7 +92,7 @@ const fixtureRows: FixtureRow[] = [
     label: 'valid transcript (pretty-printed, extra fields kept in raw)',
     body: fixture('valid'), status: 202, json: { messageId: 100, duplicate: false },
     stored: {
-      channel: 'voice', externalId: 'cc-2026-0312-000187', sender: '+8613900020003',
+      channel: 'voice', externalId: 'transcript:cc-2026-0312-000187', sender: '+8613900020003',
       text: '喂，我是王兰英，今天把院坝扫干净了，还把门前的水沟也清了。', attachments: [],
       receivedAt: new Date('2026-03-12T06:05:00.000Z'), raw: VALID,
     },
@@ -100,7 +100,7 @@ const fixtureRows: FixtureRow[] = [
   {
     label: 'emoji in the text are kept as they are',
     body: fixture('emoji'), status: 202, json: { messageId: 100, duplicate: false },
-    stored: { externalId: 'cc-2026-0312-000189', sender: '+8613900020002', text: '👍🧹🏡✨ 扫了院坝', receivedAt: new Date('2026-03-12T06:07:00.000Z') },
+    stored: { externalId: 'transcript:cc-2026-0312-000189', sender: '+8613900020002', text: '👍🧹🏡✨ 扫了院坝', receivedAt: new Date('2026-03-12T06:07:00.000Z') },
   },
   { label: 'missing caller', body: fixture('missing-caller'), status: 400, json: { error: 'caller is missing' } },
   { label: 'not JSON (cut off in transit)', body: fixture('non-json'), status: 400, json: { error: 'body is not valid JSON' } },
@@ -155,7 +155,7 @@ describe('transcript feed: idempotency', () => {
     expect(again.statusCode).toBe(202);
     expect(first.json()).toEqual({ messageId: 100, duplicate: false });
     expect(again.json()).toEqual({ messageId: 100, duplicate: true });
-    expect(host.accepted.map((m) => m.externalId)).toEqual(['cc-2026-0312-000187', 'cc-2026-0312-000187']);
+    expect(host.accepted.map((m) => m.externalId)).toEqual(['transcript:cc-2026-0312-000187', 'transcript:cc-2026-0312-000187']);
   });
 
   it('another callId is another message', async () => {
@@ -269,7 +269,7 @@ describe('transcript feed: field checks (signed bodies)', () => {
     const host = fakeHost();
     const { target } = await mount(host);
     await post(target, json({ ...VALID, caller: ' +8613900020003 ', text: ' 扫了院坝\n', callId: ' cc-1 ' }));
-    expect(host.accepted[0]).toMatchObject({ sender: '+8613900020003', text: '扫了院坝', externalId: 'cc-1' });
+    expect(host.accepted[0]).toMatchObject({ sender: '+8613900020003', text: '扫了院坝', externalId: 'transcript:cc-1' });
   });
 
   it('a timestamp a little ahead of jifen\'s clock (skew) is accepted as received now', async () => {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { wechatOfficial, wechatOfficialSettings, WechatOfficialClient, type WechatOfficialSettings } from '../../../channels/wechat-official/index.ts';
 import { BODY_LIMIT } from '../../../channels/wechat-official/routes.ts';
-import { PermanentSendError, type NormalizedInbound } from '../../../channels/types.ts';
+import { PermanentSendError, type DeliveryStatus, type NormalizedInbound } from '../../../channels/types.ts';
 import { mountRoutes, recordingHost } from '../../support/channel-app.ts';
 import { FakeWechat, type FakeReply } from '../../support/fake-wechat.ts';
 
@@ -55,10 +55,10 @@ function safeMode(xml: string, keys: { aesKey?: string; appId?: string; token?: 
   };
 }
 
-/** The routes on a bare app, with a host that stores like the real one; the official account has no delivery reports. */
+/** The routes on a bare app, with a host that stores like the real one and records template delivery reports. */
 async function mount(settings: WechatOfficialSettings = SETTINGS) {
-  const { host, calls, stored } = recordingHost({ recordDelivery: async () => { throw new Error('the official account has no delivery reports'); } });
-  return { ...await mountRoutes(wechatOfficial(settings).routes!, '/channels/wechat', host), host, calls, stored };
+  const { host, calls, stored, deliveries } = recordingHost();
+  return { ...await mountRoutes(wechatOfficial(settings).routes!, '/channels/wechat', host), host, calls, stored, deliveries };
 }
 
 const postXml = (app: FastifyInstance, query: Record<string, string | string[]>, body: string, contentType: string | null = 'text/xml') =>
@@ -93,7 +93,10 @@ const message = (externalId: string, text: string, attachments: Expected['attach
   ({ channel: 'wechat', externalId, sender: OPENID, recipient: ACCOUNT, text, attachments });
 
 const text = fixture('text');
-const normalizeRows: { label: string; xml: string; expected: Expected | 'event' | { error: string } }[] = [
+/** A template message's report: recorded as the delivery status of the message with that provider id. */
+type Delivery = { delivery: [providerId: string, status: DeliveryStatus, error: string | undefined] };
+const templateFinish = fixture('event-template-finish');
+const normalizeRows: { label: string; xml: string; expected: Expected | 'event' | Delivery | { error: string } }[] = [
   { label: 'text', xml: text, expected: message('24583672915263187', '今天把院坝扫干净了') },
   {
     label: 'image: PicUrl as an image attachment, no text', xml: fixture('image'),
@@ -135,6 +138,17 @@ const normalizeRows: { label: string; xml: string; expected: Expected | 'event' 
   { label: 'event subscribe is not stored', xml: fixture('event-subscribe'), expected: 'event' },
   { label: 'event unsubscribe is not stored', xml: fixture('event-subscribe').replace('[subscribe]', '[unsubscribe]'), expected: 'event' },
   { label: 'event CLICK (menu) is not stored', xml: fixture('event-click'), expected: 'event' },
+  { label: 'TEMPLATESENDJOBFINISH success: delivered', xml: templateFinish, expected: { delivery: ['2002283328461234567', 'delivered', undefined] } },
+  {
+    label: 'TEMPLATESENDJOBFINISH failed:user block: failed, with WeChat\'s status', xml: fixture('event-template-user-block'),
+    expected: { delivery: ['2002283328461234568', 'failed', 'failed:user block'] },
+  },
+  {
+    label: 'TEMPLATESENDJOBFINISH failed: system failed: failed, with WeChat\'s status', xml: fixture('event-template-system-failed'),
+    expected: { delivery: ['2002283328461234569', 'failed', 'failed: system failed'] },
+  },
+  { label: 'TEMPLATESENDJOBFINISH without MsgID', xml: templateFinish.replace(/ *<MsgID>.*\n/, ''), expected: { error: 'TEMPLATESENDJOBFINISH without MsgID' } },
+  { label: 'TEMPLATESENDJOBFINISH without Status', xml: templateFinish.replace(/ *<Status>.*\n/, ''), expected: { error: 'TEMPLATESENDJOBFINISH without Status' } },
   { label: 'a MsgId beyond 2^53 keeps every digit', xml: text.replace('24583672915263187', '9223372036854775807'), expected: message('9223372036854775807', '今天把院坝扫干净了') },
   { label: 'no MsgId: FromUserName and CreateTime stand in', xml: text.replace(/ *<MsgId>.*\n/, ''), expected: message(`${OPENID}:1773295500`, '今天把院坝扫干净了') },
   {
@@ -158,7 +172,7 @@ const normalizeRows: { label: string; xml: string; expected: Expected | 'event' 
 describe('wechat official account: messages, plaintext and safe mode (POST)', () => {
   for (const mode of ['plaintext', 'safe mode'] as const) describe(mode, () => {
     for (const row of normalizeRows) it(row.label, async () => {
-      const { app, calls, logs } = await mount();
+      const { app, calls, logs, deliveries } = await mount();
       const delivery = mode === 'safe mode' ? safeMode(row.xml) : { query: signedQuery(), body: row.xml };
       const before = Date.now();
       const response = await postXml(app, delivery.query, delivery.body);
@@ -168,11 +182,18 @@ describe('wechat official account: messages, plaintext and safe mode (POST)', ()
         expect(response.statusCode).toBe(400);
         expect(response.json()).toEqual({ error: row.expected.error });
         expect(calls).toEqual([]);
+        expect(deliveries).toEqual([]);
         return;
       }
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
       expect(response.body).toBe('success');
+      if (typeof row.expected === 'object' && 'delivery' in row.expected) {
+        expect(calls).toEqual([]);
+        expect(deliveries).toEqual([row.expected.delivery]);
+        return;
+      }
+      expect(deliveries).toEqual([]);
       if (row.expected === 'event') {
         expect(calls).toEqual([]);
         const event = fieldsOf(row.xml).Event;
@@ -198,7 +219,8 @@ describe('wechat official account: messages, plaintext and safe mode (POST)', ()
   });
 
   it('the fixtures are the message types WeChat documents, each read by the table', () => {
-    const types = ['text', 'image', 'voice-recognition', 'voice', 'video', 'location', 'link', 'event-subscribe', 'event-click'];
+    const types = ['text', 'image', 'voice-recognition', 'voice', 'video', 'location', 'link', 'event-subscribe', 'event-click',
+      'event-template-finish', 'event-template-user-block', 'event-template-system-failed'];
     for (const name of types) expect(normalizeRows.some((row) => row.xml === fixture(name)), name).toBe(true);
   });
 });
@@ -357,17 +379,35 @@ describe('wechat official account: retries and configuration', () => {
     expect(wechatOfficialSettings({
       WECHAT_OFFICIAL_TOKEN: ` ${TOKEN} `, WECHAT_OFFICIAL_AES_KEY: AES_KEY, WECHAT_OFFICIAL_APP_ID: APP_ID,
       WECHAT_OFFICIAL_APP_SECRET: APP_SECRET, WECHAT_API_BASE_URL: 'http://127.0.0.1:9',
-    })).toEqual({ token: TOKEN, encodingAesKey: AES_KEY, appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: 'http://127.0.0.1:9' });
-    expect(wechatOfficialSettings({ WECHAT_OFFICIAL_TOKEN: '', WECHAT_OFFICIAL_APP_ID: '  ' })).toEqual({
-      token: undefined, encodingAesKey: undefined, appId: undefined, appSecret: undefined, apiBaseUrl: undefined,
+      WECHAT_OFFICIAL_TEMPLATES: JSON.stringify({ weekly_balance: { templateId: ' TPL-1 ', fields: { thing1: '{household}' }, url: 'https://jifen.example/h' } }),
+    })).toEqual({
+      token: TOKEN, encodingAesKey: AES_KEY, appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: 'http://127.0.0.1:9',
+      templates: { weekly_balance: { templateId: 'TPL-1', fields: { thing1: '{household}' }, url: 'https://jifen.example/h' } },
     });
+    expect(wechatOfficialSettings({ WECHAT_OFFICIAL_TOKEN: '', WECHAT_OFFICIAL_APP_ID: '  ', WECHAT_OFFICIAL_TEMPLATES: ' ' })).toEqual({
+      token: undefined, encodingAesKey: undefined, appId: undefined, appSecret: undefined, apiBaseUrl: undefined, templates: {},
+    });
+  });
+
+  const badTemplates: [label: string, raw: string, error: RegExp][] = [
+    ['not JSON', '{weekly_balance: TPL}', /WECHAT_OFFICIAL_TEMPLATES must be JSON/],
+    ['a list', '[]', /must be a JSON object from message kind to template/],
+    ['no templateId', JSON.stringify({ weekly_balance: { fields: { thing1: '{household}' } } }), /"weekly_balance" must be \{ "templateId"/],
+    ['no fields', JSON.stringify({ weekly_balance: { templateId: 'TPL-1' } }), /"weekly_balance" must be/],
+    ['empty fields', JSON.stringify({ weekly_balance: { templateId: 'TPL-1', fields: {} } }), /"weekly_balance" must be/],
+    ['a field that is not text', JSON.stringify({ weekly_balance: { templateId: 'TPL-1', fields: { number2: 12 } } }), /"weekly_balance" must be/],
+    ['a blank url', JSON.stringify({ weekly_balance: { templateId: 'TPL-1', fields: { thing1: 'x' }, url: ' ' } }), /"weekly_balance".url must be a URL/],
+  ];
+  for (const [label, raw, error] of badTemplates) it(`refuses WECHAT_OFFICIAL_TEMPLATES with ${label}`, () => {
+    expect(() => wechatOfficialSettings({ WECHAT_OFFICIAL_TEMPLATES: raw })).toThrow(error);
   });
 });
 
 describe('wechat official account: sending', () => {
   const fake = new FakeWechat();
   const SEND = '/cgi-bin/message/custom/send';
-  const TOKEN_PATH = '/cgi-bin/token';
+  const TOKEN_PATH = '/cgi-bin/stable_token';
+  const forced = () => fake.on(TOKEN_PATH).map((request) => (request.body as { force_refresh: boolean }).force_refresh);
   const OUT = { to: OPENID, text: '已入账 +2分，当前余额 2分' };
   const adapter = (settings: WechatOfficialSettings = {}) => wechatOfficial({ appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: fake.url, ...settings });
   const json = (value: unknown): FakeReply => ({ json: JSON.stringify(value) });
@@ -393,7 +433,7 @@ describe('wechat official account: sending', () => {
     const result = await wechat.send!(OUT);
     expect(result).toEqual({ status: 'sent', providerId: expect.stringMatching(/^wechat-official-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) });
     expect(fake.requests).toEqual([
-      { method: 'GET', path: TOKEN_PATH, query: { grant_type: 'client_credential', appid: APP_ID, secret: APP_SECRET }, body: undefined },
+      { method: 'POST', path: TOKEN_PATH, query: {}, body: { grant_type: 'client_credential', appid: APP_ID, secret: APP_SECRET, force_refresh: false } },
       { method: 'POST', path: SEND, query: { access_token: 'TOKEN-1' }, body: { touser: OPENID, msgtype: 'text', text: { content: OUT.text } } },
     ]);
   });
@@ -422,13 +462,14 @@ describe('wechat official account: sending', () => {
     expect(fake.requests.map((request) => `${request.path} ${request.query.access_token ?? ''}`.trim())).toEqual([
       TOKEN_PATH, `${SEND} TOKEN-1`, `${SEND} TOKEN-1`, TOKEN_PATH, `${SEND} TOKEN-2`,
     ]);
+    expect(forced()).toEqual([false, false]);
   });
 
-  for (const errcode of [40001, 40014]) it(`errcode ${errcode} (token invalid) refreshes the token and retries`, async () => {
+  for (const errcode of [40001, 40014]) it(`errcode ${errcode} (token invalid) while WeChat still hands out that token: a forced refresh, and the send retried`, async () => {
     const wechat = adapter();
     fake.replyNext(SEND, json({ errcode, errmsg: 'invalid credential' }));
     expect(await wechat.send!(OUT)).toMatchObject({ status: 'sent' });
-    expect(fake.on(TOKEN_PATH)).toHaveLength(2);
+    expect(forced()).toEqual([false, false, true]);
     expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-2']);
   });
 
@@ -438,7 +479,7 @@ describe('wechat official account: sending', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(PermanentSendError);
     expect((error as Error).message).toBe(`WeChat ${SEND} answered errcode 40001 (invalid credential)`);
-    expect(fake.on(TOKEN_PATH)).toHaveLength(2);
+    expect(forced()).toEqual([false, false, true]);
     expect(fake.on(SEND)).toHaveLength(2);
   });
 
@@ -446,7 +487,7 @@ describe('wechat official account: sending', () => {
     fake.replyNext(TOKEN_PATH, json({ errcode: 40164, errmsg: 'invalid ip 203.0.113.7, not in whitelist' }));
     const error = await adapter().send!(OUT).catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(PermanentSendError);
-    expect((error as Error).message).toBe('WeChat /cgi-bin/token answered errcode 40164 (invalid ip 203.0.113.7, not in whitelist)');
+    expect((error as Error).message).toBe('WeChat /cgi-bin/stable_token answered errcode 40164 (invalid ip 203.0.113.7, not in whitelist)');
     expect(fake.on(SEND)).toEqual([]);
   });
 
@@ -475,17 +516,37 @@ describe('wechat official account: sending', () => {
     expect(await adapter().send!(OUT)).toEqual({ status: 'sent', providerId: '9223372036854775807' });
   });
 
-  it('refreshes the cached token 5 minutes before expires_in', async () => {
+  it('asks for the token again a minute before expires_in, in the normal mode (WeChat hands out the same one)', async () => {
     let now = 1_773_295_500_000;
     const client = new WechatOfficialClient({ appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: fake.url, now: () => now });
     await client.sendText(OPENID, OUT.text);
-    now += (7200 - 300) * 1000 - 1;
+    now += (7200 - 60) * 1000 - 1;
     await client.sendText(OPENID, OUT.text);
     expect(fake.on(TOKEN_PATH)).toHaveLength(1);
     now += 1;
     await client.sendText(OPENID, OUT.text);
-    expect(fake.on(TOKEN_PATH)).toHaveLength(2);
-    expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-2']);
+    expect(forced()).toEqual([false, false]);
+    expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-1']);
+  });
+
+  it('several processes share one token: none revokes another\'s', async () => {
+    const [worker1, worker2] = [adapter(), adapter()];
+    await worker1.send!(OUT);
+    await worker2.send!(OUT);
+    await worker1.send!(OUT);
+    expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-1']);
+    expect(forced()).toEqual([false, false]);
+  });
+
+  it('a token another process has already refreshed: the normal mode hands out the new one, no second forced refresh', async () => {
+    const [worker1, worker2] = [adapter(), adapter()];
+    await worker1.send!(OUT);
+    fake.replyNext(SEND, json({ errcode: 40001, errmsg: 'invalid credential' }));
+    await worker2.send!(OUT);
+    await worker1.send!(OUT);
+    expect(fake.on(SEND).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-2', 'TOKEN-1', 'TOKEN-2']);
+    // worker1, worker2, worker2 after the refusal, its forced refresh, worker1 after 42001.
+    expect(forced()).toEqual([false, false, false, true, false]);
   });
 
   it('sends a template message with the adapter\'s client (its token shared with texts)', async () => {
@@ -500,5 +561,105 @@ describe('wechat official account: sending', () => {
       method: 'POST', path: '/cgi-bin/message/template/send', query: { access_token: 'TOKEN-1' },
       body: { touser: OPENID, template_id: 'ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY', url: 'https://jifen.example/h/FNP-003', data },
     }]);
+  });
+});
+
+describe('wechat official account: template messages for kinds that have one', () => {
+  const fake = new FakeWechat();
+  const TEMPLATE_SEND = '/cgi-bin/message/template/send';
+  const WEEKLY = {
+    templateId: 'ngqIpbwh8bUfcSsECmogfXcV14J0tQlEpBO27izEYtY',
+    fields: { first: '{household}本周积分', keyword1: '{week}', keyword2: '+{earned}分', keyword3: '{balance}分', remark: '累计{lifetime}分，全村第{rank}名' },
+    url: 'https://jifen.example/h/{household}',
+  };
+  const PARAMS = { household: '王兰英家', week: '2026年第11周', earned: '6', balance: '48', lifetime: '112', rank: '3' };
+  const adapter = () => wechatOfficial({ appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: fake.url, templates: { weekly_balance: WEEKLY } });
+
+  beforeAll(async () => { await fake.start(); });
+  afterAll(async () => { await fake.stop(); });
+  beforeEach(() => fake.reset());
+
+  it('a weekly_balance message goes as its template, filled from params; the msgid is the provider id', async () => {
+    fake.replyNext(TEMPLATE_SEND, { json: '{"errcode":0,"errmsg":"ok","msgid":2002283328461234567}' });
+    const result = await adapter().send!({ to: OPENID, text: '王兰英家本周+6分，余额48分', kind: 'weekly_balance', params: PARAMS });
+    expect(result).toEqual({ status: 'sent', providerId: '2002283328461234567' });
+    expect(fake.on('/cgi-bin/message/custom/send')).toEqual([]);
+    expect(fake.on(TEMPLATE_SEND).map((request) => request.body)).toEqual([{
+      touser: OPENID, template_id: WEEKLY.templateId, url: `https://jifen.example/h/${encodeURIComponent('王兰英家')}`,
+      data: {
+        first: { value: '王兰英家本周积分' }, keyword1: { value: '2026年第11周' }, keyword2: { value: '+6分' },
+        keyword3: { value: '48分' }, remark: { value: '累计112分，全村第3名' },
+      },
+    }]);
+  });
+
+  const byCustomerService: [label: string, message: { kind?: string; params?: Record<string, string> }][] = [
+    ['a kind without a template', { kind: 'claim_ack', params: PARAMS }],
+    ['no kind', {}],
+    ['a kind named like an Object property', { kind: 'toString' }],
+  ];
+  for (const [label, extra] of byCustomerService) it(`${label}: a customer-service text`, async () => {
+    await adapter().send!({ to: OPENID, text: '收到', ...extra });
+    expect(fake.on(TEMPLATE_SEND)).toEqual([]);
+    expect(fake.on('/cgi-bin/message/custom/send').map((request) => request.body)).toEqual([{ touser: OPENID, msgtype: 'text', text: { content: '收到' } }]);
+  });
+
+  it('a value the template needs and the message lacks: PermanentSendError (the SMS fallback gets the text), nothing sent', async () => {
+    const { rank: _rank, ...withoutRank } = PARAMS;
+    const error = await adapter().send!({ to: OPENID, text: '本周积分', kind: 'weekly_balance', params: withoutRank }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PermanentSendError);
+    expect((error as Error).message).toBe(`WeChat template ${WEEKLY.templateId} of kind "weekly_balance" needs {rank}`);
+    expect(fake.requests.filter((request) => request.path !== '/cgi-bin/stable_token')).toEqual([]);
+  });
+
+  it('a template WeChat refuses for good (errcode 43101, the villager declined it) is a PermanentSendError', async () => {
+    fake.replyNext(TEMPLATE_SEND, { json: JSON.stringify({ errcode: 43101, errmsg: 'user refuse to accept the msg' }) });
+    const error = await adapter().send!({ to: OPENID, text: '本周积分', kind: 'weekly_balance', params: PARAMS }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PermanentSendError);
+  });
+
+  it('a template send WeChat cannot take now (HTTP 503) is retried by the job', async () => {
+    fake.replyNext(TEMPLATE_SEND, { status: 503, json: '' });
+    const error = await adapter().send!({ to: OPENID, text: '本周积分', kind: 'weekly_balance', params: PARAMS }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(PermanentSendError);
+  });
+});
+
+describe('wechat official account: fetching a voice note\'s recording', () => {
+  const fake = new FakeWechat();
+  const GET = '/cgi-bin/media/get';
+  const RECORDING = Buffer.from('#!AMR\nrecording');
+  const adapter = () => wechatOfficial({ appId: APP_ID, appSecret: APP_SECRET, apiBaseUrl: fake.url });
+  const voiceUrl = (mediaId: string) => `${fake.url}${GET}?media_id=${encodeURIComponent(mediaId)}`;
+
+  beforeAll(async () => { await fake.start(); });
+  afterAll(async () => { await fake.stop(); });
+  beforeEach(() => fake.reset());
+
+  it('the URL stored with the voice note is fetched with the token: the file and its type', async () => {
+    fake.media.set('Pt4y/B6+c', { file: RECORDING, contentType: 'audio/amr' });
+    expect(await adapter().fetchMedia!(voiceUrl('Pt4y/B6+c'))).toEqual({ data: RECORDING, contentType: 'audio/amr' });
+    expect(fake.on(GET).map((request) => request.query)).toEqual([{ access_token: 'TOKEN-1', media_id: 'Pt4y/B6+c' }]);
+  });
+
+  it('an expired token is replaced and the file fetched', async () => {
+    fake.media.set('m1', { file: RECORDING, contentType: 'audio/amr' });
+    const wechat = adapter();
+    await wechat.fetchMedia!(voiceUrl('m1'));
+    fake.expireTokens();
+    expect(await wechat.fetchMedia!(voiceUrl('m1'))).toMatchObject({ contentType: 'audio/amr' });
+    expect(fake.on(GET).map((request) => request.query.access_token)).toEqual(['TOKEN-1', 'TOKEN-1', 'TOKEN-2']);
+  });
+
+  it('a media id WeChat no longer keeps (40007, after 3 days) is an error that says so', async () => {
+    await expect(adapter().fetchMedia!(voiceUrl('gone'))).rejects.toThrow(`WeChat ${GET} answered errcode 40007 (invalid media_id)`);
+  });
+
+  it('another provider\'s URL, or no credentials: nothing fetched', async () => {
+    expect(await adapter().fetchMedia!('wechaty-file:abc')).toBeUndefined();
+    expect(await adapter().fetchMedia!(`http://127.0.0.1:9${GET}?media_id=m1`)).toBeUndefined();
+    expect(await wechatOfficial({ apiBaseUrl: fake.url }).fetchMedia!(voiceUrl('m1'))).toBeUndefined();
+    expect(fake.requests).toEqual([]);
   });
 });

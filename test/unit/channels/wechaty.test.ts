@@ -188,6 +188,25 @@ describe('wechaty adapter: what reaches the core', () => {
   });
 });
 
+describe('wechaty adapter: a voice note\'s recording for the speech service', () => {
+  it('fetches the file behind a wechaty-file: reference, SILK labelled as such', async () => {
+    const bot = await startBot();
+    const fixture = read<MessageFixture>('voice-private');
+    await bot.deliver(fixture);
+    const url = bot.host.accepted[0]!.attachments[0]!.url;
+    expect(await bot.adapter.fetchMedia!(url)).toEqual({ data: Buffer.from(fixture.fileBox!.base64 as string, 'base64'), contentType: 'audio/silk' });
+  });
+
+  it('another provider\'s URL is not its own; a message the puppet no longer has, or a bot not running here, is an error', async () => {
+    const bot = await startBot();
+    expect(await bot.adapter.fetchMedia!('https://api.weixin.qq.com/cgi-bin/media/get?media_id=x')).toBeUndefined();
+    expect(await bot.adapter.fetchMedia!('wechaty-file:')).toBeUndefined();
+    await expect(bot.adapter.fetchMedia!('wechaty-file:3791207745813629999')).rejects.toThrow(/3791207745813629999/);
+    const stopped = wechatyChannel({ ...wechatySettings({}), puppet: new PuppetMock({ mocker: new mock.Mocker() }) });
+    await expect(stopped.fetchMedia!('wechaty-file:3791207745813624004')).rejects.toThrow('WeChat (Wechaty) is not running in this process');
+  });
+});
+
 describe('wechaty adapter: sending', () => {
   it('says the text to the contact, and does not take its own reply for an incoming message', async () => {
     const bot = await startBot();
