@@ -4,3 +4,4 @@ export * from './rules.ts';
 export * from './messages.ts';
 export * from './claims.ts';
 export * from './ledger.ts';
+export * from './reviews.ts';
