@@ -20,10 +20,11 @@ export interface Via {
  */
 export async function approve(db: Db, claimId: number, cadre: Cadre, via: Via): Promise<ApprovalOutcome> {
   return db.transaction(async (tx) => {
+    const [locked] = await tx.select({ id: claims.id }).from(claims).where(and(eq(claims.id, claimId), eq(claims.state, 'awaiting_review'))).for('update');
+    if (!locked) return 'not_waiting';
     const [row] = await tx.select({ claim: claims, rule: rules, village: villages }).from(claims)
-      .innerJoin(rules, eq(rules.id, claims.ruleId)).innerJoin(villages, eq(villages.id, claims.villageId))
-      .where(eq(claims.id, claimId)).for('update', { of: claims });
-    if (!row || row.claim.state !== 'awaiting_review') return 'not_waiting';
+      .innerJoin(rules, eq(rules.id, claims.ruleId)).innerJoin(villages, eq(villages.id, claims.villageId)).where(eq(claims.id, claimId));
+    if (!row) return 'not_waiting';
     const how = { actor: `cadre:${cadre.id}`, channel: via.channel, messageId: via.messageId };
     if (!needsTwoApprovers(row.rule, row.claim.points, row.village)) {
       await transition(tx, claimId, 'awaiting_review', 'approved', { ...how, set: { reviewedBy: cadre.id } });
