@@ -111,5 +111,14 @@ export const templates = {
     notInPublicity: (reference: number) => `没有正在公示的申报 ${reference}，请核对编号`,
     objectionTaken: (reference: number) => `已收到您对 ${reference} 的异议，将由村干部重新审核`,
     toClaimant: (item: string) => `您申报的「${item}」在公示期有人提出异议，将由村干部重新审核`,
+    /** The printable list for the notice board (HTML and PDF). */
+    sheet: {
+      title: (village: string) => `${village}积分公示`,
+      period: (from: string, to: string) => `公示期间：${from} 至 ${to}`,
+      columns: ['编号', '户号', '户主', '项目', '积分', '审核通过日期', '异议截止日期'],
+      howToObject: (days: number, number?: string) =>
+        `以上积分审核通过后公示${days}天。如有异议，请在异议截止日期前发短信「异议 编号 原因」${number ? `到 ${number}` : ''}，或向村委会当面反映。`,
+      empty: '本期没有公示的积分',
+    },
   },
 };
