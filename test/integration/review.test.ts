@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queue } from 'bullmq';
+import { PDFParse } from 'pdf-parse';
 import { and, eq, sql } from 'drizzle-orm';
 import { claimEvents, claims, reviewApprovals, villages, type Claim, type VillageSettings } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
@@ -43,6 +44,24 @@ describe(`cadre review: first reviewers, reminders, two approvers, publicity (${
     const [row] = await jifen.context.db.select().from(claims).where(eq(claims.id, Number(claim.id)));
     return row?.state === state ? row : undefined;
   }, `${household}'s claim ${state}`);
+
+  /** The printable list shows the claim, as HTML and as a PDF whose text says the same. */
+  async function expectOnPublicityList(reference: number) {
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    const html = await jifen.app.inject({ url: `/villages/fangniuping/publicity?from=${today}&to=${today}` });
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.body).toContain('<h1>放牛坪村积分公示</h1>');
+    expect(html.body).toContain(`<tr><td>${reference}</td><td>FNP-012</td><td>何世友</td><td>参加村民大会或院坝会</td><td>+2</td><td>${today}</td>`);
+    expect(html.body).toContain('请在异议截止日期前发短信「异议 编号 原因」到 +8613900009999');
+    const pdf = await jifen.app.inject({ url: `/villages/fangniuping/publicity.pdf?from=${today}&to=${today}` });
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const { text } = await new PDFParse({ data: new Uint8Array(pdf.rawPayload) }).getText();
+    for (const words of ['放牛坪村积分公示', `公示期间：${today} 至 ${today}`, 'FNP-012', '何世友', '参加村民大会或院坝会', String(reference)]) expect(text).toContain(words);
+    expect((await jifen.app.inject({ url: '/villages/nowhere/publicity' })).statusCode).toBe(404);
+    expect((await jifen.app.inject({ url: '/villages/fangniuping/publicity?from=yesterday' })).statusCode).toBe(400);
+  }
 
   const sentTo = async (cadre: string, fragment: string) => (await jifen.outbox(cadre)).filter((t) => t.includes(fragment));
 
@@ -170,6 +189,7 @@ describe(`cadre review: first reviewers, reminders, two approvers, publicity (${
 
     expect(await say(people.zhangMing, `同意 ${ref}`)).toBe(`已同意 ${ref}，积分将入账`);
     await claimOf('FNP-012', 'publicity');
+    await expectOnPublicityList(claim.reference!);
     const secondEnd = (await jifen.waitFor(() => pipeline().getJob(`publicity-end-claim-${claim.id}-round-1`), 'the second publicity-end job'))!;
     await secondEnd.promote();
     await claimOf('FNP-012', 'posted');
