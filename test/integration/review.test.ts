@@ -200,6 +200,7 @@ describe(`cadre review: first reviewers, reminders, two approvers, publicity (${
 
   it('a cadre may object too; 异议 without a reference asks for one', async () => {
     expect(await say(people.zhangMing, '异议')).toBe('提出异议请写明编号和原因，如「异议 1234 原因」');
+    expect(await say(people.zhangMing, '异议 1001 没核实')).toBe('没有正在公示的申报 1001，请核对编号');
     expect(await say(villager.zhouDeming, '有异议')).toBe('提出异议请写明编号和原因，如「异议 1234 原因」');
   });
 });
