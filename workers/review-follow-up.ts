@@ -14,20 +14,19 @@ async function stillWaiting(context: Context, claimId: number, round: number) {
   return (await currentRound(context.db, claimId))?.round === round ? loaded : undefined;
 }
 
-/** 催审: the first reviewers who have not decided are reminded. */
-export const reviewRemind: PipelineStage<'review-remind'> = async (context, { claimId, round }) => {
+/** remind (催审): the first reviewers who have not decided; escalate: every approver who may decide it. */
+async function followUp(context: Context, claimId: number, round: number, topic: 'remind' | 'escalate') {
   const loaded = await stillWaiting(context, claimId, round);
   if (!loaded) return;
   const { claim, rule, household, village } = loaded;
-  const text = templates.review.reminder(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!, reviewDelays(village).remindAfterHours);
-  await writeToReviewers(context, loaded, await reviewersOf(context.db, loaded, round, 'first'), 'remind', round, text);
-};
+  const delays = reviewDelays(village);
+  const [text, hours, audience] = topic === 'remind'
+    ? [templates.review.reminder, delays.remindAfterHours, 'first' as const]
+    : [templates.review.escalated, delays.escalateAfterHours, 'all' as const];
+  const reviewers = await reviewersOf(context.db, loaded, round, audience);
+  await writeToReviewers(context, loaded, reviewers, topic, round, text(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!, hours));
+}
 
-/** After the longer wait every approver who may decide it is asked. */
-export const reviewEscalate: PipelineStage<'review-escalate'> = async (context, { claimId, round }) => {
-  const loaded = await stillWaiting(context, claimId, round);
-  if (!loaded) return;
-  const { claim, rule, household, village } = loaded;
-  const text = templates.review.escalated(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!, reviewDelays(village).escalateAfterHours);
-  await writeToReviewers(context, loaded, await reviewersOf(context.db, loaded, round, 'all'), 'escalate', round, text);
-};
+export const reviewRemind: PipelineStage<'review-remind'> = (context, { claimId, round }) => followUp(context, claimId, round, 'remind');
+
+export const reviewEscalate: PipelineStage<'review-escalate'> = (context, { claimId, round }) => followUp(context, claimId, round, 'escalate');
