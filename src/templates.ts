@@ -106,6 +106,7 @@ export const templates = {
   },
   /** Publicity (公示) of approved claims before they post, and objections (异议). */
   publicity: {
+    approved: (reference: number, days: number) => `已同意 ${reference}，公示${days}天无异议后入账`,
     started: (item: string, days: number) => `您申报的「${item}」已通过审核，公示${days}天无异议后入账`,
     howToObject: () => '提出异议请写明编号和原因，如「异议 1234 原因」',
     notInPublicity: (reference: number) => `没有正在公示的申报 ${reference}，请核对编号`,

@@ -67,8 +67,11 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
   const earlier = (await decisionsMadeBy(context.db, message.id))[0];
   if (earlier) {
     await followUp(context, earlier.claimId, earlier.verdict);
-    const { claim } = (await loadClaim(context.db, earlier.claimId))!;
-    return answer(context, message, cadre, VERDICT_ANSWERS[earlier.verdict](claim.reference!), earlier.verdict);
+    const { claim, village } = (await loadClaim(context.db, earlier.claimId))!;
+    const publicityDays = village.settings.publicityDays ?? 0;
+    const text = earlier.verdict === 'approved' && publicityDays > 0
+      ? templates.publicity.approved(claim.reference!, publicityDays) : VERDICT_ANSWERS[earlier.verdict](claim.reference!);
+    return answer(context, message, cadre, text, earlier.verdict);
   }
   const target = await findTarget(context.db, cadre, decision);
   if (target.kind === 'unknown-reference') return answer(context, message, cadre, templates.decision.unknownReference(target.reference), 'unknown_reference');

@@ -165,7 +165,7 @@ describe(`cadre review: first reviewers, reminders, two approvers, publicity (${
     await jifen.sms(villager.heShiyou, '参加了院坝会');
     const claim = await claimOf('FNP-012', 'awaiting_review');
     const ref = claim.reference!;
-    expect(await say(people.liuFang, `同意 ${ref}`)).toBe(`已同意 ${ref}，积分将入账`);
+    expect(await say(people.liuFang, `同意 ${ref}`)).toBe(`已同意 ${ref}，公示3天无异议后入账`);
     await claimOf('FNP-012', 'publicity');
     await jifen.waitFor(async () => (await jifen.outbox(villager.heShiyou)).includes('您申报的「参加村民大会或院坝会」已通过审核，公示3天无异议后入账'), 'the villager told');
     const firstEnd = (await jifen.waitFor(() => pipeline().getJob(`publicity-end-claim-${claim.id}`), 'the publicity-end job'))!;
@@ -187,7 +187,7 @@ describe(`cadre review: first reviewers, reminders, two approvers, publicity (${
     await jifen.waitFor(async () => (await firstEnd.getState()) === 'completed', 'the first publicity end');
     expect((await jifen.context.db.select().from(claims).where(eq(claims.id, claim.id)))[0]!.state).toBe('awaiting_review');
 
-    expect(await say(people.zhangMing, `同意 ${ref}`)).toBe(`已同意 ${ref}，积分将入账`);
+    expect(await say(people.zhangMing, `同意 ${ref}`)).toBe(`已同意 ${ref}，公示3天无异议后入账`);
     await claimOf('FNP-012', 'publicity');
     await expectOnPublicityList(claim.reference!);
     const secondEnd = (await jifen.waitFor(() => pipeline().getJob(`publicity-end-claim-${claim.id}-round-1`), 'the second publicity-end job'))!;
