@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
-import { claimEvents, claims, households, rules, villages, type ClaimState } from '../db/schema/index.ts';
+import { claimEvents, claims, households, rules, villages } from '../db/schema/index.ts';
 import { dayKey } from '../claims/period.ts';
 import { publicityEnd } from './policy.ts';
 
@@ -15,7 +15,6 @@ export interface PublicityRow {
   approvedOn: string;
   /** The last day anyone may object. */
   objectBy: string;
-  state: ClaimState;
 }
 
 export interface PublicityList {
@@ -31,8 +30,9 @@ export interface PublicityList {
 const DEFAULT_PERIOD_DAYS = 30;
 
 /**
- * The village's publicity list (公示) for a period: every claim whose publicity began in it (village
- * time, `from` and `to` inclusive), household by household; undefined for an unknown village.
+ * The village's publicity list (公示) for a period: every claim whose latest publicity began in it
+ * (village time, `from` and `to` inclusive) and that is in publicity or posted since, household by
+ * household; undefined for an unknown village.
  */
 export async function publicityList(db: Executor, villageCode: string, period: { from?: string; to?: string } = {}): Promise<PublicityList | undefined> {
   const [village] = await db.select().from(villages).where(eq(villages.code, villageCode));
@@ -43,14 +43,16 @@ export async function publicityList(db: Executor, villageCode: string, period: {
   const localDay = sql<string>`to_char(${claimEvents.at} at time zone ${tz}, 'YYYY-MM-DD')`;
   const listed = await db.selectDistinctOn([claims.id], {
     reference: claims.reference, household: households.code, head: households.head, item: rules.name, points: claims.points,
-    since: claimEvents.at, state: claims.state,
+    since: claimEvents.at,
   }).from(claimEvents)
     .innerJoin(claims, eq(claims.id, claimEvents.claimId)).innerJoin(households, eq(households.id, claims.householdId)).innerJoin(rules, eq(rules.id, claims.ruleId))
-    .where(and(eq(claims.villageId, village.id), eq(claimEvents.toState, 'publicity'), sql`${localDay} between ${from} and ${to}`))
+    .where(and(eq(claims.villageId, village.id), eq(claimEvents.toState, 'publicity'), sql`${localDay} between ${from} and ${to}`,
+      // objected to and back in review (or rejected since): not on the board until approved again
+      inArray(claims.state, ['publicity', 'posted'])))
     .orderBy(claims.id, desc(claimEvents.id));
   const days = village.settings.publicityDays ?? 0;
   const rows = listed.map((row) => ({
-    reference: row.reference!, household: row.household, head: row.head, item: row.item, points: row.points!, state: row.state,
+    reference: row.reference!, household: row.household, head: row.head, item: row.item, points: row.points!,
     approvedOn: dayKey(row.since, tz), objectBy: dayKey(publicityEnd(row.since, days), tz),
   })).sort((a, b) => a.household.localeCompare(b.household) || a.approvedOn.localeCompare(b.approvedOn));
   return { village: { code: village.code, name: village.name, smsNumber: village.settings.smsSenderNumber }, days, from, to, rows };

@@ -181,6 +181,8 @@ describe(`cadre review: first reviewers, reminders, two approvers, publicity (${
     }
     expect(await jifen.outbox(villager.heShiyou)).toContain('您申报的「参加村民大会或院坝会」在公示期有人提出异议，将由村干部重新审核');
     expect(await say(villager.wuYongfu, `异议 ${ref} 再说一次`)).toBe(`没有正在公示的申报 ${ref}，请核对编号`);
+    // back in review, it is off the notice board until approved again
+    expect((await jifen.app.inject({ url: '/villages/fangniuping/publicity' })).body).not.toContain(`<td>${ref}</td>`);
 
     // the first publicity's end comes due: it was objected to, so nothing posts
     await firstEnd.promote();
