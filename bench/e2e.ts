@@ -35,11 +35,10 @@ const CAPPED_ITEMS: Array<{ code: string; text: string }> = [
   { code: 'P04', text: '参加了政策宣讲' },
   { code: 'P18', text: '晚上参加了治安巡逻' },
 ];
+/** Items worth 5 points or more need a second approver in the example village: only 刘芳 approves here. */
 const UNCAPPED_ITEMS: Array<{ code: string; text: string }> = [
   { code: 'P19', text: '帮两家调解邻里纠纷' },
   { code: 'P20', text: '报告安全隐患' },
-  { code: 'P13', text: '在村道上捡到钱包，还给了失主张大爷' },
-  { code: 'P16', text: '红白喜事简办' },
 ];
 
 interface PlannedClaim {

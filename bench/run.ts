@@ -4,7 +4,7 @@
  * DATABASE_URL + REDIS_URL = PostgreSQL with queues on Redis), measured in one run.
  *
  *   BENCH_JOBS=3000         no-op jobs for the BullMQ baseline
- *   BENCH_CLAIMS=300        villager claims for the end-to-end run (each is 14 jobs: 8 pipeline, 6 SMS)
+ *   BENCH_CLAIMS=300        villager claims for the end-to-end run (each is 14 jobs: 8 pipeline, 2 delayed review reminders, 4 SMS)
  *   BENCH_CONCURRENCY=32    webhook requests in flight at most
  *   BENCH_TIMEOUT_MS=300000 overall limit; the run stops and cleans up when it is reached
  *   BENCH_PROFILE=1         also count SQL statements and report job and claim timings (slightly slower)

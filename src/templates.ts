@@ -85,4 +85,41 @@ export const templates = {
     unclear: () => '没有听清楚您申报的项目，请再说一遍您做了什么，比如“今天打扫了院坝”',
   },
   periods: { week: '每周', month: '每月', year: '每年', term: '每学期' } as Record<string, string>,
+  /** Reminders, escalation, the two-person rule (两人审核) and the 待审 list. */
+  review: {
+    reminder: (village: string, reference: number, household: string, head: string, item: string, points: number, hours: number) =>
+      `【${village}积分】催审 ${reference}：${household} ${head}家 ${item} +${points}分已等${hours}小时。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
+    escalated: (village: string, reference: number, household: string, head: string, item: string, points: number, hours: number) =>
+      `【${village}积分】待审 ${reference} 已等${hours}小时：${household} ${head}家 ${item} +${points}分。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
+    secondApprover: (village: string, reference: number, household: string, head: string, item: string, points: number) =>
+      `【${village}积分】待审 ${reference}（须两位村干部同意，已有1位同意）：${household} ${head}家 ${item} +${points}分。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
+    objected: (village: string, reference: number, household: string, head: string, item: string, points: number, reason: string) =>
+      `【${village}积分】异议待审 ${reference}：${household} ${head}家 ${item} +${points}分，公示期有人提出异议：${reason}。回复「同意 ${reference}」或「驳回 ${reference} 原因」`,
+    firstApproval: (reference: number) => `已记下您同意 ${reference}；此项须两位村干部同意，已请其他村干部审核`,
+    alreadyApproved: (reference: number) => `您已同意过 ${reference}，还须另一位村干部同意`,
+    enteredByYou: (reference: number) => `申报 ${reference} 是您代报的，须由另两位村干部审核`,
+    approvedAll: (count: number, waitingSecond: number, own: number) =>
+      `已同意 ${count} 条申报${waitingSecond > 0 ? `，其中 ${waitingSecond} 条还须另一位村干部同意` : ''}${own > 0 ? `；另有 ${own} 条是您自家的，须由其他村干部审核` : ''}`,
+    listLine: (position: number, reference: number, head: string, item: string, points: number) => `${position}）${reference} ${head}家 ${item}+${points}`,
+    listPage: (total: number, page: number, pages: number, lines: string[]) =>
+      `待审 ${total} 条${pages > 1 ? `（${page}/${pages}）` : ''}：${lines.join('；')}`,
+  },
+  /** Publicity (公示) of approved claims before they post, and objections (异议). */
+  publicity: {
+    approved: (reference: number, days: number) => `已同意 ${reference}，公示${days}天无异议后入账`,
+    started: (item: string, days: number) => `您申报的「${item}」已通过审核，公示${days}天无异议后入账`,
+    howToObject: () => '提出异议请写明编号和原因，如「异议 1234 原因」',
+    notInPublicity: (reference: number) => `没有正在公示的申报 ${reference}，请核对编号`,
+    objectionTaken: (reference: number) => `已收到您对 ${reference} 的异议，将由村干部重新审核`,
+    toClaimant: (item: string) => `您申报的「${item}」在公示期有人提出异议，将由村干部重新审核`,
+    /** The printable list for the notice board (HTML and PDF). */
+    sheet: {
+      title: (village: string) => `${village}积分公示`,
+      period: (from: string, to: string) => `公示期间：${from} 至 ${to}`,
+      columns: ['编号', '户号', '户主', '项目', '积分', '审核通过日期', '异议截止日期'],
+      howToObject: (days: number, number?: string) =>
+        `以上积分审核通过后公示${days}天。如有异议，请在异议截止日期前发短信「异议 编号 原因」${number ? `到 ${number}` : ''}，或向村委会当面反映。`,
+      empty: '本期没有公示的积分',
+    },
+  },
 };

@@ -4,18 +4,25 @@ import type { Context } from '../src/context.ts';
 import type { InboundMessage } from '../src/db/schema/index.ts';
 import { findCadre, type KnownCadre } from '../src/directory.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
-import { replyTo } from '../src/messages/reply.ts';
-import { decisionsMadeBy, findTarget, waitingFor, type Decision } from '../src/reviews/review.ts';
+import { replyChannel, replyTo } from '../src/messages/reply.ts';
+import { ONE_SEGMENT, pagesWithin } from '../src/messages/pages.ts';
+import { approve } from '../src/reviews/approval.ts';
+import { writeToReviewers } from '../src/reviews/requests.ts';
+import { reviewersOf } from '../src/reviews/reviewers.ts';
+import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../src/reviews/review.ts';
+import { currentRound } from '../src/reviews/rounds.ts';
 import { itemName, templates } from '../src/templates.ts';
 import { understandCadre } from '../src/understanding/cadre.ts';
 import { knownVillage } from '../src/understanding/village-models.ts';
 import { declare, recordDeduction, recordRedemption } from './cadre-records.ts';
 import { tellClaimant } from './claim-notices.ts';
+import { object } from './objection.ts';
+import { afterApproval } from './publicity.ts';
 import type { PipelineStage } from './stage.ts';
 
 /** The most a cadre can approve with one 全部同意, and list with one 待审. */
 const BATCH_LIMIT = 50;
-const LIST_LIMIT = 8;
+const LIST_LIMIT = 30;
 
 /** Answers a cadre and closes the message. */
 export async function answer(context: Context, message: InboundMessage, cadre: KnownCadre, text: string, outcome: string) {
@@ -23,28 +30,48 @@ export async function answer(context: Context, message: InboundMessage, cadre: K
   await markProcessed(context.db, message.id, outcome);
 }
 
-/** What follows a decision: posting or telling the villager. Safe to repeat. */
-async function followUp(context: Context, claimId: number, verdict: string) {
-  if (verdict === 'approved') return context.jobs.enqueue({ name: 'post', data: { claimId } });
+/** What follows a decision: publicity or posting, asking a second approver, or telling the villager. Safe to repeat. */
+async function followUp(context: Context, claimId: number, verdict: Verdict) {
+  if (verdict === 'approved') return afterApproval(context, claimId);
   const loaded = (await loadClaim(context.db, claimId))!;
+  if (verdict === 'first_approval') {
+    const { claim, rule, household, village } = loaded;
+    const round = (await currentRound(context.db, claimId))!.round;
+    const text = templates.review.secondApprover(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!);
+    return writeToReviewers(context, loaded, await reviewersOf(context.db, loaded, round, 'all'), 'second', round, text);
+  }
   await tellClaimant(context, loaded, 'rejected', templates.rejected(loaded.rule.name, loaded.claim.reason ?? templates.noReason));
 }
 
-/** Moves one claim awaiting review to the cadre's verdict; false when it was no longer waiting. */
+/** The cadre's verdict on one claim awaiting review; the outcome says what changed (see approve). */
 async function decideClaim(context: Context, message: InboundMessage, cadre: KnownCadre, claimId: number, verdict: 'approved' | 'rejected', reason?: string) {
-  const moved = await context.db.transaction((tx) => transition(tx, claimId, 'awaiting_review', verdict, {
-    actor: `cadre:${cadre.id}`, channel: message.channel, messageId: message.id, reason, set: { reviewedBy: cadre.id },
+  const via = { channel: message.channel, messageId: message.id };
+  if (verdict === 'approved') return approve(context.db, claimId, cadre, via);
+  // A rejection by any approver rejects, whatever the item.
+  const moved = await context.db.transaction((tx) => transition(tx, claimId, 'awaiting_review', 'rejected', {
+    actor: `cadre:${cadre.id}`, ...via, reason, set: { reviewedBy: cadre.id },
   }));
-  return !!moved;
+  return moved ? 'rejected' : 'not_waiting';
 }
+
+const VERDICT_ANSWERS: Record<Verdict, (reference: number) => string> = {
+  approved: templates.decision.approved, rejected: templates.decision.rejected, first_approval: templates.review.firstApproval,
+};
+const REFUSALS = {
+  not_waiting: [templates.decision.alreadyDecided, 'already_decided'],
+  already_approved: [templates.review.alreadyApproved, 'already_approved'],
+  entered_by_you: [templates.review.enteredByYou, 'entered_by_you'],
+} as const;
 
 async function decide(context: Context, message: InboundMessage, cadre: KnownCadre, decision: Decision) {
   const earlier = (await decisionsMadeBy(context.db, message.id))[0];
   if (earlier) {
-    await followUp(context, earlier.claimId, earlier.toState);
-    const { claim } = (await loadClaim(context.db, earlier.claimId))!;
-    const text = earlier.toState === 'approved' ? templates.decision.approved(claim.reference!) : templates.decision.rejected(claim.reference!);
-    return answer(context, message, cadre, text, earlier.toState);
+    await followUp(context, earlier.claimId, earlier.verdict);
+    const { claim, village } = (await loadClaim(context.db, earlier.claimId))!;
+    const publicityDays = village.settings.publicityDays ?? 0;
+    const text = earlier.verdict === 'approved' && publicityDays > 0
+      ? templates.publicity.approved(claim.reference!, publicityDays) : VERDICT_ANSWERS[earlier.verdict](claim.reference!);
+    return answer(context, message, cadre, text, earlier.verdict);
   }
   const target = await findTarget(context.db, cadre, decision);
   if (target.kind === 'unknown-reference') return answer(context, message, cadre, templates.decision.unknownReference(target.reference), 'unknown_reference');
@@ -56,33 +83,41 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
   }
   const verdict = decision.intent === 'approve' ? 'approved' : 'rejected';
   const reason = decision.intent === 'reject' ? decision.reason ?? templates.noReason : undefined;
-  if (!(await decideClaim(context, message, cadre, claim.id, verdict, reason))) {
-    return answer(context, message, cadre, templates.decision.alreadyDecided(claim.reference!), 'already_decided');
+  const outcome = await decideClaim(context, message, cadre, claim.id, verdict, reason);
+  if (outcome in REFUSALS) {
+    const [text, status] = REFUSALS[outcome as keyof typeof REFUSALS];
+    return answer(context, message, cadre, text(claim.reference!), status);
   }
   return decide(context, message, cadre, decision);
 }
 
-/** 全部同意: approves every claim waiting for this cadre (never their own household's). */
+/** 全部同意: this cadre's approval of every claim waiting for them (never their own household's); a two-person item gets their vote. */
 async function approveAll(context: Context, message: InboundMessage, cadre: KnownCadre) {
   for (const claim of await waitingFor(context.db, cadre, BATCH_LIMIT)) await decideClaim(context, message, cadre, claim.id, 'approved');
-  const approved = await decisionsMadeBy(context.db, message.id);
-  for (const { claimId } of approved) await followUp(context, claimId, 'approved');
-  if (approved.length === 0) return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');
+  const decided = await decisionsMadeBy(context.db, message.id);
+  for (const { claimId, verdict } of decided) await followUp(context, claimId, verdict);
+  if (decided.length === 0) return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');
   const own = cadre.householdId === null ? [] : (await waitingFor(context.db, { ...cadre, householdId: null }, BATCH_LIMIT))
     .filter((claim) => claim.householdId === cadre.householdId);
-  await answer(context, message, cadre, templates.decision.approvedAll(approved.length, own.length), 'approved_all');
+  const waitingSecond = decided.filter(({ verdict }) => verdict === 'first_approval').length;
+  await answer(context, message, cadre, templates.review.approvedAll(decided.length, waitingSecond, own.length), 'approved_all');
 }
 
-/** 待审: the claims waiting for this cadre, oldest first. */
+/** 待审: the claims waiting for this cadre, oldest first, numbered; on SMS in pages of one segment each. */
 async function listWaiting(context: Context, message: InboundMessage, cadre: KnownCadre) {
   const waiting = await waitingFor(context.db, cadre, LIST_LIMIT);
   if (waiting.length === 0) return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');
   const lines = [];
-  for (const claim of waiting) {
+  for (const [index, claim] of waiting.entries()) {
     const { household, rule } = (await loadClaim(context.db, claim.id))!;
-    lines.push(`${claim.reference} ${household.head}家 ${itemName(rule.name)}+${claim.points}`);
+    lines.push(templates.review.listLine(index + 1, claim.reference!, household.head, itemName(rule.name), claim.points!));
   }
-  await answer(context, message, cadre, templates.decision.waiting(lines), 'listed');
+  const pages = replyChannel(message) === 'sms' ? pagesWithin(lines, ONE_SEGMENT, (page, count, part) => templates.review.listPage(waiting.length, page, count, part))
+    : [templates.review.listPage(waiting.length, 1, 1, lines)];
+  for (const [index, text] of pages.entries()) {
+    await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone, dedupeKey: `message-${message.id}-reply-${index + 1}` });
+  }
+  await markProcessed(context.db, message.id, 'listed');
 }
 
 /** A cadre's message: a review decision, 全部同意, 待审, a declaration for a villager, a deduction or a redemption. */
@@ -96,6 +131,8 @@ export const cadreCommand: PipelineStage<'cadre-command'> = async (context, { me
   const command = understandCadre(known.model, message.text);
 
   switch (command.intent) {
+    case 'object':
+      return answer(context, message, cadre, await object(context, { actor: `cadre:${cadre.id}`, villageId: cadre.villageId }, message, command), 'objection');
     case 'approve': case 'reject': case 'approve_all': case 'list':
       if (!cadre.canApprove) return answer(context, message, cadre, templates.decision.notApprover(), 'not_approver');
       if (command.intent === 'approve_all') return approveAll(context, message, cadre);

@@ -6,6 +6,8 @@ import { QUEUES, type PipelineJob, type PipelineJobName } from '../src/queue/job
 import { cadreCommand } from './cadre-command.ts';
 import { intake } from './intake.ts';
 import { post } from './post.ts';
+import { publicityEnded } from './publicity.ts';
+import { reviewEscalate, reviewRemind } from './review-follow-up.ts';
 import { reviewRequest } from './review-request.ts';
 import { score } from './score.ts';
 import { onStageFailed } from './failures.ts';
@@ -17,6 +19,7 @@ import { validate } from './validate.ts';
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
   intake, understand, 'cadre-command': cadreCommand, validate, score, 'review-request': reviewRequest, post,
+  'review-remind': reviewRemind, 'review-escalate': reviewEscalate, 'publicity-end': publicityEnded,
 };
 
 const SWEEP_INTERVAL_MS = 10_000;

@@ -14,6 +14,9 @@ import { replyTo } from '../src/messages/reply.ts';
 import { itemName, templates } from '../src/templates.ts';
 import { knownVillage, type KnownVillage } from '../src/understanding/village-models.ts';
 import { understandVillager } from '../src/understanding/villager.ts';
+import { objectionIn } from '../src/understanding/objection.ts';
+import { cleanText } from '../src/understanding/text-analysis.ts';
+import { object } from './objection.ts';
 import type { PipelineStage } from './stage.ts';
 
 async function openQuestion(context: Context, member: KnownMember, message: InboundMessage): Promise<OpenQuestion | undefined> {
@@ -62,6 +65,8 @@ async function act(context: Context, known: KnownVillage, member: KnownMember, m
     case 'optin':
       await optIn(context.db, message);
       return templates.optedIn();
+    case 'object':
+      return object(context, { actor: `member:${member.id}`, villageId: member.village.id }, message, objectionIn(cleanText(message.text))!);
   }
 }
 

@@ -20,7 +20,7 @@ export interface Plan {
   closes?: number;
   reply?: string;
   /** An answer that needs the database: the balance, withdrawing a claim, opting out or in. */
-  action?: 'balance' | 'cancel' | 'optout' | 'optin';
+  action?: 'balance' | 'cancel' | 'optout' | 'optin' | 'object';
   outcome: string;
 }
 
@@ -64,7 +64,7 @@ function planFresh({ model, goods }: Listing, understanding: Understanding, text
       if (claims.length > 0) return { claims, outcome: 'claim' };
       return { claims, reply: note === 'unknown_number' ? templates.unknownNumber() : templates.notUnderstood(), outcome: 'not_understood' };
     }
-    case 'balance': case 'cancel': case 'optout': case 'optin':
+    case 'balance': case 'cancel': case 'optout': case 'optin': case 'object':
       return { claims: [], action: intent, outcome: intent };
     case 'help':
       return { claims: [], reply: helpText(model), outcome: 'help' };

@@ -9,6 +9,7 @@ import { readVillageFile } from '../village/village-file.ts';
 import { classifyLines } from './classify.ts';
 import { declareOrally } from '../claims/declare.ts';
 import { recentMessages } from './messages.ts';
+import { printPublicity } from './publicity.ts';
 
 /**
  * `jifen`: the operators' CLI. It reads the same environment as the server; on the embedded
@@ -75,6 +76,22 @@ program.command('declare <household-code> <text...>')
   .action(async (household: string, words: string[], options: { cadre: string; json?: boolean }) => {
     const result = await withContext((context) => declareOrally(context, { cadrePhone: options.cadre, household, text: words.join(' ') }));
     print(!!options.json, result, () => `declaration for ${household} recorded as message ${result.messageId}; the cadre is answered by SMS`);
+  });
+
+const day = (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`not a date (YYYY-MM-DD): ${value}`);
+  return value;
+};
+
+program.command('publicity')
+  .description('公示: a village\'s publicity list for a period, as HTML on stdout or an A4 PDF')
+  .requiredOption('--village <code>', 'the village')
+  .option('--from <YYYY-MM-DD>', 'first day (village time; default 30 days before --to)', day)
+  .option('--to <YYYY-MM-DD>', 'last day (default today)', day)
+  .option('--pdf <file>', 'write the PDF to this file')
+  .action(async (options: { village: string; from?: string; to?: string; pdf?: string }) => {
+    const { output } = await withContext((context) => printPublicity(context, options));
+    console.log(output);
   });
 
 program.command('classify')

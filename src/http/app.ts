@@ -3,6 +3,7 @@ import type { Context } from '../context.ts';
 import { channelHost } from '../messages/host.ts';
 import { declarationRoutes } from './declarations.ts';
 import { healthRoutes } from './health.ts';
+import { publicityRoutes } from './publicity.ts';
 
 /** The HTTP side of jifen: health probes and every channel's webhooks, each an encapsulated plugin. */
 export async function buildApp(context: Context): Promise<FastifyInstance> {
@@ -16,6 +17,7 @@ export async function buildApp(context: Context): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes, { context });
   await app.register(declarationRoutes, { context, prefix: '/api' });
+  await app.register(publicityRoutes, { context });
   for (const adapter of context.channels.adapters) {
     if (adapter.routes) await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });
   }

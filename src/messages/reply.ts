@@ -15,8 +15,11 @@ export interface ReplyOptions {
  * Answers an inbound message on its channel, to the address it came from and from the address it
  * was sent to (else the village's number). A call, a transcript or a CLI entry is answered by SMS.
  */
+/** The channel an answer to the message goes out on: a call, a transcript or a CLI entry is answered by SMS. */
+export const replyChannel = (message: InboundMessage) => (message.channel === 'voice' || message.channel === 'cli' ? 'sms' : message.channel);
+
 export async function replyTo(context: Context, message: InboundMessage, text: string, options: ReplyOptions = {}): Promise<void> {
-  const channel = message.channel === 'voice' || message.channel === 'cli' ? 'sms' : message.channel;
+  const channel = replyChannel(message);
   await queueMessages(context, [{
     dedupeKey: options.dedupeKey ?? `message-${message.id}-reply`, channel, address: message.sender, text,
     fallback: channel !== 'sms' && options.fallbackPhone ? { channel: 'sms', address: options.fallbackPhone } : undefined,

@@ -23,7 +23,8 @@ function jobOptions(backend: QueueBackend): JobsOptions {
  * starts, so a cadre's reply is not stuck behind a burst of fresh claims.
  */
 const STAGE_PRIORITY: Record<PipelineJob['name'], number> = {
-  post: 1, 'cadre-command': 2, 'review-request': 3, score: 4, validate: 5, understand: 6, intake: 7,
+  post: 1, 'publicity-end': 1, 'cadre-command': 2, 'review-request': 3, 'review-remind': 3, 'review-escalate': 3,
+  score: 4, validate: 5, understand: 6, intake: 7,
 };
 
 /** How long a producer waits for the queue before leaving the work to the sweeper. */
@@ -49,9 +50,10 @@ export class JobsClient {
     this.options = jobOptions(backend);
   }
 
-  async enqueue(job: PipelineJob): Promise<void> {
+  /** Queues a stage; `delayMs` makes it due later (a reminder, the end of publicity). */
+  async enqueue(job: PipelineJob, { delayMs = 0 } = {}): Promise<void> {
     const jobId = pipelineJobId(job);
-    const options = { ...this.options, jobId, priority: STAGE_PRIORITY[job.name] };
+    const options = { ...this.options, jobId, priority: STAGE_PRIORITY[job.name], ...(delayMs > 0 ? { delay: Math.ceil(delayMs) } : {}) };
     await withTimeout(this.pipeline.add(job.name, job.data, options), ENQUEUE_TIMEOUT_MS, jobId);
   }
 

@@ -10,8 +10,13 @@ export type PipelineJob =
   | { name: 'cadre-command'; data: { messageId: number } }
   | { name: 'validate'; data: { claimId: number } }
   | { name: 'score'; data: { claimId: number } }
-  | { name: 'review-request'; data: { claimId: number } }
-  | { name: 'post'; data: { claimId: number } };
+  | { name: 'review-request'; data: { claimId: number; round?: number } }
+  | { name: 'post'; data: { claimId: number } }
+  /** Delayed: remind the first reviewers, then ask every approver, if the claim still waits in that review round. */
+  | { name: 'review-remind'; data: { claimId: number; round: number } }
+  | { name: 'review-escalate'; data: { claimId: number; round: number } }
+  /** Delayed: the end of a claim's publicity (公示) in that review round; posts it unless an objection came. */
+  | { name: 'publicity-end'; data: { claimId: number; round: number } };
 
 export type OutboundJob = { name: 'send'; data: { outboundId: number } };
 
@@ -23,7 +28,9 @@ export type PipelineJobName = PipelineJob['name'];
  */
 export function pipelineJobId(job: PipelineJob): string {
   const subject = 'claimId' in job.data ? `claim-${job.data.claimId}` : `message-${job.data.messageId}`;
-  return `${job.name}-${subject}`;
+  // A claim sent back to review by an objection goes through review again: a new round, new jobs.
+  const round = 'round' in job.data && job.data.round ? `-round-${job.data.round}` : '';
+  return `${job.name}-${subject}${round}`;
 }
 
 export const outboundJobId = (job: OutboundJob) => `send-${job.data.outboundId}`;

@@ -1,7 +1,8 @@
-import { and, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
-import { claimEvents, claims, OPEN_CLAIM_STATES, type Cadre, type Claim } from '../db/schema/index.ts';
+import { claimEvents, claims, OPEN_CLAIM_STATES, reviewApprovals, rules, type Cadre, type Claim, type Village } from '../db/schema/index.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
+import { needsTwoApprovers } from './policy.ts';
 
 export type Decision = Extract<CadreCommand, { intent: 'approve' | 'reject' }>;
 
@@ -11,16 +12,25 @@ export type Target =
   | { kind: 'nothing-waiting' }
   | { kind: 'which-one'; count: number };
 
-/** Claims waiting for this cadre: awaiting review in their village, not of their own household, oldest first. */
-export async function waitingFor(db: Executor, cadre: Cadre, limit = 10): Promise<Claim[]> {
-  return db.select().from(claims).where(and(
+/** A claim's review round in SQL: one more for each objection during publicity that sent it back. */
+const roundOfClaim = sql`(select count(*)::int from ${claimEvents} e where e.claim_id = ${claims.id} and e.from_state = 'publicity' and e.to_state = 'awaiting_review')`;
+
+/**
+ * Claims waiting for this cadre, oldest first: awaiting review in their village, not of their own
+ * household, not approved by them already in this round, and no two-person item they entered (代报).
+ */
+export async function waitingFor(db: Executor, cadre: Cadre & { village: Village }, limit = 10): Promise<Claim[]> {
+  const rows = await db.select({ claim: claims, rule: rules }).from(claims).innerJoin(rules, eq(rules.id, claims.ruleId)).where(and(
     eq(claims.villageId, cadre.villageId), eq(claims.state, 'awaiting_review'),
     cadre.householdId === null ? undefined : ne(claims.householdId, cadre.householdId),
+    sql`not exists (select 1 from ${reviewApprovals} a where a.claim_id = ${claims.id} and a.cadre_id = ${cadre.id} and a.round = ${roundOfClaim})`,
   )).orderBy(claims.id).limit(limit);
+  return rows.filter(({ claim, rule }) => !(claim.enteredBy === cadre.id && needsTwoApprovers(rule, claim.points, cadre.village)))
+    .map(({ claim }) => claim);
 }
 
 /** Which claim a decision is about: the one its reference names, or the only one waiting. */
-export async function findTarget(db: Executor, cadre: Cadre, decision: Decision): Promise<Target> {
+export async function findTarget(db: Executor, cadre: Cadre & { village: Village }, decision: Decision): Promise<Target> {
   if (decision.reference !== undefined) {
     const [claim] = await db.select().from(claims).where(and(
       eq(claims.villageId, cadre.villageId), eq(claims.reference, decision.reference), inArray(claims.state, [...OPEN_CLAIM_STATES]),
@@ -33,9 +43,16 @@ export async function findTarget(db: Executor, cadre: Cadre, decision: Decision)
   return { kind: 'claim', claim: waiting[0]! };
 }
 
+/** approved, rejected, or first_approval (a vote on a two-person item: the claim still awaits review). */
+export type Verdict = 'approved' | 'rejected' | 'first_approval';
+
 /** The decisions an inbound message already made, if an earlier run of its job got that far. */
-export async function decisionsMadeBy(db: Executor, messageId: number) {
-  return db.select({ claimId: claimEvents.claimId, toState: claimEvents.toState }).from(claimEvents)
-    .where(and(eq(claimEvents.messageId, messageId), or(eq(claimEvents.toState, 'approved'), eq(claimEvents.toState, 'rejected'))))
+export async function decisionsMadeBy(db: Executor, messageId: number): Promise<{ claimId: number; verdict: Verdict }[]> {
+  const events = await db.select({ claimId: claimEvents.claimId, toState: claimEvents.toState }).from(claimEvents)
+    .where(and(eq(claimEvents.messageId, messageId), or(
+      eq(claimEvents.toState, 'approved'), eq(claimEvents.toState, 'rejected'),
+      and(eq(claimEvents.fromState, 'awaiting_review'), eq(claimEvents.toState, 'awaiting_review')),
+    )))
     .orderBy(claimEvents.id);
+  return events.map(({ claimId, toState }) => ({ claimId, verdict: toState === 'awaiting_review' ? 'first_approval' : toState as Verdict }));
 }

@@ -2,6 +2,7 @@ import { choose } from './choose.ts';
 import { matchItems, type Item } from './items.ts';
 import type { HouseholdInfo, VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
+import { objectionIn } from './objection.ts';
 import { analyse, cleanText } from './text-analysis.ts';
 
 export type CadreCommand =
@@ -9,6 +10,7 @@ export type CadreCommand =
   | { intent: 'reject'; reference?: number; reason?: string }
   | { intent: 'approve_all' }
   | { intent: 'list' }
+  | { intent: 'object'; reference?: number; reason?: string }
   | { intent: 'deduct'; household?: HouseholdInfo; items: Item[]; options: Item[]; points?: number }
   | { intent: 'redeem'; household?: HouseholdInfo; items: Item[]; options: Item[]; quantity: number }
   | { intent: 'declare'; household?: HouseholdInfo; text: string }
@@ -91,6 +93,8 @@ export function missesDetail(command: CadreCommand): boolean {
 /** What a cadre's message asks jifen to do. Nothing that moves points is guessed: unclear parts come back as missing. */
 export function understandCadre(model: VillageModel, input: string): CadreCommand {
   const text = cleanText(input).replace(/\s+/g, ' ');
+  const objection = objectionIn(text);
+  if (objection) return { intent: 'object', ...objection };
   if (APPROVE_ALL.test(text)) return { intent: 'approve_all' };
   const decided = decision(text);
   if (decided) return decided;

@@ -4,9 +4,10 @@ import { DONE, FORWARDED, NOT_A_CLAIM, NOT_YET, OTHER_BUSINESS, POINTS_ARRIVED, 
 import { covered, matchItems, type Item } from './items.ts';
 import type { VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
+import { objectionIn } from './objection.ts';
 import { analyse, cleanText, CLAUSE_MARK } from './text-analysis.ts';
 
-export type VillagerIntent = 'claim' | 'balance' | 'help' | 'redeem' | 'cancel' | 'optout' | 'optin' | 'other';
+export type VillagerIntent = 'claim' | 'balance' | 'help' | 'redeem' | 'cancel' | 'optout' | 'optin' | 'object' | 'other';
 
 export interface Understanding {
   intent: VillagerIntent;
@@ -58,6 +59,8 @@ export function understandVillager(model: VillageModel, input: string): Understa
   const text = cleanText(input);
   if (/^[?？]+$/.test(text)) return result('help', COMMAND_CONFIDENCE);
   if (hasNoWords(text)) return result('other', COMMAND_CONFIDENCE, { note: 'empty' });
+  // 异议 1234 原因: an objection to a claim in publicity (公示), read again with its reference by the stage.
+  if (objectionIn(text)) return result('object', COMMAND_CONFIDENCE);
   if (text.length > MAX_MESSAGE_LENGTH) return result('other', COMMAND_CONFIDENCE, { clarify: true, note: 'too_long' });
   if (FORWARDED.test(text)) return result('other', COMMAND_CONFIDENCE);
   const numbered = NUMBERED.exec(text.replace(/\s+/g, ' '));

@@ -23,12 +23,13 @@ async function upsertRules(tx: Executor, villageId: number, kind: 'earn' | 'dedu
   if (list.length === 0) return;
   await tx.insert(rules).values(list.map((rule) => ({
     villageId, kind, code: rule.code, category: rule.category, name: rule.name, points: rule.points,
-    cap: rule.cap ?? null, per: rule.per ?? null, evidence: rule.evidence ?? null, keywords: rule.keywords ?? [], active: true,
+    cap: rule.cap ?? null, per: rule.per ?? null, evidence: rule.evidence ?? null, keywords: rule.keywords ?? [], twoPerson: rule.two_person ?? false, active: true,
   }))).onConflictDoUpdate({
     target: [rules.villageId, rules.code],
     set: {
       kind: incoming('kind'), category: incoming('category'), name: incoming('name'), points: incoming('points'),
-      cap: incoming('cap'), per: incoming('per'), evidence: incoming('evidence'), keywords: incoming('keywords'), active: sql`true`,
+      cap: incoming('cap'), per: incoming('per'), evidence: incoming('evidence'), keywords: incoming('keywords'),
+      twoPerson: incoming('two_person'), active: sql`true`,
     },
   });
 }
@@ -48,6 +49,9 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       settings: {
         weeklyNotification: v.weekly_notification, quietHours: v.quiet_hours, publicityDays: v.publicity_days ?? 0,
         pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number, synonyms: file.lexicon?.synonyms,
+        review: v.review && {
+          remindAfterHours: v.review.remind_after_hours, escalateAfterHours: v.review.escalate_after_hours, twoPersonMinPoints: v.review.two_person_min_points,
+        },
       },
     }).onConflictDoUpdate({
       target: villages.code,
@@ -101,12 +105,12 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       const householdId = cadre.household ? householdIds.get(cadre.household) ?? null : await householdOfPhone(tx, cadre.phone);
       await tx.insert(cadres).values({
         villageId, name: cadre.name, role: cadre.role, phone: cadre.phone, wechat: cadre.wechat ?? null, prefers: cadre.prefers ?? 'sms',
-        canApprove: cadre.can_approve ?? false, canRedeem: cadre.can_redeem ?? false, householdId,
+        canApprove: cadre.can_approve ?? false, canRedeem: cadre.can_redeem ?? false, reviewsFirst: cadre.reviews_first ?? false, householdId,
       }).onConflictDoUpdate({
         target: cadres.phone,
         set: {
           villageId: incoming('village_id'), name: incoming('name'), role: incoming('role'), wechat: incoming('wechat'), prefers: incoming('prefers'),
-          canApprove: incoming('can_approve'), canRedeem: incoming('can_redeem'), householdId: incoming('household_id'),
+          canApprove: incoming('can_approve'), canRedeem: incoming('can_redeem'), reviewsFirst: incoming('reviews_first'), householdId: incoming('household_id'),
         },
       });
     }

@@ -15,6 +15,8 @@ const Rule = Type.Object({
   evidence: Type.Optional(Type.String()),
   /** Extra words villagers use for this item, matched by the understanding stage. */
   keywords: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  /** Needs two different approvers (两人审核), whatever its points. */
+  two_person: Type.Optional(Type.Boolean()),
 });
 
 const Member = Type.Object({
@@ -36,6 +38,12 @@ export const VillageFileSchema = Type.Object({
     publicity_days: Type.Optional(Type.Integer({ minimum: 0 })),
     points_expire: Type.Optional(Type.String()),
     sms_sender_number: Type.Optional(Type.String()),
+    /** Hours until a waiting claim's reviewers are reminded and all approvers asked; items needing two approvers. */
+    review: Type.Optional(Type.Object({
+      remind_after_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      escalate_after_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      two_person_min_points: Type.Optional(Type.Integer({ minimum: 1 })),
+    })),
   }),
   cadres: Type.Array(Type.Object({
     name: Type.String(),
@@ -45,6 +53,8 @@ export const VillageFileSchema = Type.Object({
     prefers: Type.Optional(Type.String()),
     can_approve: Type.Optional(Type.Boolean()),
     can_redeem: Type.Optional(Type.Boolean()),
+    /** Gets a claim's first review request (with nobody marked, every approver does). */
+    reviews_first: Type.Optional(Type.Boolean()),
     /** Code of the cadre's own household, if they live in the village. */
     household: Type.Optional(Type.String()),
   })),

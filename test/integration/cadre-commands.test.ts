@@ -45,7 +45,8 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
     await referenceSentTo(jifen, people.liuFang, 3);
     // The two claims were sent at once: either may have been recorded first.
     const listed = await command(people.wangJianguo, '待审');
-    expect(listed.replace(/^待审 2 条：/, '').split('；').map((line) => line.replace(/^\d{4} /, '')).sort())
+    expect(listed).toMatch(/^待审 2 条：1）\d{4} \S+家 参加村民大会或院坝会\+2；2）\d{4} \S+家 参加村民大会或院坝会\+2$/);
+    expect(listed.replace(/^待审 2 条：/, '').split('；').map((line) => line.replace(/^\d）\d{4} /, '')).sort())
       .toEqual(['罗明秀家 参加村民大会或院坝会+2', '谭应春家 参加村民大会或院坝会+2']);
     expect(await command(people.wangJianguo, '全部同意')).toBe('已同意 2 条申报；另有 1 条是您自家的，须由其他村干部审核');
     // both postings are their own jobs, finished in either order
@@ -69,6 +70,7 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
     await jifen.waitFor(async () => (await jifen.outbox(people.zhangMing)).includes('已为 FNP-022 代报：按时缴纳城乡居民医保和养老保险，将按流程审核'), 'the confirmation');
     const [claim] = await jifen.context.db.select().from(claims).where(eq(claims.sourceMessageId, messageId));
     expect(claim).toMatchObject({ householdId: expect.any(Number), enteredBy: expect.any(Number) });
+    await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).some((t) => t.includes('FNP-022 陈仕华家')), 'the review request');
   });
 
   it('the same over the API, with its bearer token', async () => {
@@ -78,6 +80,8 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
     const accepted = await declare({ household: 'FNP-028', text: '参加了院坝会', cadre: people.zhangMing });
     expect(accepted.statusCode).toBe(202);
     await jifen.waitFor(async () => (await jifen.outbox(people.zhangMing)).includes('已为 FNP-028 代报：参加村民大会或院坝会，将按流程审核'), 'the confirmation');
+    // its review request reaches 刘芳 (she reviews first) now, not in the middle of the next test
+    await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).some((t) => t.includes('FNP-028 黄大勇家')), 'the review request');
     expect((await declare({ household: 'FNP-028', text: '院坝会', cadre: people.zhangMing }, 'wrong')).statusCode).toBe(401);
     expect((await declare({ household: 'FNP-999', text: '院坝会', cadre: people.zhangMing })).statusCode).toBe(404);
     expect((await declare({ household: 'FNP-028', cadre: people.zhangMing })).statusCode).toBe(400);

@@ -91,6 +91,19 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     expect((await jifen('declare', 'FNP-999', '院坝会', '--cadre', '+8613900010001')).stdout).toContain('no household FNP-999');
   });
 
+  it('prints the publicity list as HTML, writes it as a PDF, refuses an unknown village or date', async () => {
+    const html = await jifen('publicity', '--village', 'fangniuping', '--from', '2026-11-01', '--to', '2026-11-30');
+    expect(html.code).toBe(0);
+    expect(html.stdout).toContain('<h1>放牛坪村积分公示</h1>');
+    expect(html.stdout).toContain('公示期间：2026-11-01 至 2026-11-30');
+    const file = path.join(dataDir, 'publicity.pdf');
+    const pdf = await jifen('publicity', '--village', 'fangniuping', '--pdf', file, '--to', '2026-11-30');
+    expect(pdf.stdout.trim()).toBe(`publicity list of fangniuping 2026-10-31..2026-11-30: 0 claims, written to ${file}`);
+    expect((await fs.readFile(file)).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await jifen('publicity', '--village', 'nowhere')).toMatchObject({ code: 1, stdout: expect.stringContaining('no village nowhere') });
+    expect((await jifen('publicity', '--village', 'fangniuping', '--from', '11/01')).code).toBe(1);
+  });
+
   it('verifies the ledger and exits non-zero when a balance drifted', async () => {
     const ok = await jifen('ledger', 'verify', '--json');
     expect(ok.code).toBe(0);

@@ -76,10 +76,10 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
   it('a cadre may not approve a claim of their own household; another cadre may, with a bare "1"', async () => {
     const sent = await jifen.sms(people.wangZhiqiang, '申报9');
     const claim = await claimInState(sent.sid, 'awaiting_review');
-    // 王建国 lives in FNP-023: he is not even asked (the others are), and his "同意" is refused.
+    // 刘芳 reviews first and is asked; 王建国 lives in FNP-023: he is never asked, and his "同意" is refused.
     const asked = (cadre: string) => async () => (await jifen.outbox(cadre)).some((t) => t.includes(`待审 ${claim.reference}`));
     await jifen.waitFor(asked(people.liuFang), 'the review request to 刘芳');
-    await jifen.waitFor(asked(people.zhangMing), 'the review request to 张明');
+    expect(await asked(people.zhangMing)()).toBe(false);
     expect(await asked(people.wangJianguo)()).toBe(false);
     await jifen.sms(people.wangJianguo, `同意 ${claim.reference}`);
     expect(await outcomeOf(people.wangJianguo)).toBe('own_household');
@@ -102,10 +102,11 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     const a = await jifen.sms(people.wangLanying, '门前三包做了');
     const b = await jifen.sms(people.chenChangjiang, '垃圾分类投放');
     const [claimA, claimB] = [await claimInState(a.sid, 'awaiting_review'), await claimInState(b.sid, 'awaiting_review')];
-    // Both review requests reach 张明 after their claims commit awaiting_review: wait for them, so his last text below is the answer to "1".
+    // Both review requests reach 刘芳 (she reviews first), none 张明; any approver may still decide.
     for (const { reference } of [claimA, claimB]) {
-      await jifen.waitFor(async () => (await jifen.outbox(people.zhangMing)).some((t) => t.includes(`待审 ${reference}`)), `the review request for ${reference} to 张明`);
+      await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).some((t) => t.includes(`待审 ${reference}`)), `the review request for ${reference} to 刘芳`);
     }
+    expect((await jifen.outbox(people.zhangMing)).some((t) => t.startsWith('【'))).toBe(false);
     await jifen.sms(people.zhangMing, '1');
     expect(await outcomeOf(people.zhangMing)).toBe('ambiguous');
     expect((await jifen.outbox(people.zhangMing)).at(-1)).toBe('您有2条待审申报，请回复「同意 编号」或「驳回 编号 原因」');

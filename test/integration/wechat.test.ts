@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { inboundMessages, members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
+import { claims, inboundMessages, members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
+import { smsSize } from '../../src/messages/segments.ts';
 import { testBackend } from '../support/backend.ts';
 import { FakeSpeech } from '../support/fake-speech.ts';
 import { FakeWechat } from '../support/fake-wechat.ts';
@@ -80,6 +81,16 @@ describe(`WeChat official account (${testBackend})`, () => {
     await jifen.sms(people.liuFang, `同意 ${reference}`);
     // 彭光荣 prefers SMS: the notices of the claim go by SMS, the answers to WeChat messages on WeChat
     await jifen.waitFor(async () => (await jifen.outbox(phone)).includes('已入账 +2分，当前余额 2分'), 'the posting notice');
+  });
+
+  it('待审 asked on WeChat comes as one message, however many SMS segments it would take', async () => {
+    for (const villager of ['+8613900020013', '+8613900020014', '+8613900020016', '+8613900020017', '+8613900020018']) await jifen.sms(villager, '参加了院坝会');
+    await jifen.waitFor(async () => (await jifen.context.db.select().from(claims).where(eq(claims.state, 'awaiting_review'))).length === 5, 'five claims waiting');
+    await fromWechat('wxid_fnp_liufang', '待审'); // 刘芳, the 综合专干
+    const list = await jifen.waitFor(async () => sentTo('wxid_fnp_liufang').find((t) => t.startsWith('待审')), 'the list on WeChat');
+    expect(list).toMatch(/^待审 5 条：1）\d{4} /);
+    expect(list.match(/[1-5]）\d{4}/g)).toHaveLength(5);
+    expect(smsSize(list).segments).toBeGreaterThan(1);
   });
 
   it('a WeChat answer refused for good (outside the 48 hours) goes by SMS instead', async () => {

@@ -8,14 +8,16 @@ import { cadres, households, members, villages } from './villages.ts';
 export const CLAIM_STATES = [
   'received', 'understood', 'validated', 'scored', 'awaiting_review',
   'approved', 'rejected', 'posted', 'invalid', 'cancelled',
+  /** Approved and listed publicly (公示) for the village's publicity days before it posts; an objection sends it back to review. */
+  'publicity',
 ] as const;
 export type ClaimState = (typeof CLAIM_STATES)[number];
 
 /** States in which a claim still holds its short reference; the reference is reusable once it leaves them. */
-export const OPEN_CLAIM_STATES: readonly ClaimState[] = ['received', 'understood', 'validated', 'scored', 'awaiting_review', 'approved'];
+export const OPEN_CLAIM_STATES: readonly ClaimState[] = ['received', 'understood', 'validated', 'scored', 'awaiting_review', 'approved', 'publicity'];
 
 /** States in which a claim counts against its item's cap: it passed validation and was not rejected. */
-export const COUNTED_CLAIM_STATES: readonly ClaimState[] = ['validated', 'scored', 'awaiting_review', 'approved', 'posted'];
+export const COUNTED_CLAIM_STATES: readonly ClaimState[] = ['validated', 'scored', 'awaiting_review', 'approved', 'publicity', 'posted'];
 
 export const claims = jifen.table('claims', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -6,3 +6,4 @@ export * from './claims.ts';
 export * from './ledger.ts';
 export * from './delivery-reports.ts';
 export * from './claim-evidence.ts';
+export * from './reviews.ts';

@@ -19,6 +19,8 @@ export const rules = jifen.table('rules', {
   per: text('per').$type<CapPeriod>(),
   evidence: text('evidence'),
   keywords: text('keywords').array().notNull().default([]),
+  /** Needs two different approvers (两人审核), whatever its points. */
+  twoPerson: boolean('two_person').notNull().default(false),
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
 }, (t) => [unique('rules_village_code').on(t.villageId, t.code)]);

@@ -9,6 +9,8 @@ export interface VillageSettings {
   smsSenderNumber?: string;
   /** The village's own dialect words for understanding messages (坝子 → 院坝). */
   synonyms?: Record<string, string>;
+  /** Reminders, escalation and the two-person rule of cadre review (see src/reviews/policy.ts for the defaults). */
+  review?: { remindAfterHours?: number; escalateAfterHours?: number; twoPersonMinPoints?: number };
 }
 
 export const villages = jifen.table('villages', {
@@ -54,6 +56,8 @@ export const cadres = jifen.table('cadres', {
   prefers: text('prefers').notNull().default('sms'),
   canApprove: boolean('can_approve').notNull().default(false),
   canRedeem: boolean('can_redeem').notNull().default(false),
+  /** Gets a claim's first review request; with nobody marked, every approver does. */
+  reviewsFirst: boolean('reviews_first').notNull().default(false),
   /** The cadre's own household, whose claims they may never approve. */
   householdId: integer('household_id').references(() => households.id),
   createdAt: createdAt(),
