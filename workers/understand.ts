@@ -13,6 +13,7 @@ import { replyTo } from '../src/messages/reply.ts';
 import { itemName, templates } from '../src/templates.ts';
 import { knownVillage, type KnownVillage } from '../src/understanding/village-models.ts';
 import { understandVillager } from '../src/understanding/villager.ts';
+import { appealDeduction } from './deduction-appeals.ts';
 import type { PipelineStage } from './stage.ts';
 
 async function openQuestion(context: Context, member: KnownMember, message: InboundMessage): Promise<OpenQuestion | undefined> {
@@ -36,8 +37,8 @@ async function record(context: Context, known: KnownVillage, member: KnownMember
 }
 
 /** The answers that need the database: the balance, withdrawing the latest claim, opting out or in. */
-async function act(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, action: NonNullable<Plan['action']>): Promise<string | undefined> {
-  switch (action) {
+async function act(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, plan: Plan): Promise<string | undefined> {
+  switch (plan.action) {
     case 'balance': {
       const b = await householdBalance(context.db, member.household.code);
       return templates.balance(b.household, b.balance, b.lifetime);
@@ -59,6 +60,8 @@ async function act(context: Context, known: KnownVillage, member: KnownMember, m
     case 'optin':
       await optIn(context.db, message);
       return templates.optedIn();
+    case 'appeal':
+      return appealDeduction(context, member, message, plan.appeal);
   }
 }
 
@@ -74,7 +77,7 @@ export const understand: PipelineStage<'understand'> = async (context, { message
   const understanding = understandVillager(known.model, message.text);
   const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message), message.attachments);
   await record(context, known, member, message, plan);
-  const reply = plan.action ? await act(context, known, member, message, plan.action) : plan.reply;
+  const reply = plan.action ? await act(context, known, member, message, plan) : plan.reply;
   if (reply) await replyTo(context, message, reply, { village: member.village, fallbackPhone: member.phone });
   await markProcessed(context.db, messageId, plan.outcome);
   for (const claimId of await claimsOfMessage(context.db, messageId)) await context.jobs.enqueue({ name: 'validate', data: { claimId } });
