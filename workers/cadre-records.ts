@@ -6,7 +6,7 @@ import { householdContact, type KnownCadre } from '../src/directory.ts';
 import { householdBalance } from '../src/ledger/balance.ts';
 import { deduct } from '../src/ledger/deduction.ts';
 import { tellHousehold } from '../src/messages/household.ts';
-import { receiptLines, redeemFor } from '../src/supermarket/desk.ts';
+import { receiptLines, redeemFor, refusal } from '../src/supermarket/desk.ts';
 import { itemName, templates } from '../src/templates.ts';
 import type { CadreCommand } from '../src/understanding/cadre.ts';
 import type { KnownVillage } from '../src/understanding/village-models.ts';
@@ -66,14 +66,8 @@ export async function recordRedemption(context: Context, message: InboundMessage
   if (command.items.length === 0) return answer(context, message, cadre, templates.redemption.whichGoods(command.household.code), 'redeem_unclear');
   const household = await householdRow(context, command.household.code);
   const result = await redeemFor(context, cadre, household, command.items.map((item) => ({ code: item.rule.code, quantity: command.quantity })), `redemption-message-${message.id}`);
-  switch (result.kind) {
-    case 'done':
-      return answer(context, message, cadre, templates.redemption.done(household.code, receiptLines(result), result.points, result.balance, result.id), 'redeemed');
-    case 'not_enough_points':
-      return answer(context, message, cadre, templates.redemption.notEnoughPoints(household.code, result.needed, result.balance), 'not_enough_points');
-    case 'out_of_stock':
-      return answer(context, message, cadre, templates.redemption.outOfStock(itemName(result.name), result.left), 'out_of_stock');
-    case 'unknown_goods':
-      return answer(context, message, cadre, templates.redemption.whichGoods(household.code), 'redeem_unclear');
+  if (result.kind === 'done') {
+    return answer(context, message, cadre, templates.redemption.done(household.code, receiptLines(result), result.points, result.balance, result.id), 'redeemed');
   }
+  await answer(context, message, cadre, refusal(household.code, result), result.kind === 'unknown_goods' ? 'redeem_unclear' : result.kind);
 }

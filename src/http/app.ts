@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
 import { channelHost } from '../messages/host.ts';
 import { declarationRoutes } from './declarations.ts';
+import { redemptionRoutes } from './redemptions.ts';
 import { healthRoutes } from './health.ts';
 
 /** The HTTP side of jifen: health probes and every channel's webhooks, each an encapsulated plugin. */
@@ -16,6 +17,7 @@ export async function buildApp(context: Context): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes, { context });
   await app.register(declarationRoutes, { context, prefix: '/api' });
+  await app.register(redemptionRoutes, { context, prefix: '/api' });
   for (const adapter of context.channels.adapters) {
     if (adapter.routes) await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });
   }

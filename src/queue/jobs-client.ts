@@ -23,7 +23,7 @@ function jobOptions(backend: QueueBackend): JobsOptions {
  * starts, so a cadre's reply is not stuck behind a burst of fresh claims.
  */
 const STAGE_PRIORITY: Record<PipelineJob['name'], number> = {
-  post: 1, 'cadre-command': 2, 'review-request': 3, score: 4, validate: 5, understand: 6, intake: 7,
+  post: 1, 'cadre-command': 2, 'review-request': 3, score: 4, validate: 5, understand: 6, intake: 7, expire: 8,
 };
 
 /** How long a producer waits for the queue before leaving the work to the sweeper. */
@@ -63,6 +63,11 @@ export class JobsClient {
       return { name: job.name, data: job.data, opts: { ...this.options, attempts: 8, jobId: outboundJobId(job) } };
     });
     await withTimeout(this.outbound.addBulk(jobs), ENQUEUE_TIMEOUT_MS, jobs[0]!.opts.jobId);
+  }
+
+  /** Creates or updates a repeating pipeline job (idempotent: the same id is one scheduler). */
+  async schedule(id: string, repeat: { pattern: string; tz: string }, job: PipelineJob): Promise<void> {
+    await withTimeout(this.pipeline.upsertJobScheduler(id, repeat, { name: job.name, data: job.data, opts: { ...this.options, priority: STAGE_PRIORITY[job.name] } }), ENQUEUE_TIMEOUT_MS, id);
   }
 
   /** Resolves when the queue store answers; used by /readyz. */

@@ -11,7 +11,9 @@ export type PipelineJob =
   | { name: 'validate'; data: { claimId: number } }
   | { name: 'score'; data: { claimId: number } }
   | { name: 'review-request'; data: { claimId: number } }
-  | { name: 'post'; data: { claimId: number } };
+  | { name: 'post'; data: { claimId: number } }
+  /** Daily per village (a job scheduler in its timezone): points expiry and its warnings. */
+  | { name: 'expire'; data: { villageId: number } };
 
 export type OutboundJob = { name: 'send'; data: { outboundId: number } };
 
@@ -22,8 +24,11 @@ export type PipelineJobName = PipelineJob['name'];
  * duplicate delivery or a replayed stage collapses into the job already queued.
  */
 export function pipelineJobId(job: PipelineJob): string {
-  const subject = 'claimId' in job.data ? `claim-${job.data.claimId}` : `message-${job.data.messageId}`;
+  const subject = 'claimId' in job.data ? `claim-${job.data.claimId}` : 'villageId' in job.data ? `village-${job.data.villageId}` : `message-${job.data.messageId}`;
   return `${job.name}-${subject}`;
 }
 
 export const outboundJobId = (job: OutboundJob) => `send-${job.data.outboundId}`;
+
+/** The job scheduler that runs a village's expiry every day, shortly after midnight in its timezone. */
+export const expirySchedulerId = (villageCode: string) => `expire-${villageCode}`;

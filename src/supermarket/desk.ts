@@ -52,3 +52,46 @@ export async function reverseFor(context: Context, cadre: KnownCadre, redemption
     templates.reversal.toHousehold(redemptionId, result.redemption.points, balance), 'redemption_reversed');
   return { ...result, balance };
 }
+
+export interface DeskRedemption {
+  cadrePhone: string;
+  household: string;
+  goods: string;
+  quantity: number;
+  /** Names the redemption so a retried call records it once. */
+  key: string;
+}
+
+export type DeskResult =
+  | { ok: true; redemption: number; household: string; points: number; balance: number; lines: string[] }
+  | { ok: false; refused: Exclude<Redemption['kind'], 'done'>; reason: string };
+
+/** The refusal as the cadre reads it: why nothing changed. */
+export function refusal(household: string, result: Exclude<Redemption, { kind: 'done' }>): string {
+  switch (result.kind) {
+    case 'not_enough_points': return templates.redemption.notEnoughPoints(household, result.needed, result.balance);
+    case 'out_of_stock': return templates.redemption.outOfStock(itemName(result.name), result.left);
+    case 'unknown_goods': return templates.redemption.whichGoods(household);
+  }
+}
+
+/** `jifen redeem` and `POST /api/redemptions`: a redemption recorded by a cadre with can_redeem, outside a message. */
+export async function redeemAtDesk(context: Context, request: DeskRedemption): Promise<DeskResult> {
+  const cadre = await redeemingCadre(context, request.cadrePhone);
+  const household = await villageHousehold(context, cadre, request.household);
+  const result = await redeemFor(context, cadre, household, [{ code: request.goods, quantity: request.quantity }], request.key);
+  if (result.kind !== 'done') return { ok: false, refused: result.kind, reason: refusal(household.code, result) };
+  return { ok: true, redemption: result.id, household: household.code, points: result.points, balance: result.balance, lines: receiptLines(result) };
+}
+
+export type DeskReversal =
+  | { ok: true; redemption: number; household: string; points: number; balance: number; replayed: boolean }
+  | { ok: false; refused: 'unknown'; reason: string };
+
+/** `jifen redeem --reverse` and `POST /api/redemptions/:id/reversal`. */
+export async function reverseAtDesk(context: Context, cadrePhone: string, redemptionId: number): Promise<DeskReversal> {
+  const cadre = await redeemingCadre(context, cadrePhone);
+  const result = await reverseFor(context, cadre, redemptionId);
+  if (result.kind === 'unknown') return { ok: false, refused: 'unknown', reason: templates.reversal.unknown(redemptionId) };
+  return { ok: true, redemption: redemptionId, household: result.household.code, points: result.redemption.points, balance: result.balance!, replayed: result.replayed };
+}
