@@ -1,42 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { cadres, catalogueItems, claims, households, rules } from '../../src/db/schema/index.ts';
-import { householdAccountId, systemAccountId } from '../../src/ledger/accounts.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { deduct } from '../../src/ledger/deduction.ts';
-import { post } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { redeem } from '../../src/supermarket/redeem.ts';
 import { declareOrally } from '../../src/claims/declare.ts';
 import { testBackend } from '../support/backend.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
+import { award as awardPoints, say } from '../support/records.ts';
 
 describe(`cadres' commands by SMS (${testBackend})`, () => {
   let jifen: Harness;
   beforeAll(async () => { jifen = await startJifen({ config: { apiToken: 'api-test-token' } }); });
   afterAll(async () => { await jifen?.close(); });
 
-  /** Sends a cadre's SMS and returns jifen's answer to it. */
-  async function command(cadre: string, text: string): Promise<string> {
-    await jifen.sms(cadre, text);
-    const message = await jifen.waitFor(async () => {
-      const last = await lastInbound(jifen.context, cadre);
-      return last?.text === text && last.processedAt !== null ? last : undefined;
-    }, `"${text}" processed`);
-    return jifen.waitFor(async () => (await jifen.outbox(cadre)).at(-1), `the answer to ${message.id}`);
-  }
-
-  /** Gives a household points straight through the ledger, as an approved claim would. */
-  async function award(code: string, points: number) {
-    const [household] = await jifen.context.db.select().from(households).where(eq(households.code, code));
-    await jifen.context.db.transaction(async (tx) => post(tx, {
-      idempotencyKey: `test-award-${code}-${points}`, kind: 'award', memo: 'test', affectsLifetime: true,
-      entries: [
-        { accountId: await householdAccountId(tx, household!.id), amount: points },
-        { accountId: await systemAccountId(tx, household!.villageId, 'issuance'), amount: -points },
-      ],
-    }));
-  }
+  const command = (cadre: string, text: string) => say(jifen, cadre, text);
+  const award = (code: string, points: number) => awardPoints(jifen.context, code, points);
 
   it('全部同意 approves every claim waiting, never the cadre\'s own household\'s', async () => {
     await jifen.sms('+8613900020011', '参加了院坝会'); // FNP-011
