@@ -14,19 +14,20 @@ export type Reversal =
  */
 export async function reverseRedemption(db: Db, villageId: number, redemptionId: number, cadreId: number | null): Promise<Reversal> {
   return db.transaction(async (tx) => {
-    const [row] = await tx.select({ redemption: redemptions, household: households }).from(redemptions)
-      .innerJoin(households, eq(households.id, redemptions.householdId)).where(eq(redemptions.id, redemptionId)).for('update', { of: redemptions });
-    if (!row || row.redemption.villageId !== villageId) return { kind: 'unknown' };
-    if (row.redemption.state === 'reversed') return { kind: 'reversed', ...row, replayed: true };
-    const posting = row.redemption.transactionId === null ? undefined
-      : await reverse(tx, row.redemption.transactionId, `${row.household.code} 撤销兑换 ${redemptionId}`);
-    for (const line of row.redemption.lines) {
+    // Locked first: of two reversals at once, the second sees the first's result.
+    const [redemption] = await tx.select().from(redemptions).where(eq(redemptions.id, redemptionId)).for('update');
+    if (!redemption || redemption.villageId !== villageId) return { kind: 'unknown' };
+    const [household] = await tx.select().from(households).where(eq(households.id, redemption.householdId));
+    if (redemption.state === 'reversed') return { kind: 'reversed', redemption, household: household!, replayed: true };
+    const posting = redemption.transactionId === null ? undefined
+      : await reverse(tx, redemption.transactionId, `${household!.code} 撤销兑换 ${redemptionId}`);
+    for (const line of redemption.lines) {
       await tx.update(catalogueItems).set({ stock: sql`${catalogueItems.stock} + ${line.quantity}` })
         .where(sql`${catalogueItems.id} = ${line.goodsId} and ${catalogueItems.stock} is not null`);
     }
     const [reversed] = await tx.update(redemptions).set({
       state: 'reversed', reversalTransactionId: posting?.transactionId ?? null, reversedBy: cadreId, reversedAt: new Date(),
     }).where(eq(redemptions.id, redemptionId)).returning();
-    return { kind: 'reversed', redemption: reversed!, household: row.household, replayed: false };
+    return { kind: 'reversed', redemption: reversed!, household: household!, replayed: false };
   });
 }
