@@ -67,7 +67,13 @@ export class JobsClient {
 
   /** Creates or updates a repeating pipeline job (idempotent: the same id is one scheduler). */
   async schedule(id: string, repeat: { pattern: string; tz: string }, job: PipelineJob): Promise<void> {
-    await withTimeout(this.pipeline.upsertJobScheduler(id, repeat, { name: job.name, data: job.data, opts: { ...this.options, priority: STAGE_PRIORITY[job.name] } }), ENQUEUE_TIMEOUT_MS, id);
+    // A queue of its own, closed at once: on PostgreSQL a queue's job scheduler keeps a connection its close() leaves open.
+    const queue = this.backend.queue(QUEUES.pipeline);
+    try {
+      await withTimeout(queue.upsertJobScheduler(id, repeat, { name: job.name, data: job.data, opts: { ...this.options, priority: STAGE_PRIORITY[job.name] } }), ENQUEUE_TIMEOUT_MS, id);
+    } finally {
+      await queue.close();
+    }
   }
 
   /** Resolves when the queue store answers; used by /readyz. */
