@@ -2,16 +2,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import { declareOrally, UnknownPartyError } from '../claims/declare.ts';
 import type { Context } from '../context.ts';
 import { requireApiToken } from './api-token.ts';
+import { cadrePhone, householdCode } from './properties.ts';
 
 const body = {
   type: 'object',
   required: ['household', 'text', 'cadre'],
   additionalProperties: false,
   properties: {
-    household: { type: 'string', minLength: 1, maxLength: 40 },
+    household: householdCode,
     text: { type: 'string', minLength: 1, maxLength: 500 },
-    /** The phone number of the cadre entering it. */
-    cadre: { type: 'string', minLength: 5, maxLength: 20 },
+    cadre: cadrePhone,
   },
 } as const;
 

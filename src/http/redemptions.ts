@@ -3,18 +3,19 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
 import { DeskError, redeemAtDesk, reverseAtDesk } from '../supermarket/desk.ts';
 import { requireApiToken } from './api-token.ts';
+import { cadrePhone, householdCode } from './properties.ts';
 
 const redemptionBody = {
   type: 'object',
   required: ['household', 'goods', 'cadre'],
   additionalProperties: false,
   properties: {
-    household: { type: 'string', minLength: 1, maxLength: 40 },
+    household: householdCode,
     /** The goods' code in the village's catalogue (S01). */
     goods: { type: 'string', minLength: 1, maxLength: 40 },
     quantity: { type: 'integer', minimum: 1, maximum: 999, default: 1 },
-    /** The phone number of the cadre recording it (can_redeem). */
-    cadre: { type: 'string', minLength: 5, maxLength: 20 },
+    /** The cadre recording it (can_redeem). */
+    cadre: cadrePhone,
     /** The caller's name for this redemption: a retried call with the same key records it once. */
     key: { type: 'string', minLength: 1, maxLength: 100 },
   },
@@ -24,7 +25,7 @@ const reversalBody = {
   type: 'object',
   required: ['cadre'],
   additionalProperties: false,
-  properties: { cadre: { type: 'string', minLength: 5, maxLength: 20 } },
+  properties: { cadre: cadrePhone },
 } as const;
 
 const DESK_STATUS = { unknown_cadre: 404, unknown_household: 404, not_allowed: 403 } as const;

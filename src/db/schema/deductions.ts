@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, text } from 'drizzle-orm/pg-core';
+import { eventColumns } from './events.ts';
 import { createdAt, jifen } from './namespace.ts';
 import { ledgerTransactions } from './ledger.ts';
 import { inboundMessages } from './messages.ts';
@@ -42,12 +43,7 @@ export const deductionEvents = jifen.table('deduction_events', {
   deductionId: bigint('deduction_id', { mode: 'number' }).notNull().references(() => deductions.id),
   fromState: text('from_state').$type<DeductionState>(),
   toState: text('to_state').$type<DeductionState>().notNull(),
-  actor: text('actor').notNull(),
-  channel: text('channel'),
-  messageId: bigint('message_id', { mode: 'number' }).references(() => inboundMessages.id),
-  reason: text('reason'),
-  detail: jsonb('detail'),
-  at: createdAt(),
+  ...eventColumns(),
 }, (t) => [index('deduction_events_deduction').on(t.deductionId), index('deduction_events_message').on(t.messageId)]);
 
 export type Deduction = typeof deductions.$inferSelect;
