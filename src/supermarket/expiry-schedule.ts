@@ -3,8 +3,11 @@ import { villages } from '../db/schema/index.ts';
 import { expirySchedulerId } from '../queue/jobs.ts';
 import { EXPIRY_POLICIES } from './expiry.ts';
 
-/** Ten past midnight, every day, in the village's timezone (BullMQ cron with seconds). */
-const DAILY = '0 10 0 * * *';
+/**
+ * 09:00 every day in the village's timezone (BullMQ cron with seconds): its warnings reach villagers in
+ * the morning, not at night. Points expire at midnight all the same (the posting is dated then).
+ */
+const DAILY = '0 0 9 * * *';
 
 /** Registers each village's daily expiry job at start-up; upserting the same scheduler id again changes nothing. */
 export async function scheduleExpiry(context: Context): Promise<number> {

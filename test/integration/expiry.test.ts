@@ -83,7 +83,7 @@ describe(`points expiry (${testBackend})`, () => {
     const pipeline = jifen.context.jobs.backend.queue(QUEUES.pipeline) as unknown as Queue;
     try {
       const scheduler = await jifen.waitFor(() => pipeline.getJobScheduler(expirySchedulerId('fangniuping')), 'the expiry scheduler');
-      expect(scheduler).toMatchObject({ pattern: '0 10 0 * * *', tz: 'Asia/Shanghai', name: 'expire' });
+      expect(scheduler).toMatchObject({ pattern: '0 0 9 * * *', tz: 'Asia/Shanghai', name: 'expire' });
       await jifen.startWorkers(); // a second process starting: still one scheduler
       expect(await pipeline.getJobSchedulersCount()).toBe(1);
     } finally {
