@@ -100,7 +100,7 @@ export const templates = {
     ownHousehold: (reference: number) => `扣分 ${reference} 是您自家的，须由其他村干部处理`,
     decided: (reference: number, outcome: string, balance: number) => `扣分 ${reference} 已${outcome}，该户余额 ${balance}分`,
     toHousehold: (reference: number, outcome: string, balance: number) => `您家扣分 ${reference} 经村干部核实：${outcome}。当前余额 ${balance}分`,
-    outcomes: { upheld: '维持原扣分', revoked: '撤销，分数已退回', changed: '改为' } as Record<string, string>,
+    outcomes: { upheld: '维持原扣分', revoked: '撤销，分数已退回' } as Record<string, string>,
     changedTo: (item: string, taken: number) => `改为「${item}」-${taken}分`,
   },
   reversal: {
