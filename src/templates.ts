@@ -59,15 +59,15 @@ export const templates = {
     otherPoints: (household: string, item: string, code: string, listed: number, said: number) =>
       `「${item}」按清单扣${listed}分，不是${said}分，未记录。确认请发「扣分 ${household} ${code}」`,
     done: (household: string, lines: string[], balance: number) => `已记录 ${household} 扣分：${lines.join('；')}。当前余额 ${balance}分`,
-    toHousehold: (lines: string[], balance: number) => `您家因${lines.join('、')}被扣分，当前余额 ${balance}分。如有异议请联系村干部`,
-    line: (item: string, points: number, deducted: number) => `${item} -${deducted}分${deducted < points ? `（应扣${points}分，余额不足）` : ''}`,
+    toHousehold: (lines: string[], balance: number) => `您家因${lines.join('、')}被扣分，当前余额 ${balance}分。有异议请回复「申诉 编号 原因」`,
+    line: (item: string, points: number, deducted: number, reference: number) => `${item} -${deducted}分${deducted < points ? `（应扣${points}分，余额不足）` : ''}（编号${reference}）`,
   },
   redemption: {
     notAllowed: () => '您没有登记兑换的权限，请联系积分超市管理员',
     whichHousehold: () => '请写明是哪一户，如「兑换 FNP-003 S01 2」',
     whichGoods: (household: string) => `没看懂 ${household} 兑换的商品，请写商品编号或名称，如「兑换 ${household} S01 2」`,
-    done: (household: string, lines: string[], points: number, balance: number) => `已为 ${household} 兑换 ${lines.join('、')}，共 ${points}分，余额 ${balance}分`,
-    receipt: (lines: string[], points: number, balance: number) => `您家在积分超市兑换了 ${lines.join('、')}，扣 ${points}分，余额 ${balance}分`,
+    done: (household: string, lines: string[], points: number, balance: number, id: number) => `已为 ${household} 兑换 ${lines.join('、')}，共 ${points}分，余额 ${balance}分，兑换号${id}`,
+    receipt: (lines: string[], points: number, balance: number, id: number) => `您家在积分超市兑换了 ${lines.join('、')}，扣 ${points}分，余额 ${balance}分（兑换号${id}）`,
     outOfStock: (goods: string, left: number) => `${goods} 库存只剩 ${left}，未兑换`,
     notEnoughPoints: (household: string, needed: number, balance: number) => `${household} 余额 ${balance}分，不够兑换（需 ${needed}分），未兑换`,
   },
@@ -121,5 +121,33 @@ export const templates = {
         `以上积分审核通过后公示${days}天。如有异议，请在异议截止日期前发短信「异议 编号 原因」${number ? `到 ${number}` : ''}，或向村委会当面反映。`,
       empty: '本期没有公示的积分',
     },
+  },
+  /** Appeals against deductions (申诉), reversed redemptions and expiring points. */
+  appeal: {
+    whichOne: () => '请写明扣分编号，如「申诉 1234 原因」；编号在扣分短信里',
+    unknownReference: (reference: number) => `没有您家的扣分 ${reference}，请核对扣分短信里的编号`,
+    filed: (reference: number) => `已收到您对扣分 ${reference} 的申诉，村干部核实后答复您`,
+    alreadyFiled: (reference: number) => `扣分 ${reference} 已在申诉中，请等村干部答复`,
+    alreadyDecided: (reference: number) => `扣分 ${reference} 已处理过，不能再申诉，请联系村干部`,
+    toApprover: (village: string, reference: number, household: string, head: string, item: string, taken: number, reason: string) =>
+      `【${village}积分】申诉 ${reference}：${household} ${head}家 对扣分「${item} -${taken}分」申诉：${reason}。回复「维持 ${reference}」「撤销 ${reference}」或「改 ${reference} 项目或分数」`,
+    whichDeduction: () => '请写明扣分编号，如「维持 1234」「撤销 1234」「改 1234 N02」「改 1234 1分」',
+    unknownDeduction: (reference: number) => `没有扣分 ${reference}，请核对编号`,
+    notDecidable: (reference: number, state: string) => `扣分 ${reference} ${state === 'recorded' ? '没有申诉，无需维持' : '已处理过了'}`,
+    ownHousehold: (reference: number) => `扣分 ${reference} 是您自家的，须由其他村干部处理`,
+    decided: (reference: number, outcome: string, balance: number) => `扣分 ${reference} 已${outcome}，该户余额 ${balance}分`,
+    toHousehold: (reference: number, outcome: string, balance: number) => `您家扣分 ${reference} 经村干部核实：${outcome}。当前余额 ${balance}分`,
+    outcomes: { upheld: '维持原扣分', revoked: '撤销，分数已退回' } as Record<string, string>,
+    changedTo: (item: string, taken: number) => `改为「${item}」-${taken}分`,
+  },
+  reversal: {
+    notAllowed: () => '您没有撤销兑换的权限，请联系积分超市管理员',
+    whichOne: () => '请写明兑换号，如「撤销兑换 12」；兑换号在兑换回执里',
+    unknown: (id: number) => `没有兑换号 ${id}，请核对`,
+    done: (id: number, household: string, points: number, balance: number) => `已撤销兑换 ${id}，退回 ${household} ${points}分，余额 ${balance}分，库存已恢复`,
+    toHousehold: (id: number, points: number, balance: number) => `您家的兑换 ${id} 已撤销，退回 ${points}分，当前余额 ${balance}分`,
+  },
+  expiry: {
+    warning: (points: number, date: string) => `您家有 ${points}分积分将于${date}到期作废，请在此前到村积分超市兑换`,
   },
 };

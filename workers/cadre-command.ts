@@ -18,6 +18,8 @@ import { declare, recordDeduction, recordRedemption } from './cadre-records.ts';
 import { tellClaimant } from './claim-notices.ts';
 import { object } from './objection.ts';
 import { afterApproval } from './publicity.ts';
+import { decideAppeal } from './deduction-appeals.ts';
+import { reverseRedemptionByMessage } from './redemption-reversals.ts';
 import type { PipelineStage } from './stage.ts';
 
 /** The most a cadre can approve with one 全部同意, and list with one 待审. */
@@ -144,6 +146,10 @@ export const cadreCommand: PipelineStage<'cadre-command'> = async (context, { me
       return recordDeduction(context, known, message, cadre, command);
     case 'redeem':
       return recordRedemption(context, message, cadre, command);
+    case 'decide_deduction':
+      return decideAppeal(context, known, message, cadre, command);
+    case 'reverse_redemption':
+      return reverseRedemptionByMessage(context, message, cadre, command.redemption);
     case 'other':
       return answer(context, message, cadre, templates.decision.help(), 'cadre_help');
   }

@@ -5,9 +5,8 @@ import { households, type Household, type InboundMessage } from '../src/db/schem
 import { householdContact, type KnownCadre } from '../src/directory.ts';
 import { householdBalance } from '../src/ledger/balance.ts';
 import { deduct } from '../src/ledger/deduction.ts';
-import { routeTo } from '../src/messages/addressing.ts';
-import { queueMessages } from '../src/messages/outbound.ts';
-import { redeem } from '../src/supermarket/redeem.ts';
+import { tellHousehold } from '../src/messages/household.ts';
+import { receiptLines, redeemFor, refusal } from '../src/supermarket/desk.ts';
 import { itemName, templates } from '../src/templates.ts';
 import type { CadreCommand } from '../src/understanding/cadre.ts';
 import type { KnownVillage } from '../src/understanding/village-models.ts';
@@ -19,14 +18,6 @@ type Command<I extends CadreCommand['intent']> = Extract<CadreCommand, { intent:
 async function householdRow(context: Context, code: string): Promise<Household> {
   const [row] = await context.db.select().from(households).where(eq(households.code, code));
   return row!;
-}
-
-/** Tells a household what a cadre recorded for it, once per message. */
-async function tellHousehold(context: Context, household: Household, cadre: KnownCadre, key: string, text: string) {
-  const contact = await householdContact(context.db, household.id);
-  const route = contact && routeTo(context, contact);
-  if (!route) return;
-  await queueMessages(context, [{ dedupeKey: key, ...route, text, sender: cadre.village.settings.smsSenderNumber }]);
 }
 
 /** 代报 (口头申报): a cadre declares a claim for a household; it goes through review like any claim. */
@@ -58,11 +49,13 @@ export async function recordDeduction(context: Context, known: KnownVillage, mes
   const lines: string[] = [];
   for (const item of command.items) {
     const rule = known.rules.get(item.rule.code)!;
-    const taken = await deduct(context.db, household, rule, `deduction-message-${message.id}-${rule.code}`);
-    lines.push(templates.deduction.line(itemName(rule.name), Math.abs(rule.points), taken));
+    const recorded = await context.db.transaction((tx) => deduct(tx, {
+      household, rule, key: `deduction-message-${message.id}-${rule.code}`, cadreId: cadre.id, messageId: message.id, channel: message.channel,
+    }));
+    lines.push(templates.deduction.line(itemName(rule.name), recorded.pointsListed, recorded.pointsTaken, recorded.reference));
   }
   const { balance } = await householdBalance(context.db, household.code);
-  await tellHousehold(context, household, cadre, `deduction-message-${message.id}`, templates.deduction.toHousehold(lines, balance));
+  await tellHousehold(context, household, cadre.village, `deduction-message-${message.id}`, templates.deduction.toHousehold(lines, balance), 'deduction');
   await answer(context, message, cadre, templates.deduction.done(household.code, lines, balance), 'deducted');
 }
 
@@ -72,18 +65,9 @@ export async function recordRedemption(context: Context, message: InboundMessage
   if (!command.household) return answer(context, message, cadre, templates.redemption.whichHousehold(), 'redeem_unclear');
   if (command.items.length === 0) return answer(context, message, cadre, templates.redemption.whichGoods(command.household.code), 'redeem_unclear');
   const household = await householdRow(context, command.household.code);
-  const result = await redeem(context.db, household, command.items.map((item) => ({ code: item.rule.code, quantity: command.quantity })), `redemption-message-${message.id}`);
-  switch (result.kind) {
-    case 'done': {
-      const lines = result.lines.map(({ name, quantity }) => `${itemName(name)}×${quantity}`);
-      await tellHousehold(context, household, cadre, `redemption-message-${message.id}`, templates.redemption.receipt(lines, result.points, result.balance));
-      return answer(context, message, cadre, templates.redemption.done(household.code, lines, result.points, result.balance), 'redeemed');
-    }
-    case 'not_enough_points':
-      return answer(context, message, cadre, templates.redemption.notEnoughPoints(household.code, result.needed, result.balance), 'not_enough_points');
-    case 'out_of_stock':
-      return answer(context, message, cadre, templates.redemption.outOfStock(itemName(result.name), result.left), 'out_of_stock');
-    case 'unknown_goods':
-      return answer(context, message, cadre, templates.redemption.whichGoods(household.code), 'redeem_unclear');
+  const result = await redeemFor(context, cadre, household, command.items.map((item) => ({ code: item.rule.code, quantity: command.quantity })), `redemption-message-${message.id}`);
+  if (result.kind === 'done') {
+    return answer(context, message, cadre, templates.redemption.done(household.code, receiptLines(result), result.points, result.balance, result.id), 'redeemed');
   }
+  await answer(context, message, cadre, refusal(household.code, result), result.kind === 'unknown_goods' ? 'redeem_unclear' : result.kind);
 }

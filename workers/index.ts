@@ -3,7 +3,9 @@ import type { Context } from '../src/context.ts';
 import { sweepUnqueued } from '../src/messages/inbound.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
 import { QUEUES, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
+import { scheduleExpiry } from '../src/supermarket/expiry-schedule.ts';
 import { cadreCommand } from './cadre-command.ts';
+import { expire } from './expire.ts';
 import { intake } from './intake.ts';
 import { post } from './post.ts';
 import { publicityEnded } from './publicity.ts';
@@ -19,7 +21,7 @@ import { validate } from './validate.ts';
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
   intake, understand, 'cadre-command': cadreCommand, validate, score, 'review-request': reviewRequest, post,
-  'review-remind': reviewRemind, 'review-escalate': reviewEscalate, 'publicity-end': publicityEnded,
+  'review-remind': reviewRemind, 'review-escalate': reviewEscalate, 'publicity-end': publicityEnded, expire,
 };
 
 const SWEEP_INTERVAL_MS = 10_000;
@@ -63,8 +65,10 @@ export function startWorkers(context: Context): RunningWorkers {
   const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
+  const scheduled = scheduleExpiry(context).catch((error) => context.log.warn({ err: error }, 'could not schedule points expiry'));
+
   return {
-    ready: async () => { await Promise.all(workers.map((w) => w.waitUntilReady())); },
+    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), scheduled]); },
     close: async () => {
       clearInterval(sweeper);
       await Promise.all(workers.map((w) => w.close()));

@@ -17,6 +17,7 @@ import { understandVillager } from '../src/understanding/villager.ts';
 import { objectionIn } from '../src/understanding/objection.ts';
 import { cleanText } from '../src/understanding/text-analysis.ts';
 import { object } from './objection.ts';
+import { appealDeduction } from './deduction-appeals.ts';
 import type { PipelineStage } from './stage.ts';
 
 async function openQuestion(context: Context, member: KnownMember, message: InboundMessage): Promise<OpenQuestion | undefined> {
@@ -42,8 +43,8 @@ async function record(context: Context, known: KnownVillage, member: KnownMember
 }
 
 /** The answers that need the database: the balance, withdrawing the latest claim, opting out or in. */
-async function act(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, action: NonNullable<Plan['action']>): Promise<string | undefined> {
-  switch (action) {
+async function act(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, plan: Plan): Promise<string | undefined> {
+  switch (plan.action) {
     case 'balance': {
       const b = await householdBalance(context.db, member.household.code);
       return templates.balance(b.household, b.balance, b.lifetime);
@@ -67,6 +68,8 @@ async function act(context: Context, known: KnownVillage, member: KnownMember, m
       return templates.optedIn();
     case 'object':
       return object(context, { actor: `member:${member.id}`, villageId: member.village.id }, message, objectionIn(cleanText(message.text))!);
+    case 'appeal':
+      return appealDeduction(context, member, message, plan.appeal);
   }
 }
 
@@ -82,7 +85,7 @@ export const understand: PipelineStage<'understand'> = async (context, { message
   const understanding = understandVillager(known.model, message.text);
   const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message), message.attachments);
   await record(context, known, member, message, plan);
-  const reply = plan.action ? await act(context, known, member, message, plan.action) : plan.reply;
+  const reply = plan.action ? await act(context, known, member, message, plan) : plan.reply;
   if (reply) await replyTo(context, message, reply, { village: member.village, fallbackPhone: member.phone });
   await markProcessed(context.db, messageId, plan.outcome);
   for (const claimId of await claimsOfMessage(context.db, messageId)) await context.jobs.enqueue({ name: 'validate', data: { claimId } });

@@ -19,6 +19,12 @@ export function localDate(at: Date, timezone: string): { year: number; month: nu
   return { year: get('year'), month: get('month'), day: get('day') };
 }
 
+/** The calendar day of an instant in a timezone, as YYYY-MM-DD. */
+export function localDay(at: Date, timezone: string): string {
+  const { year, month, day } = localDate(at, timezone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** ISO 8601 week (weeks start on Monday; week 1 holds the year's first Thursday). */
 function isoWeek(year: number, month: number, day: number): { year: number; week: number } {
   const date = new Date(Date.UTC(year, month - 1, day));

@@ -20,7 +20,9 @@ export interface Plan {
   closes?: number;
   reply?: string;
   /** An answer that needs the database: the balance, withdrawing a claim, opting out or in. */
-  action?: 'balance' | 'cancel' | 'optout' | 'optin' | 'object';
+  action?: 'balance' | 'cancel' | 'optout' | 'optin' | 'object' | 'appeal';
+  /** The deduction appealed (申诉) and why. */
+  appeal?: { reference?: number; reason?: string };
   outcome: string;
 }
 
@@ -66,6 +68,8 @@ function planFresh({ model, goods }: Listing, understanding: Understanding, text
     }
     case 'balance': case 'cancel': case 'optout': case 'optin': case 'object':
       return { claims: [], action: intent, outcome: intent };
+    case 'appeal':
+      return { claims: [], action: 'appeal', appeal: understanding.appeal, outcome: 'appeal' };
     case 'help':
       return { claims: [], reply: helpText(model), outcome: 'help' };
     case 'redeem':

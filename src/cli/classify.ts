@@ -26,7 +26,8 @@ export function cadreClassification(text: string, command: CadreCommand) {
   return {
     text, intent, ...details,
     ...('household' in command ? { household: command.household?.code } : {}),
-    ...('items' in command ? { items: codes(command.items), options: codes(command.options) } : {}),
+    ...('items' in command ? { items: codes(command.items) } : {}),
+    ...('options' in command ? { options: codes(command.options) } : {}),
     clarify: missesDetail(command),
   };
 }

@@ -10,6 +10,7 @@ import { classifyLines } from './classify.ts';
 import { declareOrally } from '../claims/declare.ts';
 import { recentMessages } from './messages.ts';
 import { printPublicity } from './publicity.ts';
+import { registerSupermarketCommands } from './supermarket.ts';
 
 /**
  * `jifen`: the operators' CLI. It reads the same environment as the server; on the embedded
@@ -101,6 +102,8 @@ program.command('classify')
   .action(async (options: { villageFile: string; cadre?: boolean }) => {
     await classifyLines(options.villageFile, process.stdin, process.stdout, options.cadre);
   });
+
+registerSupermarketCommands(program, withContext, print);
 
 try {
   await program.parseAsync();

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
 import { channelHost } from '../messages/host.ts';
 import { declarationRoutes } from './declarations.ts';
+import { redemptionRoutes } from './redemptions.ts';
 import { healthRoutes } from './health.ts';
 import { publicityRoutes } from './publicity.ts';
 
@@ -18,6 +19,7 @@ export async function buildApp(context: Context): Promise<FastifyInstance> {
   await app.register(healthRoutes, { context });
   await app.register(declarationRoutes, { context, prefix: '/api' });
   await app.register(publicityRoutes, { context });
+  await app.register(redemptionRoutes, { context, prefix: '/api' });
   for (const adapter of context.channels.adapters) {
     if (adapter.routes) await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });
   }

@@ -1,34 +1,23 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { declareOrally, UnknownPartyError } from '../claims/declare.ts';
 import type { Context } from '../context.ts';
+import { requireApiToken } from './api-token.ts';
+import { cadrePhone, householdCode } from './properties.ts';
 
 const body = {
   type: 'object',
   required: ['household', 'text', 'cadre'],
   additionalProperties: false,
   properties: {
-    household: { type: 'string', minLength: 1, maxLength: 40 },
+    household: householdCode,
     text: { type: 'string', minLength: 1, maxLength: 500 },
-    /** The phone number of the cadre entering it. */
-    cadre: { type: 'string', minLength: 5, maxLength: 20 },
+    cadre: cadrePhone,
   },
 } as const;
 
-function bearerIsValid(expected: string | undefined, header: string | undefined): boolean {
-  if (!expected || !header?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice('Bearer '.length));
-  const wanted = Buffer.from(expected);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
 /** POST /api/declarations: 口头申报 over HTTP (for a township system or a cadre's tool), as `jifen declare`. */
 export const declarationRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!bearerIsValid(context.config.apiToken, request.headers.authorization)) {
-      return reply.code(401).send({ error: context.config.apiToken ? 'invalid API token' : 'the API is off: JIFEN_API_TOKEN is not set' });
-    }
-  });
+  requireApiToken(app, context);
   app.post<{ Body: { household: string; text: string; cadre: string } }>('/declarations', { schema: { body } }, async (request, reply) => {
     try {
       const { messageId } = await declareOrally(context, { household: request.body.household, text: request.body.text, cadrePhone: request.body.cadre });

@@ -17,6 +17,8 @@ export interface Posting {
   affectsLifetime: boolean;
   entries: Entry[];
   reversesId?: number;
+  /** When it takes effect, if not now: an expiry posts at the moment the points expired. */
+  at?: Date;
 }
 
 export interface PostingResult {
@@ -52,7 +54,7 @@ export async function post(tx: Executor, posting: Posting): Promise<PostingResul
   const inputHash = contentHash(posting);
   const [created] = await tx.insert(ledgerTransactions).values({
     idempotencyKey: posting.idempotencyKey, inputHash, kind: posting.kind, memo: posting.memo,
-    affectsLifetime: posting.affectsLifetime, reversesId: posting.reversesId ?? null,
+    affectsLifetime: posting.affectsLifetime, reversesId: posting.reversesId ?? null, ...(posting.at ? { createdAt: posting.at } : {}),
   }).onConflictDoNothing({ target: ledgerTransactions.idempotencyKey }).returning({ id: ledgerTransactions.id });
 
   if (!created) {

@@ -24,7 +24,7 @@ function jobOptions(backend: QueueBackend): JobsOptions {
  */
 const STAGE_PRIORITY: Record<PipelineJob['name'], number> = {
   post: 1, 'publicity-end': 1, 'cadre-command': 2, 'review-request': 3, 'review-remind': 3, 'review-escalate': 3,
-  score: 4, validate: 5, understand: 6, intake: 7,
+  score: 4, validate: 5, understand: 6, intake: 7, expire: 8,
 };
 
 /** How long a producer waits for the queue before leaving the work to the sweeper. */
@@ -65,6 +65,17 @@ export class JobsClient {
       return { name: job.name, data: job.data, opts: { ...this.options, attempts: 8, jobId: outboundJobId(job) } };
     });
     await withTimeout(this.outbound.addBulk(jobs), ENQUEUE_TIMEOUT_MS, jobs[0]!.opts.jobId);
+  }
+
+  /** Creates or updates a repeating pipeline job (idempotent: the same id is one scheduler). */
+  async schedule(id: string, repeat: { pattern: string; tz: string }, job: PipelineJob): Promise<void> {
+    // A queue of its own, closed at once: on PostgreSQL a queue's job scheduler keeps a connection its close() leaves open.
+    const queue = this.backend.queue(QUEUES.pipeline);
+    try {
+      await withTimeout(queue.upsertJobScheduler(id, repeat, { name: job.name, data: job.data, opts: { ...this.options, priority: STAGE_PRIORITY[job.name] } }), ENQUEUE_TIMEOUT_MS, id);
+    } finally {
+      await queue.close();
+    }
   }
 
   /** Resolves when the queue store answers; used by /readyz. */

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { isConstraintViolation } from '../db/errors.ts';
-import { catalogueItems, type CatalogueItem, type Household } from '../db/schema/index.ts';
+import { catalogueItems, redemptions, type CatalogueItem, type Household } from '../db/schema/index.ts';
 import { householdAccountId, systemAccountId } from '../ledger/accounts.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { InsufficientPointsError, post } from '../ledger/ledger.ts';
@@ -12,7 +12,7 @@ export interface RedemptionLine {
 }
 
 export type Redemption =
-  | { kind: 'done'; points: number; balance: number; lines: Array<{ name: string; quantity: number }> }
+  | { kind: 'done'; id: number; points: number; balance: number; lines: Array<{ name: string; quantity: number }> }
   | { kind: 'out_of_stock'; name: string; left: number }
   | { kind: 'not_enough_points'; needed: number; balance: number }
   | { kind: 'unknown_goods'; code: string };
@@ -29,7 +29,7 @@ class OutOfStock extends Error {
  * stock (both enforced by the database) changes nothing. `key` names the redemption: recording it
  * again (a re-run) returns the first result without paying or counting down twice.
  */
-export async function redeem(db: Db, household: Household, lines: RedemptionLine[], key: string): Promise<Redemption> {
+export async function redeem(db: Db, household: Household, lines: RedemptionLine[], key: string, cadreId?: number): Promise<Redemption> {
   const goods = await db.select().from(catalogueItems).where(eq(catalogueItems.villageId, household.villageId));
   const priced: Array<{ item: CatalogueItem; quantity: number }> = [];
   for (const line of lines) {
@@ -38,12 +38,14 @@ export async function redeem(db: Db, household: Household, lines: RedemptionLine
     priced.push({ item, quantity: line.quantity });
   }
   const points = priced.reduce((sum, { item, quantity }) => sum + item.points * quantity, 0);
-  const done = () => householdBalance(db, household.code)
-    .then((b): Redemption => ({ kind: 'done', points, balance: b.balance, lines: priced.map(({ item, quantity }) => ({ name: item.name, quantity })) }));
-  if (points === 0) return done();
+  const done = (id: number) => householdBalance(db, household.code)
+    .then((b): Redemption => ({ kind: 'done', id, points, balance: b.balance, lines: priced.map(({ item, quantity }) => ({ name: item.name, quantity })) }));
+  let id: number;
   try {
-    await db.transaction(async (tx) => {
-      const posting = await post(tx, {
+    id = await db.transaction(async (tx) => {
+      const [earlier] = await tx.select({ id: redemptions.id }).from(redemptions).where(eq(redemptions.key, key));
+      if (earlier) return earlier.id;
+      const posting = points === 0 ? undefined : await post(tx, {
         idempotencyKey: key, kind: 'redemption', affectsLifetime: false,
         memo: `${household.code} ${priced.map(({ item, quantity }) => `${item.code}×${quantity}`).join(' ')}`,
         entries: [
@@ -51,7 +53,6 @@ export async function redeem(db: Db, household: Household, lines: RedemptionLine
           { accountId: await systemAccountId(tx, household.villageId, 'supermarket'), amount: points },
         ],
       });
-      if (posting.replayed) return;
       for (const { item, quantity } of priced) {
         if (item.stock === null) continue;
         try {
@@ -61,6 +62,11 @@ export async function redeem(db: Db, household: Household, lines: RedemptionLine
           throw isConstraintViolation(error, 'catalogue_stock_never_negative') ? new OutOfStock(item.name) : error;
         }
       }
+      const [record] = await tx.insert(redemptions).values({
+        key, villageId: household.villageId, householdId: household.id, cadreId: cadreId ?? null, points, transactionId: posting?.transactionId ?? null,
+        lines: priced.map(({ item, quantity }) => ({ goodsId: item.id, code: item.code, name: item.name, quantity, points: item.points * quantity })),
+      }).returning({ id: redemptions.id });
+      return record!.id;
     });
   } catch (error) {
     if (error instanceof InsufficientPointsError) {
@@ -73,5 +79,5 @@ export async function redeem(db: Db, household: Household, lines: RedemptionLine
     }
     throw error;
   }
-  return done();
+  return done(id);
 }

@@ -14,6 +14,10 @@ export type CadreCommand =
   | { intent: 'deduct'; household?: HouseholdInfo; items: Item[]; options: Item[]; points?: number }
   | { intent: 'redeem'; household?: HouseholdInfo; items: Item[]; options: Item[]; quantity: number }
   | { intent: 'declare'; household?: HouseholdInfo; text: string }
+  /** 维持 / 撤销 / 改 a deduction (after an appeal, or to correct one). */
+  | { intent: 'decide_deduction'; verdict: 'uphold' | 'revoke' | 'change'; reference?: number; items: Item[]; points?: number; reason?: string }
+  /** 撤销兑换 12: undo a redemption, by the number on its receipt. */
+  | { intent: 'reverse_redemption'; redemption?: number }
   | { intent: 'other' };
 
 export type CadreIntent = CadreCommand['intent'];
@@ -25,6 +29,10 @@ const LIST = /待审|待审核|未审|没审|没批|还剩|要审|待办|^列表
 const DECLARE = /代报|代申报|代.{0,8}申报|(?:帮|替|给).{0,12}报|口头申报/;
 const DEDUCT = /(?<!抵)扣|罚分/;
 const REDEEM = /兑换|兑了|^兑|换了|换走|换成|领了|领走|拿了|取了/;
+const REVERSE_REDEMPTION = /^(?:撤销|取消|作废|退回?)(?:这笔|那笔)?兑换\s*(?:编?号)?\s*(\d{1,9})?|^退货\s*(\d{1,9})?/;
+const DEDUCTION_DECISION = /^(维持|撤销扣分|撤销|改为|改成|改)\s*(?:扣分)?\s*(?:编?号)?\s*(\d{4})?(?!\d)\s*(.*)$/;
+const VERDICTS = { 维持: 'uphold', 撤销: 'revoke', 撤销扣分: 'revoke', 改: 'change', 改为: 'change', 改成: 'change' } as const;
+const POINTS_GIVEN = /(\d{1,3}|[一二两三四五六七八九十]+)\s*分/;
 const REFERENCE = /(?<!\d)(\d{4})(?!\d)/;
 const POINTS = /扣\s*(\d+|[一二两三四五六七八九十]+)\s*分/;
 /** A count of goods: "2", "两袋", "一桶". */
@@ -84,9 +92,30 @@ function itemsIn(model: VillageModel, items: Item[], text: string) {
   return { items: choice.options.length > 0 ? [] : choice.items, options: choice.options, rest: text };
 }
 
+/** 维持 1234, 撤销 1234 原因, 改 1234 N02, 改 1234 3分; 撤销兑换 12. */
+function correction(model: VillageModel, text: string): CadreCommand | undefined {
+  const reversal = REVERSE_REDEMPTION.exec(text);
+  if (reversal) {
+    const number = reversal[1] ?? reversal[2];
+    return { intent: 'reverse_redemption', redemption: number ? Number(number) : undefined };
+  }
+  const decided = DEDUCTION_DECISION.exec(text);
+  if (!decided) return undefined;
+  const verdict = VERDICTS[decided[1] as keyof typeof VERDICTS];
+  const reference = decided[2] ? Number(decided[2]) : undefined;
+  const rest = decided[3]!.replace(/^[\s:：,，。.]+|[\s。.]+$/g, '');
+  if (verdict !== 'change') return { intent: 'decide_deduction', verdict, reference, items: [], reason: rest.replace(/^(?:原因|理由)[:：]?/, '') || undefined };
+  const points = POINTS_GIVEN.exec(rest);
+  const withoutPoints = rest.replace(POINTS_GIVEN, ' ').trim();
+  const items = withoutPoints ? itemsIn(model, model.deductions, withoutPoints).items : [];
+  return { intent: 'decide_deduction', verdict, reference, items, points: points ? anyNumber(points[1]!) : undefined };
+}
+
 /** True when jifen must ask the cadre back: which household, or which item, a record is about. */
 export function missesDetail(command: CadreCommand): boolean {
   if (command.intent === 'deduct' || command.intent === 'redeem') return !command.household || command.items.length === 0;
+  if (command.intent === 'decide_deduction') return command.reference === undefined || (command.verdict === 'change' && command.items.length === 0 && command.points === undefined);
+  if (command.intent === 'reverse_redemption') return command.redemption === undefined;
   return command.intent === 'declare' && !command.household;
 }
 
@@ -96,6 +125,8 @@ export function understandCadre(model: VillageModel, input: string): CadreComman
   const objection = objectionIn(text);
   if (objection) return { intent: 'object', ...objection };
   if (APPROVE_ALL.test(text)) return { intent: 'approve_all' };
+  const corrected = correction(model, text);
+  if (corrected) return corrected;
   const decided = decision(text);
   if (decided) return decided;
   if (LIST.test(text)) return { intent: 'list' };

@@ -38,3 +38,6 @@ export const OTHER_BUSINESS = /^喂|听得到|测试|挂了|祝.{0,6}(?:健康|�
 
 /** Small talk that needs no more than a friendly answer: greetings, thanks, acknowledgements. */
 export const SMALL_TALK = /^(?:你好|您好|在吗|在不|在没|早|早上好|晚上好|下午好|中午好|谢谢|感谢|多谢|辛苦了?|好的?|好嘞|好滴|嗯+|哦+|噢|ok|收到|知道了|晓得了|明白|行|可以|要得|拜拜|再见|晚安|哈+|呵+|喂+|1|\d{1,2})[\s啊呀哈嘛哦了的呢!！。.~，,]*$|天气|下雨|吃饭|吃了没|新年快乐|过年好|节日快乐/;
+
+/** 申诉 1234 原因: a household appeals a deduction by its reference. */
+export const APPEAL = /^(?:我要|我家)?(?:申诉|申述|上诉|复议)\s*(?:编?号)?\s*(\d{4})?(?!\d)[\s:：,，。]*(.*)$/;

@@ -1,13 +1,13 @@
 import { hasNoWords } from '../text.ts';
 import { choose, CONFIDENT } from './choose.ts';
-import { DONE, FORWARDED, NOT_A_CLAIM, NOT_YET, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
+import { APPEAL, DONE, FORWARDED, NOT_A_CLAIM, NOT_YET, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
 import { covered, matchItems, type Item } from './items.ts';
 import type { VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
 import { objectionIn } from './objection.ts';
 import { analyse, cleanText, CLAUSE_MARK } from './text-analysis.ts';
 
-export type VillagerIntent = 'claim' | 'balance' | 'help' | 'redeem' | 'cancel' | 'optout' | 'optin' | 'object' | 'other';
+export type VillagerIntent = 'claim' | 'balance' | 'help' | 'redeem' | 'cancel' | 'optout' | 'optin' | 'object' | 'appeal' | 'other';
 
 export interface Understanding {
   intent: VillagerIntent;
@@ -21,6 +21,8 @@ export interface Understanding {
   needsDetail: Item[];
   /** Why it is not a plain answer: empty, too long, an item number that does not exist. */
   note?: 'empty' | 'too_long' | 'unknown_number';
+  /** For an appeal (申诉): the deduction's reference and the household's reason. */
+  appeal?: { reference?: number; reason?: string };
 }
 
 /** Longer than any real declaration: asked to say it in a sentence or two. */
@@ -63,6 +65,8 @@ export function understandVillager(model: VillageModel, input: string): Understa
   if (objectionIn(text)) return result('object', COMMAND_CONFIDENCE);
   if (text.length > MAX_MESSAGE_LENGTH) return result('other', COMMAND_CONFIDENCE, { clarify: true, note: 'too_long' });
   if (FORWARDED.test(text)) return result('other', COMMAND_CONFIDENCE);
+  const appeal = APPEAL.exec(text.trim());
+  if (appeal) return result('appeal', COMMAND_CONFIDENCE, { appeal: { reference: appeal[1] ? Number(appeal[1]) : undefined, reason: appeal[2]!.trim() || undefined } });
   const numbered = NUMBERED.exec(text.replace(/\s+/g, ' '));
   if (numbered) return byNumbers(model, numbered[1]!);
 

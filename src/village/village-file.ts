@@ -36,7 +36,8 @@ export const VillageFileSchema = Type.Object({
     weekly_notification: Type.Optional(Type.Object({ day: Type.String(), time: Type.String() })),
     quiet_hours: Type.Optional(Type.Object({ from: Type.String(), to: Type.String() })),
     publicity_days: Type.Optional(Type.Integer({ minimum: 0 })),
-    points_expire: Type.Optional(Type.String()),
+    /** end_of_year_plus_1: points earned in year Y can be spent until 31 December of Y+1; never (or absent): no expiry. */
+    points_expire: Type.Optional(Type.Union([Type.Literal('end_of_year_plus_1'), Type.Literal('never')])),
     sms_sender_number: Type.Optional(Type.String()),
     /** Hours until a waiting claim's reviewers are reminded and all approvers asked; items needing two approvers. */
     review: Type.Optional(Type.Object({

@@ -1,42 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { catalogueItems, claims, households, rules } from '../../src/db/schema/index.ts';
-import { householdAccountId, systemAccountId } from '../../src/ledger/accounts.ts';
+import { cadres, catalogueItems, claims, households, rules } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { deduct } from '../../src/ledger/deduction.ts';
-import { post } from '../../src/ledger/ledger.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { redeem } from '../../src/supermarket/redeem.ts';
 import { declareOrally } from '../../src/claims/declare.ts';
 import { testBackend } from '../support/backend.ts';
 import { lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
+import { award as awardPoints, say } from '../support/records.ts';
 
 describe(`cadres' commands by SMS (${testBackend})`, () => {
   let jifen: Harness;
   beforeAll(async () => { jifen = await startJifen({ config: { apiToken: 'api-test-token' } }); });
   afterAll(async () => { await jifen?.close(); });
 
-  /** Sends a cadre's SMS and returns jifen's answer to it. */
-  async function command(cadre: string, text: string): Promise<string> {
-    await jifen.sms(cadre, text);
-    const message = await jifen.waitFor(async () => {
-      const last = await lastInbound(jifen.context, cadre);
-      return last?.text === text && last.processedAt !== null ? last : undefined;
-    }, `"${text}" processed`);
-    return jifen.waitFor(async () => (await jifen.outbox(cadre)).at(-1), `the answer to ${message.id}`);
-  }
-
-  /** Gives a household points straight through the ledger, as an approved claim would. */
-  async function award(code: string, points: number) {
-    const [household] = await jifen.context.db.select().from(households).where(eq(households.code, code));
-    await jifen.context.db.transaction(async (tx) => post(tx, {
-      idempotencyKey: `test-award-${code}-${points}`, kind: 'award', memo: 'test', affectsLifetime: true,
-      entries: [
-        { accountId: await householdAccountId(tx, household!.id), amount: points },
-        { accountId: await systemAccountId(tx, household!.villageId, 'issuance'), amount: -points },
-      ],
-    }));
-  }
+  const command = (cadre: string, text: string) => say(jifen, cadre, text);
+  const award = (code: string, points: number) => awardPoints(jifen.context, code, points);
 
   it('全部同意 approves every claim waiting, never the cadre\'s own household\'s', async () => {
     await jifen.sms('+8613900020011', '参加了院坝会'); // FNP-011
@@ -89,9 +69,11 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
 
   it('扣分 takes points from the negative list, never below zero, and tells the household why', async () => {
     await award('FNP-024', 3);
-    expect(await command(people.liuFang, '扣分 FNP-024 N01')).toBe('已记录 FNP-024 扣分：乱倒垃圾、乱堆乱放 -2分。当前余额 1分');
-    expect(await jifen.outbox('+8613900020024')).toEqual(['您家因乱倒垃圾、乱堆乱放 -2分被扣分，当前余额 1分。如有异议请联系村干部']);
-    expect(await command(people.liuFang, '李月娥家焚烧秸秆')).toBe('已记录 FNP-024 扣分：焚烧秸秆或垃圾 -1分（应扣3分，余额不足）。当前余额 0分');
+    const first = await command(people.liuFang, '扣分 FNP-024 N01');
+    expect(first).toMatch(/^已记录 FNP-024 扣分：乱倒垃圾、乱堆乱放 -2分（编号\d{4}）。当前余额 1分$/);
+    const reference = /编号(\d{4})/.exec(first)![1];
+    expect(await jifen.outbox('+8613900020024')).toEqual([`您家因乱倒垃圾、乱堆乱放 -2分（编号${reference}）被扣分，当前余额 1分。有异议请回复「申诉 编号 原因」`]);
+    expect(await command(people.liuFang, '李月娥家焚烧秸秆')).toMatch(/^已记录 FNP-024 扣分：焚烧秸秆或垃圾 -1分（应扣3分，余额不足）（编号\d{4}）。当前余额 0分$/);
     expect(await command(people.ranDebing, '扣分 FNP-024 N01')).toBe('您没有记录扣分的权限，请联系综合专干');
     expect(await command(people.liuFang, 'FNP-024 乱倒垃圾 扣5分')).toBe('「乱倒垃圾、乱堆乱放」按清单扣2分，不是5分，未记录。确认请发「扣分 FNP-024 N01」');
     expect((await verifyLedger(jifen.context.db)).ok).toBe(true);
@@ -99,8 +81,9 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
 
   it('兑换 checks points and stock together; an overdraft or oversell changes nothing', async () => {
     await award('FNP-025', 500);
-    expect(await command(people.ranDebing, '兑换 FNP-025 S04 2')).toBe('已为 FNP-025 兑换 肥皂×2，共 6分，余额 494分');
-    expect(await jifen.outbox('+8613900020025')).toEqual(['您家在积分超市兑换了 肥皂×2，扣 6分，余额 494分']);
+    const done = await command(people.ranDebing, '兑换 FNP-025 S04 2');
+    expect(done).toMatch(/^已为 FNP-025 兑换 肥皂×2，共 6分，余额 494分，兑换号\d+$/);
+    expect(await jifen.outbox('+8613900020025')).toEqual([`您家在积分超市兑换了 肥皂×2，扣 6分，余额 494分（兑换号${/兑换号(\d+)/.exec(done)![1]}）`]);
     expect(await command(people.ranDebing, '兑换 FNP-025 S12 16')).toBe('保温水壶 库存只剩 15，未兑换');
     expect(await command(people.ranDebing, '兑换 FNP-026 S02 1')).toBe('FNP-026 余额 0分，不够兑换（需 50分），未兑换');
     expect(await command(people.zhangMing, '兑换 FNP-025 S04 1')).toBe('您没有登记兑换的权限，请联系积分超市管理员');
@@ -114,11 +97,14 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
     await award('FNP-027', 20);
     const [household] = await jifen.context.db.select().from(households).where(eq(households.code, 'FNP-027'));
     const [n02] = await jifen.context.db.select().from(rules).where(eq(rules.code, 'N02'));
-    expect(await deduct(jifen.context.db, household!, n02!, 'test-deduction-27')).toBe(3);
-    expect(await deduct(jifen.context.db, household!, n02!, 'test-deduction-27')).toBe(3);
-    const first = await redeem(jifen.context.db, household!, [{ code: 'S06', quantity: 1 }], 'test-redemption-27');
+    const [cadre] = await jifen.context.db.select().from(cadres).where(eq(cadres.phone, people.liuFang));
+    const record = () => jifen.context.db.transaction((tx) => deduct(tx, { household: household!, rule: n02!, key: 'test-deduction-27', cadreId: cadre!.id }));
+    const first = await record();
+    expect(first).toMatchObject({ pointsListed: 3, pointsTaken: 3, state: 'recorded' });
+    expect(await record()).toEqual(first);
+    const redeemed = await redeem(jifen.context.db, household!, [{ code: 'S06', quantity: 1 }], 'test-redemption-27');
     const again = await redeem(jifen.context.db, household!, [{ code: 'S06', quantity: 1 }], 'test-redemption-27');
-    expect(again).toEqual(first);
+    expect(again).toEqual(redeemed);
     expect((await householdBalance(jifen.context.db, 'FNP-027')).balance).toBe(20 - 3 - 5);
     const [toothpaste] = await jifen.context.db.select().from(catalogueItems).where(eq(catalogueItems.code, 'S06'));
     expect(toothpaste!.stock).toBe(79);

@@ -9,6 +9,7 @@ import { closeContext, createContext, type Context } from '../../src/context.ts'
 import { createLogger } from '../../src/log.ts';
 import { createTestDatabase, testBackend, type TestDatabase } from '../support/backend.ts';
 import { EXAMPLE_VILLAGE } from '../support/jifen.ts';
+import { award } from '../support/records.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -102,6 +103,32 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     expect((await fs.readFile(file)).subarray(0, 5).toString()).toBe('%PDF-');
     expect(await jifen('publicity', '--village', 'nowhere')).toMatchObject({ code: 1, stdout: expect.stringContaining('no village nowhere') });
     expect((await jifen('publicity', '--village', 'fangniuping', '--from', '11/01')).code).toBe(1);
+  });
+
+  it('lists the catalogue, reports appeals and runs expiry by hand', async () => {
+    const goods = JSON.parse((await jifen('catalogue', '--village', 'fangniuping', '--json')).stdout) as unknown[];
+    expect(goods).toHaveLength(12);
+    expect(goods[0]).toEqual({ village: 'fangniuping', code: 'S01', name: '洗衣粉（1袋）', points: 10, stock: 60 });
+    expect(JSON.parse((await jifen('appeals', '--village', 'fangniuping', '--json')).stdout)).toEqual([]);
+    expect(JSON.parse((await jifen('expire', '--village', 'fangniuping', '--as-of', '2026-01-01', '--dry-run', '--json')).stdout))
+      .toEqual({ village: 'fangniuping', asOf: '2026-01-01', dryRun: true, expired: [], warned: [] });
+    expect((await jifen('expire', '--village', 'nowhere')).stdout).toContain('no village nowhere');
+  });
+
+  it('records a redemption and reverses it, refusing an overdraft and a cadre without can_redeem', async () => {
+    await award(context, 'FNP-006', 20);
+    const keeper = '+8613900010004';
+    const redeemed = await jifen('redeem', 'FNP-006', 'S04', '2', '--cadre', keeper, '--json');
+    expect(redeemed.code).toBe(0);
+    const done = JSON.parse(redeemed.stdout) as { redemption: number };
+    expect(done).toEqual({ ok: true, redemption: expect.any(Number), household: 'FNP-006', points: 6, balance: 14, lines: ['肥皂×2'] });
+    const refused = await jifen('redeem', 'FNP-006', 'S02', '--cadre', keeper);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout.trim()).toBe('refused (not_enough_points): FNP-006 余额 14分，不够兑换（需 50分），未兑换');
+    expect((await jifen('redeem', 'FNP-006', 'S04', '--cadre', '+8613900010003')).stdout).toContain('may not record redemptions');
+    const reversed = await jifen('redeem', '--reverse', String(done.redemption), '--cadre', keeper);
+    expect(reversed.stdout.trim()).toBe(`redemption ${done.redemption} reversed: FNP-006 +6, balance 20`);
+    expect((await jifen('redeem', '--reverse', String(done.redemption), '--cadre', keeper)).stdout.trim()).toBe(`redemption ${done.redemption} reversed already: FNP-006 +6, balance 20`);
   });
 
   it('verifies the ledger and exits non-zero when a balance drifted', async () => {

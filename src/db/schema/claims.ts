@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { eventColumns } from './events.ts';
 import { createdAt, jifen } from './namespace.ts';
 import { inboundMessages } from './messages.ts';
 import { rules } from './rules.ts';
@@ -54,13 +55,7 @@ export const claimEvents = jifen.table('claim_events', {
   claimId: bigint('claim_id', { mode: 'number' }).notNull().references(() => claims.id),
   fromState: text('from_state').$type<ClaimState>(),
   toState: text('to_state').$type<ClaimState>().notNull(),
-  actor: text('actor').notNull(),
-  channel: text('channel'),
-  /** The inbound message that caused the transition (a cadre's reply, a villager's claim). */
-  messageId: bigint('message_id', { mode: 'number' }).references(() => inboundMessages.id),
-  reason: text('reason'),
-  detail: jsonb('detail'),
-  at: createdAt(),
+  ...eventColumns(),
 }, (t) => [index('claim_events_claim').on(t.claimId), index('claim_events_message').on(t.messageId)]);
 
 export type Claim = typeof claims.$inferSelect;

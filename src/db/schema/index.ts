@@ -7,3 +7,5 @@ export * from './ledger.ts';
 export * from './delivery-reports.ts';
 export * from './claim-evidence.ts';
 export * from './reviews.ts';
+export * from './deductions.ts';
+export * from './redemptions.ts';

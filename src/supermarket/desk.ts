@@ -1,0 +1,97 @@
+import { and, eq } from 'drizzle-orm';
+import type { Context } from '../context.ts';
+import { households, type Household } from '../db/schema/index.ts';
+import { findCadre, type KnownCadre } from '../directory.ts';
+import { householdBalance } from '../ledger/balance.ts';
+import { tellHousehold } from '../messages/household.ts';
+import { itemName, templates } from '../templates.ts';
+import { redeem, type Redemption, type RedemptionLine } from './redeem.ts';
+import { reverseRedemption, type Reversal } from './reverse.ts';
+
+/** The supermarket's counter, shared by a cadre's SMS, the CLI and the API: records, receipts, reversals. */
+
+/** A cadre or household the CLI or API names that jifen does not know, or a cadre who may not redeem. */
+export class DeskError extends Error {
+  constructor(readonly reason: 'unknown_cadre' | 'not_allowed' | 'unknown_household', message: string) {
+    super(message);
+  }
+}
+
+/** The cadre behind a CLI or API call: known, and allowed to record redemptions (can_redeem). */
+export async function redeemingCadre(context: Context, phone: string): Promise<KnownCadre> {
+  const cadre = await findCadre(context.db, 'cli', phone);
+  if (!cadre) throw new DeskError('unknown_cadre', `no cadre with phone ${phone}`);
+  if (!cadre.canRedeem) throw new DeskError('not_allowed', `cadre ${cadre.name} may not record redemptions (can_redeem)`);
+  return cadre;
+}
+
+export async function villageHousehold(context: Context, cadre: KnownCadre, code: string): Promise<Household> {
+  const [household] = await context.db.select().from(households).where(and(eq(households.code, code), eq(households.villageId, cadre.villageId)));
+  if (!household) throw new DeskError('unknown_household', `no household ${code} in ${cadre.village.code}`);
+  return household;
+}
+
+export const receiptLines = (result: Extract<Redemption, { kind: 'done' }>) => result.lines.map(({ name, quantity }) => `${itemName(name)}×${quantity}`);
+
+/** Records a redemption and, when it is done, sends the household its receipt with the new balance (once per redemption). */
+export async function redeemFor(context: Context, cadre: KnownCadre, household: Household, lines: RedemptionLine[], key: string): Promise<Redemption> {
+  const result = await redeem(context.db, household, lines, key, cadre.id);
+  if (result.kind === 'done') {
+    await tellHousehold(context, household, cadre.village, `redemption-${result.id}-receipt`,
+      templates.redemption.receipt(receiptLines(result), result.points, result.balance, result.id), 'redemption_receipt');
+  }
+  return result;
+}
+
+/** Reverses a redemption and tells the household, once; the balance is the one after the reversal. */
+export async function reverseFor(context: Context, cadre: KnownCadre, redemptionId: number): Promise<Reversal & { balance?: number }> {
+  const result = await reverseRedemption(context.db, cadre.villageId, redemptionId, cadre.id);
+  if (result.kind === 'unknown') return result;
+  const { balance } = await householdBalance(context.db, result.household.code);
+  await tellHousehold(context, result.household, cadre.village, `redemption-${redemptionId}-reversed`,
+    templates.reversal.toHousehold(redemptionId, result.redemption.points, balance), 'redemption_reversed');
+  return { ...result, balance };
+}
+
+export interface DeskRedemption {
+  cadrePhone: string;
+  household: string;
+  goods: string;
+  quantity: number;
+  /** Names the redemption so a retried call records it once. */
+  key: string;
+}
+
+export type DeskResult =
+  | { ok: true; redemption: number; household: string; points: number; balance: number; lines: string[] }
+  | { ok: false; refused: Exclude<Redemption['kind'], 'done'>; reason: string };
+
+/** The refusal as the cadre reads it: why nothing changed. */
+export function refusal(household: string, result: Exclude<Redemption, { kind: 'done' }>): string {
+  switch (result.kind) {
+    case 'not_enough_points': return templates.redemption.notEnoughPoints(household, result.needed, result.balance);
+    case 'out_of_stock': return templates.redemption.outOfStock(itemName(result.name), result.left);
+    case 'unknown_goods': return templates.redemption.whichGoods(household);
+  }
+}
+
+/** `jifen redeem` and `POST /api/redemptions`: a redemption recorded by a cadre with can_redeem, outside a message. */
+export async function redeemAtDesk(context: Context, request: DeskRedemption): Promise<DeskResult> {
+  const cadre = await redeemingCadre(context, request.cadrePhone);
+  const household = await villageHousehold(context, cadre, request.household);
+  const result = await redeemFor(context, cadre, household, [{ code: request.goods, quantity: request.quantity }], request.key);
+  if (result.kind !== 'done') return { ok: false, refused: result.kind, reason: refusal(household.code, result) };
+  return { ok: true, redemption: result.id, household: household.code, points: result.points, balance: result.balance, lines: receiptLines(result) };
+}
+
+export type DeskReversal =
+  | { ok: true; redemption: number; household: string; points: number; balance: number; replayed: boolean }
+  | { ok: false; refused: 'unknown'; reason: string };
+
+/** `jifen redeem --reverse` and `POST /api/redemptions/:id/reversal`. */
+export async function reverseAtDesk(context: Context, cadrePhone: string, redemptionId: number): Promise<DeskReversal> {
+  const cadre = await redeemingCadre(context, cadrePhone);
+  const result = await reverseFor(context, cadre, redemptionId);
+  if (result.kind === 'unknown') return { ok: false, refused: 'unknown', reason: templates.reversal.unknown(redemptionId) };
+  return { ok: true, redemption: redemptionId, household: result.household.code, points: result.redemption.points, balance: result.balance!, replayed: result.replayed };
+}
