@@ -42,7 +42,7 @@ export const templates = {
     nothingWaiting: () => '目前没有待您审核的申报',
     whichOne: (count: number) => `您有${count}条待审申报，请回复「同意 编号」或「驳回 编号 原因」`,
     alreadyDecided: (reference: number) => `申报 ${reference} 已处理过了`,
-    help: () => '审核：「同意 编号」「驳回 编号 原因」「全部同意」「待审」；扣分：「扣分 户号 项目」；兑换：「兑换 户号 商品 数量」；代报：「代报 户号 项目」',
+    help: () => '审核：「同意 编号」「驳回 编号 原因」「全部同意」「待审」；公示异议：「异议 编号 原因」；扣分：「扣分 户号 项目」，申诉处理：「维持/撤销 编号」「改 编号 项目」；兑换：「兑换 户号 商品 数量」「撤销兑换 兑换号」；代报：「代报 户号 项目」',
     approvedAll: (count: number, skipped: number) =>
       `已同意 ${count} 条申报${skipped > 0 ? `；另有 ${skipped} 条是您自家的，须由其他村干部审核` : ''}`,
     waiting: (lines: string[]) => `待审 ${lines.length} 条：${lines.join('；')}`,
