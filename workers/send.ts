@@ -1,22 +1,48 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { PermanentSendError } from '../channels/types.ts';
 import { senderOf, type Context } from '../src/context.ts';
 import { outboundMessages } from '../src/db/schema/index.ts';
 import { queueFallback } from '../src/messages/outbound.ts';
 import { isFinalFailure } from './failures.ts';
-import type { Stage } from './stage.ts';
+import type { OutboundMessage } from '../src/db/schema/index.ts';
 import type { OutboundJob } from '../src/queue/jobs.ts';
+
+type SendData = Extract<OutboundJob, { name: 'send' }>['data'];
+type BatchData = Extract<OutboundJob, { name: 'send-batch' }>['data'];
 
 /**
  * Hands one recorded message to its channel. Passing provider trouble is retried with backoff
  * by BullMQ; a refusal fails the message for good. Without credentials the message is kept as dry_run.
  */
-export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
+export async function send(context: Context, { outboundId }: SendData): Promise<void> {
   // Counting the attempt and claiming the message is one statement: no row means already sent.
   const [message] = await context.db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` })
     .where(and(eq(outboundMessages.id, outboundId), eq(outboundMessages.status, 'pending'))).returning();
-  if (!message) return;
+  if (message) await sendClaimed(context, message);
+}
+
+/** How many messages of a batch are handed to the provider at once. */
+const BATCH_PARALLEL = 16;
+
+/**
+ * Sends a batch of messages (the weekly fan-out): claimed in one statement, then handed to the
+ * provider a few at a time. A refused message fails alone; passing trouble retries the batch,
+ * whose messages already sent are no longer pending and are skipped.
+ */
+export async function sendBatch(context: Context, { outboundIds }: BatchData): Promise<void> {
+  const claimed = await context.db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` })
+    .where(and(inArray(outboundMessages.id, outboundIds), eq(outboundMessages.status, 'pending'))).returning();
+  let retry: unknown;
+  for (let i = 0; i < claimed.length; i += BATCH_PARALLEL) {
+    const results = await Promise.allSettled(claimed.slice(i, i + BATCH_PARALLEL).map((message) => sendClaimed(context, message)));
+    retry ??= results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof UnrecoverableError))?.reason;
+  }
+  if (retry) throw retry;
+}
+
+async function sendClaimed(context: Context, message: OutboundMessage): Promise<void> {
+  const outboundId = message.id;
   const adapter = senderOf(context, message.channel);
   try {
     const result = await adapter.send!({
@@ -38,7 +64,7 @@ export const send: Stage<OutboundJob> = async (context, { outboundId }) => {
     await context.db.update(outboundMessages).set({ error: (error as Error).message }).where(eq(outboundMessages.id, outboundId));
     throw error;
   }
-};
+}
 
 /** Fails the message for good and sends it on its fallback channel, if it has one. */
 async function markFailed(context: Context, outboundId: number, error: string) {
@@ -49,5 +75,10 @@ async function markFailed(context: Context, outboundId: number, error: string) {
 /** After the last retry, the message is failed, not left pending. */
 export async function onSendExhausted(context: Context, job: Job | undefined, error: Error): Promise<void> {
   if (!job || !isFinalFailure(job, error)) return;
-  await markFailed(context, (job.data as OutboundJob['data']).outboundId, error.message);
+  const data = job.data as SendData | BatchData;
+  const ids = 'outboundIds' in data ? data.outboundIds : [data.outboundId];
+  // Only the batch's messages still pending failed; those sent before the trouble stay sent.
+  const stillPending = await context.db.select({ id: outboundMessages.id }).from(outboundMessages)
+    .where(and(inArray(outboundMessages.id, ids), eq(outboundMessages.status, 'pending')));
+  for (const { id } of stillPending) await markFailed(context, id, error.message);
 }
