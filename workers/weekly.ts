@@ -23,7 +23,7 @@ export async function runWeeklyJob(context: Context, job: Job): Promise<void> {
       return;
     }
     case 'weekly-cadres':
-      await notifyCadres(context, await loadVillage(context, data.villageId), data.week);
+      await notifyCadres(context, await loadVillage(context, data.villageId), data.week, { now: new Date() });
       return;
     default:
       throw new UnrecoverableError(`no weekly job ${String(name)}`);

@@ -5,7 +5,7 @@ import { routeTo } from '../messages/addressing.ts';
 import { queueMessages, type MessageToSend } from '../messages/outbound.ts';
 import { smsSize } from '../messages/segments.ts';
 import { templates } from '../templates.ts';
-import { mondayOf } from './calendar.ts';
+import { mondayOf, quietHoursDelayMs } from './calendar.ts';
 
 /** Goods at or below this stock are reported as running low. */
 export const LOW_STOCK_THRESHOLD = 5;
@@ -60,7 +60,7 @@ export function cadreSummaryText(village: Village, summary: CadreSummary): strin
 }
 
 /** Sends every cadre of the village the week's summary, once per cadre and week. */
-export async function notifyCadres(context: Context, village: Village, week: string, options: { dryRun?: boolean } = {}): Promise<number> {
+export async function notifyCadres(context: Context, village: Village, week: string, options: { now: Date; dryRun?: boolean }): Promise<number> {
   const summary = await cadreSummary(context, village, week);
   const text = cadreSummaryText(village, summary);
   const list = await context.db.select().from(cadres).where(eq(cadres.villageId, village.id));
@@ -69,6 +69,7 @@ export async function notifyCadres(context: Context, village: Village, week: str
     kind: 'weekly_cadre_summary',
     params: { week, approved: String(summary.approved), rejected: String(summary.rejected), waiting: String(summary.waiting), issued: String(summary.issued), redeemed: String(summary.redeemed) },
   }));
-  if (!options.dryRun) await queueMessages(context, messages);
+  const delayMs = quietHoursDelayMs(options.now, village.timezone, village.settings.quietHours);
+  if (!options.dryRun) await queueMessages(context, messages, { delayMs });
   return messages.length;
 }

@@ -67,3 +67,9 @@ export function quietHoursDelayMs(at: Date, timezone: string, quiet: VillageSett
   const minutesLeft = (to - minutes + 1440) % 1440;
   return Math.round((minutesLeft * 60 - seconds) * 1000);
 }
+
+/** Checks a village file's weekly time and quiet hours before anything is imported. */
+export function checkVillageTimes(settings: VillageSettings): void {
+  weeklyCron(settings);
+  if (settings.quietHours) quietHoursDelayMs(new Date(0), 'UTC', settings.quietHours);
+}
