@@ -28,9 +28,9 @@ export async function cadreSummary(context: Context, village: Village, week: str
   const result = await context.db.execute<Omit<CadreSummary, 'lowStock'> & { low_stock: { name: string; stock: number }[] | null }>(sql`
     select
       (select count(*)::int from jifen.claim_events ev join jifen.claims c on c.id = ev.claim_id
-        where c.village_id = ${village.id} and ev.to_state = 'approved' and ev.at >= ${starts} and ev.at < ${ends}) as approved,
+        where c.village_id = ${village.id} and ev.to_state = 'approved' and ev.created_at >= ${starts} and ev.created_at < ${ends}) as approved,
       (select count(*)::int from jifen.claim_events ev join jifen.claims c on c.id = ev.claim_id
-        where c.village_id = ${village.id} and ev.to_state = 'rejected' and ev.at >= ${starts} and ev.at < ${ends}) as rejected,
+        where c.village_id = ${village.id} and ev.to_state = 'rejected' and ev.created_at >= ${starts} and ev.created_at < ${ends}) as rejected,
       (select count(*)::int from jifen.claims where village_id = ${village.id} and state = 'awaiting_review') as waiting,
       (select coalesce(sum(case when t.kind = 'award' then e.amount else 0 end), 0)::int as issued from jifen.accounts a
         join jifen.ledger_entries e on e.account_id = a.id join jifen.ledger_transactions t on t.id = e.transaction_id

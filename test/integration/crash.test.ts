@@ -1,39 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, like, sql } from 'drizzle-orm';
 import { claims, ledgerTransactions, outboundMessages } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { testBackend } from '../support/backend.ts';
-import { AUTH_TOKEN, people, startJifen, type Harness } from '../support/jifen.ts';
+import { people, startJifen, type Harness } from '../support/jifen.ts';
+import { startWorkerProcess } from '../support/worker-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const HOUSEHOLDS = Array.from({ length: 24 }, (_, i) => i + 1);
 const phoneOf = (household: number) => `+86139000200${String(household).padStart(2, '0')}`;
 const codeOf = (household: number) => `FNP-${String(household).padStart(3, '0')}`;
-
-/** `npm run worker` as its own process, on the test's database and queues. */
-function startWorkerProcess(jifen: Harness): ChildProcess {
-  const { config } = jifen;
-  return spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      DATABASE_URL: jifen.context.database.url,
-      REDIS_URL: config.redisUrl ?? '',
-      QUEUE_PREFIX: config.queuePrefix,
-      JOB_LOCK_MS: '1500',
-      LOG_LEVEL: 'silent',
-      PUBLIC_URL: config.publicUrl,
-      TWILIO_ACCOUNT_SID: 'ACtest',
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      TWILIO_FROM_NUMBER: '+8613900009999',
-      TWILIO_API_BASE_URL: jifen.twilioApi.url,
-    },
-  });
-}
 
 describe(`a worker killed mid-posting loses nothing and doubles nothing (${testBackend})`, () => {
   let jifen: Harness;
