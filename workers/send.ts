@@ -19,30 +19,34 @@ export async function send(context: Context, { outboundId }: SendData): Promise<
   // Counting the attempt and claiming the message is one statement: no row means already sent.
   const [message] = await context.db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` })
     .where(and(eq(outboundMessages.id, outboundId), eq(outboundMessages.status, 'pending'))).returning();
-  if (message) await sendClaimed(context, message);
+  if (message) await recordHandedOver(context, [await handOver(context, message)]);
 }
 
-/** How many messages of a batch are handed to the provider at once. */
+/** How many messages of a batch are handed to the provider at once, and recorded together after. */
 const BATCH_PARALLEL = 16;
 
 /**
  * Sends a batch of messages (the weekly fan-out): claimed in one statement, then handed to the
- * provider a few at a time. A refused message fails alone; passing trouble retries the batch,
- * whose messages already sent are no longer pending and are skipped.
+ * provider a group at a time, each group's outcome recorded in one statement. A refused message
+ * fails alone; passing trouble retries the batch, whose messages already sent are no longer
+ * pending and are skipped (a process killed mid-group may hand that group over once more).
  */
 export async function sendBatch(context: Context, { outboundIds }: BatchData): Promise<void> {
   const claimed = await context.db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` })
     .where(and(inArray(outboundMessages.id, outboundIds), eq(outboundMessages.status, 'pending'))).returning();
   let retry: unknown;
   for (let i = 0; i < claimed.length; i += BATCH_PARALLEL) {
-    const results = await Promise.allSettled(claimed.slice(i, i + BATCH_PARALLEL).map((message) => sendClaimed(context, message)));
+    const results = await Promise.allSettled(claimed.slice(i, i + BATCH_PARALLEL).map((message) => handOver(context, message)));
+    await recordHandedOver(context, results.filter((r) => r.status === 'fulfilled').map((r) => r.value));
     retry ??= results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof UnrecoverableError))?.reason;
   }
   if (retry) throw retry;
 }
 
-async function sendClaimed(context: Context, message: OutboundMessage): Promise<void> {
-  const outboundId = message.id;
+interface HandedOver { id: number; status: 'sent' | 'dry_run'; providerId: string | null }
+
+/** Gives one claimed message to its provider; a failure is recorded on the message and thrown. */
+async function handOver(context: Context, message: OutboundMessage): Promise<HandedOver> {
   const adapter = senderOf(context, message.channel);
   try {
     const result = await adapter.send!({
@@ -50,20 +54,28 @@ async function sendClaimed(context: Context, message: OutboundMessage): Promise<
     });
     if (result.status === 'dry_run') {
       context.log.info({ channel: message.channel, to: message.address, text: message.text }, '[dry-run] message recorded, not sent (no provider credentials)');
-      await context.db.update(outboundMessages).set({ status: 'dry_run' }).where(eq(outboundMessages.id, outboundId));
-    } else {
-      await context.db.update(outboundMessages).set({ status: 'sent', providerId: result.providerId, sentAt: new Date(), error: null })
-        .where(eq(outboundMessages.id, outboundId));
+      return { id: message.id, status: 'dry_run', providerId: null };
     }
+    return { id: message.id, status: 'sent', providerId: result.providerId ?? null };
   } catch (error) {
     if (error instanceof PermanentSendError) {
       // Marked here, not only on the worker's failed event: that event is lost if the process dies first.
-      await markFailed(context, outboundId, error.message);
+      await markFailed(context, message.id, error.message);
       throw new UnrecoverableError(error.message);
     }
-    await context.db.update(outboundMessages).set({ error: (error as Error).message }).where(eq(outboundMessages.id, outboundId));
+    await context.db.update(outboundMessages).set({ error: (error as Error).message }).where(eq(outboundMessages.id, message.id));
     throw error;
   }
+}
+
+/** Records what the providers took, in one statement. */
+async function recordHandedOver(context: Context, handed: HandedOver[]): Promise<void> {
+  if (handed.length === 0) return;
+  await context.db.execute(sql`
+    update jifen.outbound_messages o
+    set status = h.status, provider_id = h."providerId", sent_at = case when h.status = 'sent' then now() end, error = null
+    from jsonb_to_recordset(${JSON.stringify(handed)}::jsonb) as h(id bigint, status text, "providerId" text)
+    where o.id = h.id`);
 }
 
 /** Fails the message for good and sends it on its fallback channel, if it has one. */
