@@ -54,6 +54,7 @@ export async function optedOutAmong(context: Context, messages: MessageToSend[])
  */
 export async function queueMessages(context: Context, messages: MessageToSend[], options: QueueOptions = {}): Promise<QueuedCounts> {
   if (messages.length === 0) return { queued: 0, optedOut: 0 };
+  for (const m of messages) outboundChannel(m.channel); // a channel jifen cannot send on is refused before anything is recorded
   const optedOut = new Set(await optedOutAmong(context, messages));
   const isOptedOut = (m: MessageToSend) => optedOut.has(m);
   const recorded = await context.db.insert(outboundMessages).values(messages.map((m) => ({
@@ -70,7 +71,7 @@ export async function queueMessages(context: Context, messages: MessageToSend[],
       .where(and(inArray(outboundMessages.dedupeKey, messages.map((m) => m.dedupeKey)), eq(outboundMessages.status, 'pending')));
   }
   for (const channel of OUTBOUND_CHANNELS) {
-    const outboundIds = pending.filter((row) => outboundChannel(row.channel) === channel).map((row) => row.id);
+    const outboundIds = pending.filter((row) => row.channel === channel).map((row) => row.id);
     await context.jobs.send({ channel, outboundIds, ...options });
   }
   return { queued: pending.length, optedOut: optedOut.size };
