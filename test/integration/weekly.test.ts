@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queue } from 'bullmq';
 import { and, eq, sql } from 'drizzle-orm';
@@ -11,7 +10,7 @@ import { loadVillage } from '../../src/weekly/notify.ts';
 import { registerWeeklySchedules, runWeekly } from '../../src/weekly/run.ts';
 import { testBackend } from '../support/backend.ts';
 import { EXAMPLE_VILLAGE, lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
-import { startWorkerProcess } from '../support/worker-process.ts';
+import { workerProcessSuite } from '../support/worker-process.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
 /** The week after `week` (tests use weeks of their own so each starts with no weekly message recorded). */
@@ -144,28 +143,21 @@ describe(`weekly balance notifications (${testBackend})`, () => {
 });
 
 describe(`weekly notifications across a worker killed mid-run (${testBackend})`, () => {
-  let jifen: Harness;
-  const children: ChildProcess[] = [];
-  beforeAll(async () => { jifen = await startJifen({ workers: false }); });
-  afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    await jifen?.close();
-  });
+  let jifen!: Harness;
+  const startWorker = workerProcessSuite((started) => { jifen = started; });
 
   it('SIGKILL while sending, restart: one message per household, every one sent', { timeout: 180_000 }, async () => {
     const village = await dropQuietHours(jifen);
     const week = isoWeekOf(new Date(), SHANGHAI);
     // Slow sending (5 a second, batches of 5), so the kill lands in the middle of the run.
     const env = { SMS_MAX_PER_SECOND: '5', WEEKLY_SEND_BATCH: '5' };
-    const first = startWorkerProcess(jifen, env);
-    children.push(first);
+    const first = startWorker(env);
     await jifen.context.jobs.weekly.add('weekly-village', { villageId: village.id, week }, { jobId: 'fire-before-kill' });
     await jifen.waitFor(async () => (await weeklyRows(jifen, week)).some((row) => row.status === 'sent'), 'the first message sent', 60_000);
     first.kill('SIGKILL');
     const sentAtKill = (await weeklyRows(jifen, week)).filter((row) => row.status === 'sent').length;
 
-    const second = startWorkerProcess(jifen, env);
-    children.push(second);
+    const second = startWorker(env);
     // The scheduler fires again after the restart: it changes nothing.
     await jifen.context.jobs.weekly.add('weekly-village', { villageId: village.id, week }, { jobId: 'fire-after-restart' });
     const total = await householdCount(jifen);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { AUTH_TOKEN, type Harness } from './jifen.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { AUTH_TOKEN, startJifen, type Harness } from './jifen.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -25,4 +26,26 @@ export function startWorkerProcess(jifen: Harness, env: Record<string, string> =
       ...env,
     },
   });
+}
+
+/**
+ * A suite's jifen without in-process workers (handed to `onStart`), and a way to start worker
+ * processes it may kill; after the suite every one is killed and jifen closed.
+ */
+export function workerProcessSuite(onStart: (jifen: Harness) => void): (env?: Record<string, string>) => ChildProcess {
+  let jifen: Harness | undefined;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    jifen = await startJifen({ workers: false });
+    onStart(jifen);
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await jifen?.close();
+  });
+  return (env) => {
+    const child = startWorkerProcess(jifen!, env);
+    children.push(child);
+    return child;
+  };
 }
