@@ -10,6 +10,7 @@ import { loadVillage } from '../../src/weekly/notify.ts';
 import { registerWeeklySchedules, runWeekly } from '../../src/weekly/run.ts';
 import { testBackend } from '../support/backend.ts';
 import { EXAMPLE_VILLAGE, lastInbound, people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
+import { FakeWechat } from '../support/fake-wechat.ts';
 import { workerProcessSuite } from '../support/worker-process.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
@@ -171,5 +172,34 @@ describe(`weekly notifications across a worker killed mid-run (${testBackend})`,
     // A message handed to the provider just before the kill may be handed over once more (at least once); none is lost.
     const to = new Set(weeklyTexts(jifen).map((m) => m.To));
     expect(to.size).toBe(total);
+  });
+});
+
+describe(`weekly notifications on WeChat (${testBackend})`, () => {
+  let jifen: Harness;
+  let wechat: FakeWechat;
+  beforeAll(async () => {
+    wechat = await new FakeWechat().start();
+    jifen = await startJifen({ config: { wechatOfficial: { token: 'weekly-token', appId: 'wx-test', appSecret: 'secret', apiBaseUrl: wechat.url } } });
+  });
+  afterAll(async () => {
+    await jifen?.close();
+    await wechat?.stop();
+  });
+
+  it('a household that prefers WeChat gets the richer form there, its phone as the fallback', { timeout: 60_000 }, async () => {
+    const village = await dropQuietHours(jifen);
+    const week = isoWeekOf(new Date(), SHANGHAI);
+    const run = await runWeekly(jifen.context, village, week, { now: new Date() });
+    expect(run.byChannel.wechat).toBeGreaterThan(0);
+    expect(run.byChannel.wechat! + run.byChannel.sms!).toBe(run.notified);
+    const rows = await settled(jifen, week, run.households);
+    const row = rows.find((r) => r.params!.household === 'FNP-001')!;
+    expect(row).toMatchObject({ channel: 'wechat', address: 'wxid_fnp_h001', fallbackChannel: 'sms', fallbackAddress: '+8613900020001', status: 'sent' });
+    const sent = wechat.on('/cgi-bin/message/custom/send').map((request) => request.body as { touser: string; text: { content: string } })
+      .filter((body) => body.touser === 'wxid_fnp_h001').map((body) => body.text.content);
+    expect(sent).toEqual([
+      `【放牛坪村积分周报】${week}\nFNP-001（阳桂芳家）\n本周获得：无\n本周兑换：0分\n当前余额：0分\n累计获得：0分，全村第1名`,
+    ]);
   });
 });

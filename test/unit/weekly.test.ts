@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import { smsSize } from '../../src/messages/segments.ts';
 import { isEssential } from '../../src/messages/essential.ts';
 import { templates } from '../../src/templates.ts';
@@ -103,5 +104,14 @@ describe('essential messages', () => {
     [undefined, true], ['claim_ack', true], ['claim_posted', true],
   ])('%s essential: %s', (kind, essential) => {
     expect(isEssential(kind)).toBe(essential);
+  });
+});
+
+describe('send rates from the environment', () => {
+  it('defaults, overrides and refuses zero', () => {
+    expect(loadConfig({}).sendPerSecond).toEqual({ sms: 50, wechat: 100 });
+    expect(loadConfig({ SMS_MAX_PER_SECOND: '5', WECHAT_MAX_PER_SECOND: '7', WEEKLY_SEND_BATCH: '20' })).toMatchObject({ sendPerSecond: { sms: 5, wechat: 7 }, weeklySendBatch: 20 });
+    expect(() => loadConfig({ SMS_MAX_PER_SECOND: '0' })).toThrow(/SMS_MAX_PER_SECOND must be at least 1/);
+    expect(() => loadConfig({ WEEKLY_SEND_BATCH: 'many' })).toThrow(/WEEKLY_SEND_BATCH/);
   });
 });
