@@ -97,6 +97,11 @@ export class JobsClient {
     await withTimeout(this.weekly.addBulk(bulk), ENQUEUE_TIMEOUT_MS, bulk[0]!.opts.jobId);
   }
 
+  /** Creates or replaces a repeating weekly job (a village's run); it is retried like every other job. */
+  async scheduleWeekly(schedulerId: string, repeat: { pattern: string; tz: string }, job: WeeklyJob): Promise<void> {
+    await this.weekly.upsertJobScheduler(schedulerId, repeat, { name: job.name, data: job.data, opts: this.options });
+  }
+
   /** Resolves when the queue store answers; used by /readyz. */
   async ping(): Promise<void> {
     await withTimeout(this.pipeline.getJobCounts('waiting'), ENQUEUE_TIMEOUT_MS, 'ping');

@@ -20,7 +20,7 @@ export async function registerWeeklySchedules(context: Context): Promise<number>
   const list = await context.db.select().from(villages);
   for (const village of list) {
     const job: WeeklyJob = { name: 'weekly-village', data: { villageId: village.id } };
-    await context.jobs.weekly.upsertJobScheduler(weeklySchedulerId(village), { pattern: weeklyCron(village.settings), tz: village.timezone }, job);
+    await context.jobs.scheduleWeekly(weeklySchedulerId(village), { pattern: weeklyCron(village.settings), tz: village.timezone }, job);
   }
   return list.length;
 }
