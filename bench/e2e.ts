@@ -251,7 +251,7 @@ export async function runEndToEnd(context: Context, twilioApi: FakeTwilio, optio
     await app?.close().catch(() => {});
     await workers?.close().catch((error: unknown) => log(`closing workers failed: ${(error as Error).message}`));
     if (options.profiler && succeeded) {
-      await reportJobTimes({ pipeline: context.jobs.pipeline as unknown as Queue, outbound: context.jobs.outbound as unknown as Queue })
+      await reportJobTimes({ pipeline: context.jobs.pipeline as unknown as Queue, outbound: context.jobs.outbound.sms as unknown as Queue })
         .catch((error: unknown) => log(`job report failed: ${describeError(error)}`));
       await reportClaimTimeline(context, APPROVER).catch((error: unknown) => log(`timeline report failed: ${describeError(error)}`));
       options.profiler?.report(plan.length);

@@ -8,12 +8,16 @@
  *   BENCH_CONCURRENCY=32    webhook requests in flight at most
  *   BENCH_TIMEOUT_MS=300000 overall limit; the run stops and cleans up when it is reached
  *   BENCH_PROFILE=1         also count SQL statements and report job and claim timings (slightly slower)
+ *   BENCH_WEEKLY_HOUSEHOLDS=100000, BENCH_WEEKLY_VILLAGES=200   the weekly fan-out (20,000 / 40 without Redis)
+ *   BENCH_ONLY=weekly       run only some parts: understanding, e2e, weekly (comma-separated)
  *
  * First, without any backend, understanding throughput on one core (bench/understanding.ts).
  *
- * Progress goes to stderr; stdout gets two lines, understanding's first:
+ * Progress goes to stderr; stdout gets one line per part, in this order:
  *   RESULT understanding_msgs_per_s=<x> baseline_segment_msgs_per_s=<y> ratio=<x/y>
+ *   RESULT weekly_households_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
  *   RESULT e2e_claims_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
+ * The weekly fan-out runs on its own database (its 100,000 households would slow the claims down).
  */
 import { closeContext, createContext, type Context } from '../src/context.ts';
 import { createLogger } from '../src/log.ts';
@@ -23,6 +27,7 @@ import { runEndToEnd } from './e2e.ts';
 import { createBenchEnv, type BenchEnv } from './env.ts';
 import { QueryProfiler } from './profile.ts';
 import { runUnderstandingBench, understandingResultLine } from './understanding.ts';
+import { runWeeklyBench } from './weekly.ts';
 import { Deadline, envInt, fmt, log } from './util.ts';
 
 // Sized so that each backend finishes in under two minutes on a 2-core machine (embedded PGlite is the slowest).
@@ -31,6 +36,10 @@ const claims = envInt('BENCH_CLAIMS', 300);
 const clientConcurrency = envInt('BENCH_CONCURRENCY', 32);
 const timeoutMs = envInt('BENCH_TIMEOUT_MS', 300_000);
 const profile = ['1', 'true', 'yes'].includes((process.env.BENCH_PROFILE ?? '').toLowerCase());
+const onRedis = !!process.env.REDIS_URL?.trim();
+const weeklyHouseholds = envInt('BENCH_WEEKLY_HOUSEHOLDS', onRedis ? 100_000 : 20_000);
+const weeklyVillages = envInt('BENCH_WEEKLY_VILLAGES', onRedis ? 200 : 40);
+const only = new Set((process.env.BENCH_ONLY ?? 'understanding,e2e,weekly').split(',').map((part) => part.trim()));
 
 const deadline = new Deadline(timeoutMs);
 // Last resort if cleanup itself hangs: the process never outlives the limit by more than a minute.
@@ -44,12 +53,26 @@ let env: BenchEnv | undefined;
 let context: Context | undefined;
 let tornDown = false;
 
+async function closeRun(): Promise<void> {
+  if (context) await closeContext(context).catch((error: unknown) => log(`closing jifen failed: ${(error as Error).message}`));
+  context = undefined;
+  await env?.cleanup();
+  env = undefined;
+}
+
 async function teardown(): Promise<void> {
   if (tornDown) return;
   tornDown = true;
-  if (context) await closeContext(context).catch((error: unknown) => log(`closing jifen failed: ${(error as Error).message}`));
+  await closeRun();
   await twilioApi?.stop().catch(() => {});
-  await env?.cleanup();
+}
+
+/** A fresh database (and queue prefix) on the selected backend, with jifen opened on it. */
+async function openRun(configure: (config: BenchEnv['config']) => BenchEnv['config'] = (config) => config): Promise<Context> {
+  env = await createBenchEnv(twilioApi!.url);
+  env.config = configure(env.config);
+  context = await deadline.race(createContext(env.config, { serve: true, log: createLogger('silent') }), 'opening the database');
+  return context;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -61,25 +84,35 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 let exitCode = 0;
 try {
-  process.stdout.write(understandingResultLine(await runUnderstandingBench()));
+  if (only.has('understanding')) process.stdout.write(understandingResultLine(await runUnderstandingBench()));
 
   log(`jobs=${jobs} claims=${claims} client concurrency=${clientConcurrency} timeout=${timeoutMs} ms${profile ? ' (profiling)' : ''}`);
   twilioApi = await new FakeTwilio().start();
-  env = await createBenchEnv(twilioApi.url);
-  context = await deadline.race(createContext(env.config, { serve: true, log: createLogger('silent') }), 'opening the database');
-  log(`worker concurrency ${env.config.workerConcurrency} per worker, lock ${env.config.jobLockMs} ms`);
+  let baseline: Awaited<ReturnType<typeof runBaseline>> | undefined;
+  if (only.has('weekly')) {
+    // The fake provider takes any rate: the limiters must not be what is measured.
+    const run = await openRun((config) => ({ ...config, sendPerSecond: { sms: 1_000_000, wechat: 1_000_000 } }));
+    baseline = await runBaseline(env!.config, run.database.url, jobs, deadline);
+    const weekly = await runWeeklyBench(run, twilioApi, { households: weeklyHouseholds, villages: weeklyVillages, deadline });
+    log(`${env!.backend}: weekly ${fmt(weekly.householdsPerS)} households/s (${weekly.households} in ${(weekly.elapsedMs / 1000).toFixed(2)} s), baseline ${fmt(baseline.jobsPerS)} jobs/s`);
+    process.stdout.write(`RESULT weekly_households_per_s=${fmt(weekly.householdsPerS)} baseline_jobs_per_s=${fmt(baseline.jobsPerS)} ratio=${fmt(weekly.householdsPerS / baseline.jobsPerS)}\n`);
+    await closeRun();
+  }
+  if (only.has('e2e')) {
+    const run = await openRun();
+    log(`worker concurrency ${env!.config.workerConcurrency} per worker, lock ${env!.config.jobLockMs} ms`);
+    baseline ??= await runBaseline(env!.config, run.database.url, jobs, deadline);
 
-  const baseline = await runBaseline(env.config, context.database.url, jobs, deadline);
+    const profiler = profile ? new QueryProfiler() : undefined;
+    profiler?.install();
+    const e2e = await runEndToEnd(run, twilioApi, { claims, clientConcurrency, deadline, profiler });
+    profiler?.uninstall();
 
-  const profiler = profile ? new QueryProfiler() : undefined;
-  profiler?.install();
-  const e2e = await runEndToEnd(context, twilioApi, { claims, clientConcurrency, deadline, profiler });
-  profiler?.uninstall();
-
-  const ratio = e2e.claimsPerS / baseline.jobsPerS;
-  log(`${env.backend}: e2e ${fmt(e2e.claimsPerS)} claims/s (${claims} in ${(e2e.elapsedMs / 1000).toFixed(2)} s), `
-    + `baseline ${fmt(baseline.jobsPerS)} jobs/s (${jobs} in ${(baseline.elapsedMs / 1000).toFixed(2)} s)`);
-  process.stdout.write(`RESULT e2e_claims_per_s=${fmt(e2e.claimsPerS)} baseline_jobs_per_s=${fmt(baseline.jobsPerS)} ratio=${fmt(ratio)}\n`);
+    const ratio = e2e.claimsPerS / baseline.jobsPerS;
+    log(`${env!.backend}: e2e ${fmt(e2e.claimsPerS)} claims/s (${claims} in ${(e2e.elapsedMs / 1000).toFixed(2)} s), `
+      + `baseline ${fmt(baseline.jobsPerS)} jobs/s (${jobs} in ${(baseline.elapsedMs / 1000).toFixed(2)} s)`);
+    process.stdout.write(`RESULT e2e_claims_per_s=${fmt(e2e.claimsPerS)} baseline_jobs_per_s=${fmt(baseline.jobsPerS)} ratio=${fmt(ratio)}\n`);
+  }
 } catch (error) {
   exitCode = 1;
   log(`FAILED: ${(error as Error).stack ?? error}`);

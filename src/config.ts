@@ -45,6 +45,10 @@ export interface Config {
   workerConcurrency: number;
   /** BullMQ lock duration: how long a killed worker's job stays locked before another takes it over. */
   jobLockMs: number;
+  /** Messages per second each channel's provider takes (BullMQ limiter of its outbound queue). */
+  sendPerSecond: { sms: number; wechat: number };
+  /** Messages per send job in the weekly fan-out. */
+  weeklySendBatch: number;
   logLevel: string;
 }
 
@@ -53,6 +57,12 @@ function integer(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  const value = integer(env, name, fallback);
+  if (value === 0) throw new Error(`${name} must be at least 1`);
   return value;
 }
 
@@ -92,6 +102,8 @@ export function loadConfig(env: Env = process.env): Config {
     seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000),
+    sendPerSecond: { sms: positive(env, 'SMS_MAX_PER_SECOND', 50), wechat: positive(env, 'WECHAT_MAX_PER_SECOND', 100) },
+    weeklySendBatch: positive(env, 'WEEKLY_SEND_BATCH', 50),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
   };
 }

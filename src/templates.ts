@@ -150,4 +150,24 @@ export const templates = {
   expiry: {
     warning: (points: number, date: string) => `您家有 ${points}分积分将于${date}到期作废，请在此前到村积分超市兑换`,
   },
+  weekly: {
+    /** The SMS form: one 70-character segment. */
+    sms: (village: string, household: string, earned: number, redeemed: number, balance: number, lifetime: number, rank: number) =>
+      `【${village}积分】${household}本周${earned >= 0 ? '+' : ''}${earned}分${redeemed > 0 ? ` 兑换${redeemed}分` : ''}，余额${balance}分，累计${lifetime}分，全村第${rank}名`,
+    /** The richer WeChat form, one line each. */
+    wechat: (village: string, week: string, household: string, head: string, items: string[], deducted: number, redeemed: number, balance: number, lifetime: number, rank: number) => [
+      `【${village}积分周报】${week}`,
+      `${household}（${head}家）`,
+      `本周获得：${items.length > 0 ? items.join('、') : '无'}`,
+      ...(deducted > 0 ? [`本周扣分：${deducted}分`] : []),
+      `本周兑换：${redeemed}分`,
+      `当前余额：${balance}分`,
+      `累计获得：${lifetime}分，全村第${rank}名`,
+    ].join('\n'),
+    item: (name: string, points: number) => `${name}+${points}分`,
+    cadreSummary: (village: string, approved: number, rejected: number, waiting: number, issued: number, redeemed: number, lowStock: string) =>
+      `【${village}周报】通过${approved} 驳回${rejected} 待审${waiting}；发放${issued}分 兑换${redeemed}分${lowStock ? `；库存不足：${lowStock}` : ''}`,
+    lowStockItem: (name: string, stock: number) => `${name}${stock}`,
+    more: (count: number) => `等${count}种`,
+  },
 };

@@ -2,8 +2,9 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Context } from '../src/context.ts';
 import { sweepUnqueued } from '../src/messages/inbound.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
-import { QUEUES, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
+import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
 import { scheduleExpiry } from '../src/supermarket/expiry-schedule.ts';
+import { registerWeeklySchedules } from '../src/weekly/run.ts';
 import { cadreCommand } from './cadre-command.ts';
 import { expire } from './expire.ts';
 import { intake } from './intake.ts';
@@ -13,10 +14,11 @@ import { reviewEscalate, reviewRemind } from './review-follow-up.ts';
 import { reviewRequest } from './review-request.ts';
 import { score } from './score.ts';
 import { onStageFailed } from './failures.ts';
-import { onSendExhausted, send } from './send.ts';
+import { onSendExhausted, send, sendBatch } from './send.ts';
 import type { PipelineStage } from './stage.ts';
 import { understand } from './understand.ts';
 import { validate } from './validate.ts';
+import { runWeeklyJob } from './weekly.ts';
 
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
@@ -37,26 +39,47 @@ function runStage(context: Context, job: Job): Promise<void> {
   return stage(context, job.data);
 }
 
-/** Starts the pipeline and outbound workers and the sweeper that re-queues messages stored while the queue was down. */
+type Settings = { concurrency: number; lockDuration: number; stalledInterval: number };
+
+/**
+ * A channel's sending worker, limited to the provider's rate. The limiter counts jobs; a batch
+ * job of n messages holds the queue back for the other n − 1 (on every worker: the limit is the queue's).
+ */
+function outboundWorker(context: Context, channel: OutboundChannel, settings: Settings): WorkerHandle {
+  const perSecond = context.config.sendPerSecond[channel];
+  const worker: WorkerHandle = context.jobs.backend.worker(outboundQueue(channel), async (job) => {
+    if (job.name !== 'send-batch') return send(context, job.data);
+    const extra = job.data.outboundIds.length - 1;
+    if (extra > 0) await worker.rateLimit(Math.ceil((extra * 1000) / perSecond));
+    return sendBatch(context, job.data);
+  }, { ...settings, limiter: { max: perSecond, duration: 1000 } });
+  worker.on('failed', (job, error) => {
+    context.log.warn({ job: job?.id, err: error }, 'outbound job failed');
+    onSendExhausted(context, job, error).catch((e) => context.log.error({ err: e }, 'could not mark message failed'));
+  });
+  return worker;
+}
+
+/**
+ * Starts the pipeline, outbound (one per channel) and weekly workers, registers the villages'
+ * weekly schedules, and runs the sweeper that re-queues messages stored while the queue was down.
+ */
 export function startWorkers(context: Context): RunningWorkers {
   const { backend } = context.jobs;
   const { workerConcurrency, jobLockMs } = context.config;
   // A killed worker's jobs are taken over once their lock lapses: checked as often as the lock lasts.
   const settings = { concurrency: workerConcurrency, lockDuration: jobLockMs, stalledInterval: jobLockMs };
-  const workers: WorkerHandle[] = [
-    backend.worker(QUEUES.pipeline, (job) => runStage(context, job), settings),
-    backend.worker(QUEUES.outbound, (job) => send(context, job.data), settings),
-  ];
-  const [pipeline, outbound] = workers;
-  pipeline!.on('failed', (job, error) => {
+  const pipeline = backend.worker(QUEUES.pipeline, (job) => runStage(context, job), settings);
+  const weekly = backend.worker(QUEUES.weekly, (job) => runWeeklyJob(context, job), settings);
+  const workers: WorkerHandle[] = [pipeline, weekly, ...OUTBOUND_CHANNELS.map((channel) => outboundWorker(context, channel, settings))];
+  pipeline.on('failed', (job, error) => {
     context.log.warn({ job: job?.id, err: error }, 'pipeline job failed');
     onStageFailed(context, job, error).catch((e) => context.log.error({ err: e }, 'could not record the failure'));
   });
-  outbound!.on('failed', (job, error) => {
-    context.log.warn({ job: job?.id, err: error }, 'outbound job failed');
-    onSendExhausted(context, job, error).catch((e) => context.log.error({ err: e }, 'could not mark message failed'));
-  });
+  weekly.on('failed', (job, error) => context.log.warn({ job: job?.id, err: error }, 'weekly job failed'));
   for (const worker of workers) worker.on('error', (error) => context.log.error({ err: error }, 'worker error'));
+  const schedules = registerWeeklySchedules(context)
+    .catch((error) => context.log.error({ err: error }, 'could not register the weekly schedules'));
 
   const sweep = () => sweepUnqueued(context)
     .then((count) => count > 0 && context.log.info({ count }, 'sweeper queued stored messages'))
@@ -68,7 +91,7 @@ export function startWorkers(context: Context): RunningWorkers {
   const scheduled = scheduleExpiry(context).catch((error) => context.log.warn({ err: error }, 'could not schedule points expiry'));
 
   return {
-    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), scheduled]); },
+    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules, scheduled]); },
     close: async () => {
       clearInterval(sweeper);
       await Promise.all(workers.map((w) => w.close()));

@@ -11,6 +11,8 @@ import { declareOrally } from '../claims/declare.ts';
 import { recentMessages } from './messages.ts';
 import { printPublicity } from './publicity.ts';
 import { registerSupermarketCommands } from './supermarket.ts';
+import { registerWeeklySchedules } from '../weekly/run.ts';
+import { weeklyCommand } from './weekly.ts';
 
 /**
  * `jifen`: the operators' CLI. It reads the same environment as the server; on the embedded
@@ -35,7 +37,12 @@ program.command('import <village-file>')
   .option('--json', 'print JSON')
   .action(async (file: string, options: { json?: boolean }) => {
     const villageFile = await readVillageFile(file);
-    const summary = await withContext((context) => importVillage(context.db, villageFile));
+    const summary = await withContext(async (context) => {
+      const imported = await importVillage(context.db, villageFile);
+      // The weekly time may have changed: the village's schedule follows its file.
+      await registerWeeklySchedules(context);
+      return imported;
+    });
     print(!!options.json, summary, () =>
       `imported ${summary.village}: ${summary.households} households, ${summary.members} members, ${summary.cadres} cadres, ${summary.rules} rules, ${summary.deductions} deductions, ${summary.catalogue} catalogue items`);
   });
@@ -104,6 +111,7 @@ program.command('classify')
   });
 
 registerSupermarketCommands(program, withContext, print);
+weeklyCommand(program, withContext);
 
 try {
   await program.parseAsync();

@@ -34,13 +34,14 @@ export async function recordDelivery(context: Context, providerId: string, statu
   }
 }
 
-/** Called by the send worker once it has stored a message's provider id: applies the reports that came first. */
-export async function applyUnmatchedReports(context: Context, providerId: string): Promise<void> {
+/** Called by the send worker once it has stored messages' provider ids: applies the reports that came first. */
+export async function applyUnmatchedReports(context: Context, providerIds: string[]): Promise<void> {
+  if (providerIds.length === 0) return;
   const reports = await context.db.select().from(unmatchedDeliveryReports)
-    .where(eq(unmatchedDeliveryReports.providerId, providerId)).orderBy(asc(unmatchedDeliveryReports.id));
+    .where(inArray(unmatchedDeliveryReports.providerId, providerIds)).orderBy(asc(unmatchedDeliveryReports.id));
   for (const report of reports) {
     // Applied before it is deleted: a crash in between leaves a report that applies twice, harmlessly.
-    await applyReport(context, providerId, report.status, report.error);
+    await applyReport(context, report.providerId, report.status, report.error);
     await context.db.delete(unmatchedDeliveryReports).where(eq(unmatchedDeliveryReports.id, report.id));
   }
 }

@@ -1,6 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Context } from '../context.ts';
-import { outboundMessages, type OutboundMessage } from '../db/schema/index.ts';
+import { optOuts, outboundMessages, type OutboundMessage } from '../db/schema/index.ts';
+import { OUTBOUND_CHANNELS } from '../queue/jobs.ts';
+import { outboundChannel } from '../queue/jobs-client.ts';
+import { isEssential } from './essential.ts';
 import { smsSize } from './segments.ts';
 
 export interface MessageToSend {
@@ -17,24 +20,60 @@ export interface MessageToSend {
   params?: Record<string, string>;
 }
 
+export interface QueueOptions {
+  /** Hold the sending back this long (quiet hours). */
+  delayMs?: number;
+  /** Messages per send job (the weekly fan-out); one by default. */
+  batchSize?: number;
+}
+
+export interface QueuedCounts {
+  /** Recorded now or earlier and not sent yet: handed to the send queues. */
+  queued: number;
+  /** Non-essential messages to an opted-out address: recorded as opted_out, not sent. */
+  optedOut: number;
+}
+
+const addressKey = (channel: string, address: string) => `${channel} ${address}`;
+
+/** The non-essential messages whose recipient opted out on that channel: they are recorded, never sent. */
+export async function optedOutAmong(context: Context, messages: MessageToSend[]): Promise<MessageToSend[]> {
+  const candidates = messages.filter((m) => !isEssential(m.kind));
+  if (candidates.length === 0) return [];
+  const rows = await context.db.select({ channel: optOuts.channel, address: optOuts.address }).from(optOuts)
+    .where(inArray(optOuts.address, [...new Set(candidates.map((m) => m.address))]));
+  const optedOut = new Set(rows.map((row) => addressKey(row.channel, row.address)));
+  return candidates.filter((m) => optedOut.has(addressKey(m.channel, m.address)));
+}
+
 /**
  * Records messages and queues their sending. Idempotent: a stage that runs again after a crash
- * calls it again with the same keys and only the messages not yet sent are queued.
+ * calls it again with the same keys and only the messages not yet sent are queued. A
+ * non-essential message to an address that opted out is recorded as opted_out and not queued.
  */
-export async function queueMessages(context: Context, messages: MessageToSend[]): Promise<void> {
-  if (messages.length === 0) return;
-  let pending = await context.db.insert(outboundMessages).values(messages.map((m) => ({
+export async function queueMessages(context: Context, messages: MessageToSend[], options: QueueOptions = {}): Promise<QueuedCounts> {
+  if (messages.length === 0) return { queued: 0, optedOut: 0 };
+  for (const m of messages) outboundChannel(m.channel); // a channel jifen cannot send on is refused before anything is recorded
+  const optedOut = new Set(await optedOutAmong(context, messages));
+  const isOptedOut = (m: MessageToSend) => optedOut.has(m);
+  const recorded = await context.db.insert(outboundMessages).values(messages.map((m) => ({
     dedupeKey: m.dedupeKey, channel: m.channel, address: m.address, text: m.text, sender: m.sender ?? null,
     segments: m.channel === 'sms' ? smsSize(m.text).segments : null,
     fallbackChannel: m.fallback?.channel ?? null, fallbackAddress: m.fallback?.address ?? null,
-    kind: m.kind ?? null, params: m.params ?? null,
-  }))).onConflictDoNothing({ target: outboundMessages.dedupeKey }).returning({ id: outboundMessages.id });
-  if (pending.length < messages.length) {
+    kind: m.kind ?? null, params: m.params ?? null, status: isOptedOut(m) ? 'opted_out' as const : 'pending' as const,
+  }))).onConflictDoNothing({ target: outboundMessages.dedupeKey })
+    .returning({ id: outboundMessages.id, channel: outboundMessages.channel, status: outboundMessages.status });
+  let pending = recorded.filter((row) => row.status === 'pending');
+  if (recorded.length < messages.length) {
     // Some were recorded by an earlier run of the same stage: queue those not yet sent as well.
-    pending = await context.db.select({ id: outboundMessages.id }).from(outboundMessages)
+    pending = await context.db.select({ id: outboundMessages.id, channel: outboundMessages.channel, status: outboundMessages.status }).from(outboundMessages)
       .where(and(inArray(outboundMessages.dedupeKey, messages.map((m) => m.dedupeKey)), eq(outboundMessages.status, 'pending')));
   }
-  await context.jobs.send(pending.map(({ id }) => id));
+  for (const channel of OUTBOUND_CHANNELS) {
+    const outboundIds = pending.filter((row) => row.channel === channel).map((row) => row.id);
+    await context.jobs.send({ channel, outboundIds, ...options });
+  }
+  return { queued: pending.length, optedOut: optedOut.size };
 }
 
 /** A message its channel refused for good goes out once more on its fallback (WeChat → SMS), if it has one. */

@@ -7,13 +7,16 @@ export interface QueueHandle {
   add(name: string, data: unknown, opts: JobsOptions): Promise<unknown>;
   addBulk(jobs: { name: string; data: unknown; opts: JobsOptions }[]): Promise<unknown>;
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
-  upsertJobScheduler(id: string, repeat: { pattern: string; tz: string }, template: { name: string; data: unknown; opts: JobsOptions }): Promise<unknown>;
+  /** A repeating job (cron pattern in a timezone); upserting the same id again replaces it. */
+  upsertJobScheduler(id: string, repeat: { pattern: string; tz: string }, template: { name: string; data: unknown; opts?: JobsOptions }): Promise<unknown>;
   close(): Promise<void>;
 }
 
 export interface WorkerHandle {
   on(event: 'failed', listener: (job: Job | undefined, error: Error) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Holds the queue back for this long (all workers): a batch job spends more than one unit of the rate limit. */
+  rateLimit(ms: number): Promise<void>;
   close(force?: boolean): Promise<void>;
   waitUntilReady(): Promise<unknown>;
 }

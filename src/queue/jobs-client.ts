@@ -1,6 +1,8 @@
 import type { JobsOptions } from 'bullmq';
 import type { QueueBackend, QueueHandle } from './backend.ts';
-import { outboundJobId, pipelineJobId, QUEUES, type OutboundJob, type PipelineJob } from './jobs.ts';
+import {
+  OUTBOUND_CHANNELS, outboundJobId, outboundQueue, pipelineJobId, QUEUES, weeklyJobId, type OutboundChannel, type OutboundJob, type PipelineJob, type WeeklyJob,
+} from './jobs.ts';
 
 const HOUR = 3600;
 
@@ -38,15 +40,38 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A cron pattern in a timezone. */
+type Repeat = { pattern: string; tz: string };
+
+/** Recorded messages to send: their ids, and the channel whose queue sends them. */
+export interface SendOrder {
+  channel: OutboundChannel;
+  outboundIds: number[];
+  /** Hold the sending back (quiet hours). */
+  delayMs?: number;
+  /** Up to this many messages per job (the weekly fan-out); 1 by default. */
+  batchSize?: number;
+}
+
+const isOutboundChannel = (channel: string): channel is OutboundChannel => (OUTBOUND_CHANNELS as readonly string[]).includes(channel);
+
+/** The outbound queue of a message's channel; an unknown channel is a programming error. */
+export function outboundChannel(channel: string): OutboundChannel {
+  if (!isOutboundChannel(channel)) throw new Error(`jifen does not send on channel ${channel}`);
+  return channel;
+}
+
 /** The producer side of jifen's queues. */
 export class JobsClient {
   readonly pipeline: QueueHandle;
-  readonly outbound: QueueHandle;
+  readonly weekly: QueueHandle;
+  readonly outbound: Record<OutboundChannel, QueueHandle>;
   private readonly options: JobsOptions;
 
   constructor(readonly backend: QueueBackend) {
     this.pipeline = backend.queue(QUEUES.pipeline);
-    this.outbound = backend.queue(QUEUES.outbound);
+    this.weekly = backend.queue(QUEUES.weekly);
+    this.outbound = Object.fromEntries(OUTBOUND_CHANNELS.map((channel) => [channel, backend.queue(outboundQueue(channel))])) as Record<OutboundChannel, QueueHandle>;
     this.options = jobOptions(backend);
   }
 
@@ -57,22 +82,42 @@ export class JobsClient {
     await withTimeout(this.pipeline.add(job.name, job.data, options), ENQUEUE_TIMEOUT_MS, jobId);
   }
 
-  /** Queues the sending of recorded outbound messages, in one round trip. */
-  async send(outboundIds: number[]): Promise<void> {
+  /** Queues the sending of recorded outbound messages on their channel's queue, in one round trip. */
+  async send({ channel, outboundIds, delayMs, batchSize = 1 }: SendOrder): Promise<void> {
     if (outboundIds.length === 0) return;
-    const jobs = outboundIds.map((outboundId) => {
-      const job: OutboundJob = { name: 'send', data: { outboundId } };
-      return { name: job.name, data: job.data, opts: { ...this.options, attempts: 8, jobId: outboundJobId(job) } };
-    });
-    await withTimeout(this.outbound.addBulk(jobs), ENQUEUE_TIMEOUT_MS, jobs[0]!.opts.jobId);
+    const jobs: OutboundJob[] = [];
+    for (let i = 0; i < outboundIds.length; i += batchSize) {
+      const ids = outboundIds.slice(i, i + batchSize);
+      jobs.push(ids.length === 1 ? { name: 'send', data: { outboundId: ids[0]! } } : { name: 'send-batch', data: { outboundIds: ids } });
+    }
+    const options = { ...this.options, attempts: 8, ...(delayMs ? { delay: delayMs } : {}) };
+    const bulk = jobs.map((job) => ({ name: job.name, data: job.data, opts: { ...options, jobId: outboundJobId(job) } }));
+    await withTimeout(this.outbound[channel].addBulk(bulk), ENQUEUE_TIMEOUT_MS, bulk[0]!.opts.jobId);
   }
 
-  /** Creates or updates a repeating pipeline job (idempotent: the same id is one scheduler). */
-  async schedule(id: string, repeat: { pattern: string; tz: string }, job: PipelineJob): Promise<void> {
+  /** Queues weekly jobs; their ids are per village and week, so queuing them twice is once. */
+  async enqueueWeekly(jobs: WeeklyJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const bulk = jobs.map((job) => ({ name: job.name, data: job.data, opts: { ...this.options, jobId: weeklyJobId(job) } }));
+    await withTimeout(this.weekly.addBulk(bulk), ENQUEUE_TIMEOUT_MS, bulk[0]!.opts.jobId);
+  }
+
+  /** Creates or replaces a village's repeating weekly run; it is retried like every other job. */
+  async scheduleWeekly(schedulerId: string, repeat: Repeat, job: WeeklyJob): Promise<void> {
+    await this.upsertScheduler(QUEUES.weekly, schedulerId, repeat, { name: job.name, data: job.data, opts: this.options });
+  }
+
+  /** Creates or replaces a repeating pipeline job (a village's daily expiry). */
+  async schedule(schedulerId: string, repeat: Repeat, job: PipelineJob): Promise<void> {
+    await this.upsertScheduler(QUEUES.pipeline, schedulerId, repeat, { name: job.name, data: job.data, opts: { ...this.options, priority: STAGE_PRIORITY[job.name] } });
+  }
+
+  /** Upserting the same scheduler id again replaces it, so registering at every start-up is idempotent. */
+  private async upsertScheduler(queueName: string, schedulerId: string, repeat: Repeat, template: { name: string; data: unknown; opts: JobsOptions }) {
     // A queue of its own, closed at once: on PostgreSQL a queue's job scheduler keeps a connection its close() leaves open.
-    const queue = this.backend.queue(QUEUES.pipeline);
+    const queue = this.backend.queue(queueName);
     try {
-      await withTimeout(queue.upsertJobScheduler(id, repeat, { name: job.name, data: job.data, opts: { ...this.options, priority: STAGE_PRIORITY[job.name] } }), ENQUEUE_TIMEOUT_MS, id);
+      await withTimeout(queue.upsertJobScheduler(schedulerId, repeat, template), ENQUEUE_TIMEOUT_MS, schedulerId);
     } finally {
       await queue.close();
     }
@@ -84,7 +129,7 @@ export class JobsClient {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.pipeline.close(), this.outbound.close()]);
+    await Promise.allSettled([this.pipeline, this.weekly, ...Object.values(this.outbound)].map((queue) => queue.close()));
     await this.backend.close();
   }
 }

@@ -1,7 +1,15 @@
 /** Every queue and job jifen runs, in one place. */
 
-/** The claim pipeline's stages, and the sending of recorded messages (its own retry and rate policy). */
-export const QUEUES = { pipeline: 'pipeline', outbound: 'outbound' } as const;
+/**
+ * The claim pipeline's stages, and the weekly notifications. Recorded messages are sent from one
+ * queue per channel (outboundQueue), so each channel's provider gets its own rate limit.
+ */
+export const QUEUES = { pipeline: 'pipeline', weekly: 'weekly' } as const;
+
+/** The channels jifen sends on, each with its own outbound queue and rate limit. */
+export const OUTBOUND_CHANNELS = ['sms', 'wechat'] as const;
+export type OutboundChannel = (typeof OUTBOUND_CHANNELS)[number];
+export const outboundQueue = (channel: OutboundChannel) => `outbound-${channel}`;
 
 /** The claim pipeline: one job name per stage, each idempotent (see workers/). */
 export type PipelineJob =
@@ -20,7 +28,25 @@ export type PipelineJob =
   /** Daily per village (a job scheduler in its timezone): points expiry and its warnings. */
   | { name: 'expire'; data: { villageId: number } };
 
-export type OutboundJob = { name: 'send'; data: { outboundId: number } };
+/** One message, or a batch of them (the weekly fan-out: one job for many messages). */
+export type OutboundJob =
+  | { name: 'send'; data: { outboundId: number } }
+  | { name: 'send-batch'; data: { outboundIds: number[] } };
+
+/** The weekly notifications: a village's run fans out into chunks of households, plus the cadres' summary. */
+export type WeeklyJob =
+  | { name: 'weekly-village'; data: { villageId: number; week?: string } }
+  | { name: 'weekly-chunk'; data: { villageId: number; week: string; firstHouseholdId: number; lastHouseholdId: number } }
+  | { name: 'weekly-cadres'; data: { villageId: number; week: string } };
+
+/** Per village and week (and chunk): a second fire of the scheduler collapses into the jobs already queued. */
+export function weeklyJobId(job: WeeklyJob): string {
+  switch (job.name) {
+    case 'weekly-village': return `weekly-village-${job.data.villageId}-${job.data.week}`;
+    case 'weekly-chunk': return `weekly-chunk-${job.data.villageId}-${job.data.week}-${job.data.firstHouseholdId}`;
+    case 'weekly-cadres': return `weekly-cadres-${job.data.villageId}-${job.data.week}`;
+  }
+}
 
 export type PipelineJobName = PipelineJob['name'];
 
@@ -35,7 +61,8 @@ export function pipelineJobId(job: PipelineJob): string {
   return `${job.name}-${subject}${round}`;
 }
 
-export const outboundJobId = (job: OutboundJob) => `send-${job.data.outboundId}`;
+export const outboundJobId = (job: OutboundJob) =>
+  job.name === 'send' ? `send-${job.data.outboundId}` : `send-batch-${job.data.outboundIds[0]}-${job.data.outboundIds.length}`;
 
 /** The job scheduler that runs a village's expiry every day in its timezone. */
 export const expirySchedulerId = (villageCode: string) => `expire-${villageCode}`;

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { checkVillageTimes, WeeklySettingError } from '../weekly/calendar.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -96,7 +97,14 @@ export function parseVillageFile(text: string, source = 'village file'): Village
     const lines = errors.slice(0, 5).map((e) => `  ${e.instancePath || '/'}: ${e.message}`);
     throw new VillageFileError(`${source} is not a valid village file:\n${lines.join('\n')}`);
   }
-  return data as VillageFile;
+  const file = data as VillageFile;
+  try {
+    checkVillageTimes({ weeklyNotification: file.village.weekly_notification, quietHours: file.village.quiet_hours });
+  } catch (error) {
+    if (error instanceof WeeklySettingError) throw new VillageFileError(`${source}: ${error.message}`);
+    throw error;
+  }
+  return file;
 }
 
 export async function readVillageFile(file: string): Promise<VillageFile> {

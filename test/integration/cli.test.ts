@@ -131,6 +131,38 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     expect((await jifen('redeem', '--reverse', String(done.redemption), '--cadre', keeper)).stdout.trim()).toBe(`redemption ${done.redemption} reversed already: FNP-006 +6, balance 20`);
   });
 
+  it('weekly: --dry-run renders and counts, recording nothing; a real run records one message per household, once', async () => {
+    // The CLI judges quiet hours by the machine's clock: without them the counts do not depend on the hour.
+    await context.db.execute(sql`update jifen.villages set settings = settings - 'quietHours'`);
+    await context.db.execute(sql`
+      with message as (insert into jifen.inbound_messages (channel, external_id, sender, text, raw) values ('sms', 'SMcli-td', '+8613900020002', 'TD', '{}') returning id)
+      insert into jifen.opt_outs (channel, address, message_id) select 'sms', '+8613900020002', id from message`);
+    const weeklyRows = async () => (await context.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from jifen.outbound_messages where kind in ('weekly_balance', 'weekly_cadre_summary')`)).rows[0]!.n;
+
+    const dry = await jifen('weekly', '--village', 'fangniuping', '--week', '2026-W49', '--dry-run', '--json');
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({
+      village: 'fangniuping', week: '2026-W49', households: 40, notified: 39, byChannel: { sms: 39 }, optedOut: 1, deferred: 0, unreachable: 0, cadres: 4, dryRun: true,
+    });
+    expect(await weeklyRows()).toBe(0);
+
+    const real = await jifen('weekly', '--village', 'fangniuping', '--week', '2026-W49');
+    expect(real.code).toBe(0);
+    expect(real.stdout.trim()).toBe('weekly fangniuping 2026-W49: 40 households, 39 notified (sms 39), 1 skipped opted-out, 0 deferred to the end of quiet hours, 0 unreachable, 4 cadres summarised');
+    expect(await weeklyRows()).toBe(44);
+    await jifen('weekly', '--village', 'fangniuping', '--week', '2026-W49');
+    expect(await weeklyRows()).toBe(44);
+    const [optedOut] = (await context.db.execute<{ status: string }>(
+      sql`select status from jifen.outbound_messages where kind = 'weekly_balance' and address = '+8613900020002'`)).rows;
+    expect(optedOut!.status).toBe('opted_out');
+
+    expect((await jifen('weekly', '--village', 'nowhere')).stdout).toContain('没有村代码为 nowhere 的村');
+    const badWeek = await jifen('weekly', '--village', 'fangniuping', '--week', '49');
+    expect(badWeek.code).toBe(1);
+    expect(badWeek.stdout).toContain('2026-W49');
+  });
+
   it('verifies the ledger and exits non-zero when a balance drifted', async () => {
     const ok = await jifen('ledger', 'verify', '--json');
     expect(ok.code).toBe(0);

@@ -31,7 +31,7 @@ async function settled(jifen: Harness, dedupeKey: string, timeoutMs?: number) {
 /** Waits until the outbound queue holds no job that could still run (so "never retried" is a fact, not a hope). */
 async function outboundQueueIdle(jifen: Harness) {
   return jifen.waitFor(async () => {
-    const counts = await jifen.context.jobs.outbound.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed');
+    const counts = await jifen.context.jobs.outbound.sms.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed');
     const busy = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0);
     return busy === 0 && counts;
   }, 'outbound queue to be idle');

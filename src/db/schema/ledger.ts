@@ -22,6 +22,8 @@ export const accounts = jifen.table('accounts', {
   check('household_balance_never_negative', sql`${t.kind} <> 'household' or ${t.balance} >= 0`),
   check('household_account_has_household', sql`(${t.kind} = 'household') = (${t.householdId} is not null)`),
   uniqueIndex('accounts_village_system').on(t.villageId, t.kind).where(sql`household_id is null`),
+  // The weekly run reads a village's household accounts (ranks over the village).
+  index('accounts_village_households').on(t.villageId, t.householdId).where(sql`household_id is not null`),
 ]);
 
 /** One posting. The idempotency key (e.g. claim-42) makes a replay return the original. */

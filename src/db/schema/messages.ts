@@ -29,7 +29,8 @@ export const inboundMessages = jifen.table('inbound_messages', {
   index('inbound_unqueued').on(t.receivedAt).where(sql`queued_at is null`),
 ]);
 
-export type OutboundStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'dry_run';
+/** opted_out: a non-essential message to an address that sent TD/退订, recorded and never sent. */
+export type OutboundStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'dry_run' | 'opted_out';
 
 /** Every message jifen sends; the dedupe key makes each logical message exactly one row. */
 export const outboundMessages = jifen.table('outbound_messages', {

@@ -1,4 +1,4 @@
-import { boolean, integer, jsonb, serial, text, unique } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, serial, text, unique } from 'drizzle-orm/pg-core';
 import { createdAt, jifen } from './namespace.ts';
 
 export interface VillageSettings {
@@ -33,7 +33,7 @@ export const households = jifen.table('households', {
   head: text('head').notNull(),
   groupName: text('group_name'),
   createdAt: createdAt(),
-});
+}, (t) => [index('households_village').on(t.villageId, t.id)]);
 
 export const members = jifen.table('members', {
   id: serial('id').primaryKey(),

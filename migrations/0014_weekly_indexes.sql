@@ -1,0 +1,2 @@
+CREATE INDEX "households_village" ON "jifen"."households" USING btree ("village_id","id");--> statement-breakpoint
+CREATE INDEX "accounts_village_households" ON "jifen"."accounts" USING btree ("village_id","household_id") WHERE household_id is not null;
