@@ -13,8 +13,8 @@ export interface MessageToSend {
   address: string;
   text: string;
   sender?: string;
-  /** Where the same text goes if the channel refuses it for good. */
-  fallback?: { channel: string; address: string };
+  /** Where the message goes if the channel refuses it for good: the same text, or its own (one SMS segment). */
+  fallback?: { channel: string; address: string; text?: string };
   /** The message's kind and values, for providers that send only approved templates (Aliyun). */
   kind?: string;
   params?: Record<string, string>;
@@ -59,7 +59,7 @@ export async function queueMessages(context: Context, messages: MessageToSend[],
   const recorded = await context.db.insert(outboundMessages).values(messages.map((m) => ({
     dedupeKey: m.dedupeKey, channel: m.channel, address: m.address, text: m.text, sender: m.sender ?? null,
     segments: m.channel === 'sms' ? smsSize(m.text).segments : null,
-    fallbackChannel: m.fallback?.channel ?? null, fallbackAddress: m.fallback?.address ?? null,
+    fallbackChannel: m.fallback?.channel ?? null, fallbackAddress: m.fallback?.address ?? null, fallbackText: m.fallback?.text ?? null,
     kind: m.kind ?? null, params: m.params ?? null, status: isOptedOut(m) ? 'opted_out' as const : 'pending' as const,
   }))).onConflictDoNothing({ target: outboundMessages.dedupeKey })
     .returning({ id: outboundMessages.id, channel: outboundMessages.channel, status: outboundMessages.status });
@@ -81,6 +81,6 @@ export async function queueFallback(context: Context, message: OutboundMessage):
   if (!message.fallbackChannel || !message.fallbackAddress) return;
   await queueMessages(context, [{
     dedupeKey: `${message.dedupeKey}-fallback`, channel: message.fallbackChannel, address: message.fallbackAddress,
-    text: message.text, sender: message.sender ?? undefined, kind: message.kind ?? undefined, params: message.params ?? undefined,
+    text: message.fallbackText ?? message.text, sender: message.sender ?? undefined, kind: message.kind ?? undefined, params: message.params ?? undefined,
   }]);
 }

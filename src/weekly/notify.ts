@@ -43,14 +43,15 @@ export async function loadVillage(context: Context, villageId: number): Promise<
 function weeklyMessage(context: Context, village: Village, week: string, household: HouseholdWeek): MessageToSend | undefined {
   const route = household.contact && routeTo(context, household.contact);
   if (!route) return undefined;
-  const text = route.channel === 'sms'
-    ? templates.weekly.sms(village.name, household.code, household.earned, household.redeemed, household.balance, household.lifetime, household.rank)
-    : templates.weekly.wechat(village.name, week, household.code, household.head,
-      household.items.map((item) => templates.weekly.item(itemName(item.name), item.points)),
-      household.deducted, household.redeemed, household.balance, household.lifetime, household.rank);
+  const sms = templates.weekly.sms(village.name, household.code, household.earned, household.redeemed, household.balance, household.lifetime, household.rank);
+  const text = route.channel === 'sms' ? sms : templates.weekly.wechat(village.name, week, household.code, household.head,
+    household.items.map((item) => templates.weekly.item(itemName(item.name), item.points)),
+    household.deducted, household.redeemed, household.balance, household.lifetime, household.rank);
   return {
     // One per household and ISO week: a second run, a second scheduler fire or a retried chunk records nothing new.
     dedupeKey: `weekly-${household.householdId}-${week}`, ...route, text, sender: village.settings.smsSenderNumber,
+    // WeChat refusing it for good: the SMS form goes to the phone, one segment like every weekly SMS.
+    fallback: route.fallback && { ...route.fallback, text: sms },
     kind: 'weekly_balance',
     params: {
       household: household.code, week, earned: String(household.earned), balance: String(household.balance),

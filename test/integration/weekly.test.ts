@@ -202,4 +202,17 @@ describe(`weekly notifications on WeChat (${testBackend})`, () => {
       `【放牛坪村积分周报】${week}\nFNP-001（阳桂芳家）\n本周获得：无\n本周兑换：0分\n当前余额：0分\n累计获得：0分，全村第1名`,
     ]);
   });
+
+  it('WeChat refusing a weekly message for good sends the one-segment SMS form to the phone, not the WeChat text', { timeout: 60_000 }, async () => {
+    const village = await dropQuietHours(jifen);
+    const week = '2026-W40';
+    const wechatHouseholds = (await runWeekly(jifen.context, village, week, { now: new Date(), dryRun: true })).byChannel.wechat!;
+    for (let i = 0; i < wechatHouseholds; i++) {
+      wechat.replyNext('/cgi-bin/message/custom/send', { json: '{"errcode":45015,"errmsg":"response out of time limit"}' });
+    }
+    const run = await runWeekly(jifen.context, village, week, { now: new Date() });
+    await settled(jifen, week, run.households + wechatHouseholds);
+    const [bySms] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.dedupeKey, `${(await weeklyRows(jifen, week)).find((r) => r.params!.household === 'FNP-001')!.dedupeKey}-fallback`));
+    expect(bySms).toMatchObject({ channel: 'sms', address: '+8613900020001', segments: 1, text: '【放牛坪村积分】FNP-001本周+0分，余额0分，累计0分，全村第1名' });
+  });
 });

@@ -49,6 +49,8 @@ export const outboundMessages = jifen.table('outbound_messages', {
   /** Where to send the same text if this channel refuses it for good (WeChat → the member's phone). */
   fallbackChannel: text('fallback_channel'),
   fallbackAddress: text('fallback_address'),
+  /** The fallback's own text when it is not the same (the SMS form of a WeChat weekly message). */
+  fallbackText: text('fallback_text'),
   status: text('status').$type<OutboundStatus>().notNull().default('pending'),
   providerId: text('provider_id'),
   error: text('error'),

@@ -1,0 +1,1 @@
+ALTER TABLE "jifen"."outbound_messages" ADD COLUMN "fallback_text" text;
