@@ -6,7 +6,8 @@ import { onShutdown } from './shutdown.ts';
 /** `npm run worker`: only the workers, for scaling out (more of these against Redis + PostgreSQL). */
 const config = loadConfig();
 const context = await createContext(config);
-const workers = startWorkers(context);
+// Channels with a connection of their own (a Wechaty bot) are started, and sent on, by `npm start` only.
+const workers = startWorkers(context, { ownConnections: false });
 await workers.ready();
 context.log.info(`jifen workers running — backend: ${describeBackend(config)}`);
 onShutdown(context.log, async () => {

@@ -1,3 +1,4 @@
+import type { Channels } from '../channels/index.ts';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Context } from '../src/context.ts';
 import { sweepUnqueued } from '../src/messages/inbound.ts';
@@ -61,17 +62,26 @@ function outboundWorker(context: Context, channel: OutboundChannel, settings: Se
 }
 
 /**
+ * The channels this process sends on. A provider with a connection of its own (a Wechaty bot) can
+ * only send from the process that runs it (`npm start`), so a process without it (`npm run worker`)
+ * leaves that channel's queue to the one that has it.
+ */
+export function sendingChannels(channels: Channels, ownConnections: boolean): OutboundChannel[] {
+  return OUTBOUND_CHANNELS.filter((channel) => ownConnections || !channels.sender(channel)?.start);
+}
+
+/**
  * Starts the pipeline, outbound (one per channel) and weekly workers, registers the villages'
  * weekly schedules, and runs the sweeper that re-queues messages stored while the queue was down.
  */
-export function startWorkers(context: Context): RunningWorkers {
+export function startWorkers(context: Context, { ownConnections = true } = {}): RunningWorkers {
   const { backend } = context.jobs;
   const { workerConcurrency, jobLockMs } = context.config;
   // A killed worker's jobs are taken over once their lock lapses: checked as often as the lock lasts.
   const settings = { concurrency: workerConcurrency, lockDuration: jobLockMs, stalledInterval: jobLockMs };
   const pipeline = backend.worker(QUEUES.pipeline, (job) => runStage(context, job), settings);
   const weekly = backend.worker(QUEUES.weekly, (job) => runWeeklyJob(context, job), settings);
-  const workers: WorkerHandle[] = [pipeline, weekly, ...OUTBOUND_CHANNELS.map((channel) => outboundWorker(context, channel, settings))];
+  const workers: WorkerHandle[] = [pipeline, weekly, ...sendingChannels(context.channels, ownConnections).map((channel) => outboundWorker(context, channel, settings))];
   pipeline.on('failed', (job, error) => {
     context.log.warn({ job: job?.id, err: error }, 'pipeline job failed');
     onStageFailed(context, job, error).catch((e) => context.log.error({ err: e }, 'could not record the failure'));
