@@ -48,7 +48,8 @@ export async function householdWeeks(db: Executor, range: HouseholdRange, monday
     from jifen.accounts a
     join jifen.ledger_entries e on e.account_id = a.id
     join jifen.ledger_transactions t on t.id = e.transaction_id
-    left join jifen.claims c on t.kind = 'award' and c.id = (case when t.kind = 'award' then substring(t.idempotency_key from 7)::bigint end)
+    -- A claim's award is keyed claim-<id> (workers/post.ts); any other award (a correction) has no item.
+    left join jifen.claims c on t.kind = 'award' and c.id = (case when t.idempotency_key ~ '^claim-[0-9]+$' then substring(t.idempotency_key from 7)::bigint end)
     left join jifen.rules r on r.id = c.rule_id
     where a.village_id = ${villageId} and a.kind = 'household' and a.household_id between ${first} and ${last}
       and t.created_at >= ${starts} and t.created_at < ${ends}
