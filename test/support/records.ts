@@ -1,18 +1,29 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, notInArray, or } from 'drizzle-orm';
 import type { Context } from '../../src/context.ts';
-import { households } from '../../src/db/schema/index.ts';
+import { households, outboundMessages } from '../../src/db/schema/index.ts';
 import { householdAccountId, systemAccountId } from '../../src/ledger/accounts.ts';
 import { post } from '../../src/ledger/ledger.ts';
 import { lastInbound, type Harness } from './jifen.ts';
 
-/** Sends an SMS as `from` and returns jifen's last answer to that address once the message is processed. */
+/** Messages that reach a cadre because of someone else's message: never the answer to the cadre's own. */
+const REQUESTS_TO_CADRES = ['review_request', 'review_remind', 'review_escalate', 'review_second', 'appeal_request'];
+
+/**
+ * Sends an SMS as `from` and returns jifen's last answer to that address once the message is
+ * processed, passing over review and appeal requests that may reach a cadre in between.
+ */
 export async function say(jifen: Harness, from: string, text: string): Promise<string> {
   await jifen.sms(from, text);
   const message = await jifen.waitFor(async () => {
     const last = await lastInbound(jifen.context, from);
     return last?.text === text && last.processedAt !== null ? last : undefined;
   }, `"${text}" processed`);
-  return jifen.waitFor(async () => (await jifen.outbox(from)).at(-1), `the answer to ${message.id}`);
+  return jifen.waitFor(async () => {
+    const answers = await jifen.context.db.select({ text: outboundMessages.text }).from(outboundMessages)
+      .where(and(eq(outboundMessages.address, from), or(isNull(outboundMessages.kind), notInArray(outboundMessages.kind, REQUESTS_TO_CADRES))))
+      .orderBy(outboundMessages.id);
+    return answers.at(-1)?.text;
+  }, `the answer to ${message.id}`);
 }
 
 /** Gives a household points straight through the ledger, as an approved claim would; `at` backdates the posting. */
