@@ -27,13 +27,6 @@ export interface QueueOptions {
   batchSize?: number;
 }
 
-export interface QueuedCounts {
-  /** Recorded now or earlier and not sent yet: handed to the send queues. */
-  queued: number;
-  /** Non-essential messages to an opted-out address: recorded as opted_out, not sent. */
-  optedOut: number;
-}
-
 const addressKey = (channel: string, address: string) => `${channel} ${address}`;
 
 /** The non-essential messages whose recipient opted out on that channel: they are recorded, never sent. */
@@ -49,10 +42,11 @@ export async function optedOutAmong(context: Context, messages: MessageToSend[])
 /**
  * Records messages and queues their sending. Idempotent: a stage that runs again after a crash
  * calls it again with the same keys and only the messages not yet sent are queued. A
- * non-essential message to an address that opted out is recorded as opted_out and not queued.
+ * non-essential message to an address that opted out is recorded as opted_out and not queued;
+ * those are returned.
  */
-export async function queueMessages(context: Context, messages: MessageToSend[], options: QueueOptions = {}): Promise<QueuedCounts> {
-  if (messages.length === 0) return { queued: 0, optedOut: 0 };
+export async function queueMessages(context: Context, messages: MessageToSend[], options: QueueOptions = {}): Promise<MessageToSend[]> {
+  if (messages.length === 0) return [];
   for (const m of messages) outboundChannel(m.channel); // a channel jifen cannot send on is refused before anything is recorded
   const optedOut = new Set(await optedOutAmong(context, messages));
   const isOptedOut = (m: MessageToSend) => optedOut.has(m);
@@ -73,7 +67,7 @@ export async function queueMessages(context: Context, messages: MessageToSend[],
     const outboundIds = pending.filter((row) => row.channel === channel).map((row) => row.id);
     await context.jobs.send({ channel, outboundIds, ...options });
   }
-  return { queued: pending.length, optedOut: optedOut.size };
+  return [...optedOut];
 }
 
 /** A message its channel refused for good goes out once more on its fallback (WeChat → SMS), if it has one. */

@@ -65,13 +65,14 @@ export async function notifyHouseholds(context: Context, village: Village, week:
   const weeks = await householdWeeks(context.db, range, mondayOf(week), village.timezone);
   const messages = weeks.map((household) => weeklyMessage(context, village, week, household)).filter((m) => m !== undefined);
   const delayMs = quietHoursDelayMs(options.now, village.timezone, village.settings.quietHours);
-  const optedOut = await optedOutAmong(context, messages);
-  const sending = messages.filter((m) => !optedOut.includes(m));
-  if (!options.dryRun) await queueMessages(context, messages, { delayMs, batchSize: context.config.weeklySendBatch });
+  // A dry run asks who opted out; a real run learns it from recording them.
+  const optedOut = new Set(options.dryRun ? await optedOutAmong(context, messages)
+    : await queueMessages(context, messages, { delayMs, batchSize: context.config.weeklySendBatch }));
+  const sending = messages.filter((m) => !optedOut.has(m));
   const byChannel: Record<string, number> = {};
   for (const message of sending) byChannel[message.channel] = (byChannel[message.channel] ?? 0) + 1;
   return {
-    households: weeks.length, notified: sending.length, byChannel, optedOut: optedOut.length,
+    households: weeks.length, notified: sending.length, byChannel, optedOut: optedOut.size,
     deferred: delayMs > 0 ? sending.length : 0, unreachable: weeks.length - messages.length,
   };
 }
