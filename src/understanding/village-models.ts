@@ -17,13 +17,12 @@ const compiled = new WeakMap<Executor, Map<number, KnownVillage>>();
 
 /** The village's vocabulary as it is in the database now: its active rules, goods, households and words. */
 async function loadVocabulary(db: Executor, village: Village): Promise<{ vocabulary: VillageVocabulary; ruleRows: Rule[] }> {
-  const [ruleRows, goods, people] = await Promise.all([
-    db.select().from(rules).where(and(eq(rules.villageId, village.id), eq(rules.active, true))).orderBy(rules.id),
-    db.select({ code: catalogueItems.code, name: catalogueItems.name, points: catalogueItems.points }).from(catalogueItems)
-      .where(eq(catalogueItems.villageId, village.id)).orderBy(catalogueItems.id),
-    db.select({ code: households.code, head: households.head, member: members.name }).from(households)
-      .leftJoin(members, eq(members.householdId, households.id)).where(eq(households.villageId, village.id)).orderBy(households.id, members.id),
-  ]);
+  // One after the other: inside a transaction all go over its one connection.
+  const ruleRows = await db.select().from(rules).where(and(eq(rules.villageId, village.id), eq(rules.active, true))).orderBy(rules.id);
+  const goods = await db.select({ code: catalogueItems.code, name: catalogueItems.name, points: catalogueItems.points }).from(catalogueItems)
+    .where(eq(catalogueItems.villageId, village.id)).orderBy(catalogueItems.id);
+  const people = await db.select({ code: households.code, head: households.head, member: members.name }).from(households)
+    .leftJoin(members, eq(members.householdId, households.id)).where(eq(households.villageId, village.id)).orderBy(households.id, members.id);
   const byHousehold = new Map<string, { code: string; head: string; members: string[] }>();
   for (const row of people) {
     const household = byHousehold.get(row.code) ?? { code: row.code, head: row.head, members: [] };
