@@ -2,7 +2,7 @@ CREATE TABLE "jifen"."outbox" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"kind" text NOT NULL,
 	"payload" jsonb NOT NULL,
-	"due_at" timestamp with time zone,
+	"delay_ms" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -35,7 +35,7 @@ function runStage(context: Context, job: Job): Promise<void> {
   const stage = STAGES[job.name as PipelineJobName] as ((c: Context, d: PipelineJob['data']) => Promise<void>) | undefined;
   if (!stage) throw new UnrecoverableError(`no stage for job ${job.name}`);
   // Every job is one transaction: its state changes, events, outbound rows and follow-up jobs commit together.
-  return runInTransaction(context, (tx) => stage(tx, job.data));
+  return runInTransaction(context, (tx) => stage(tx, job.data), `${job.name}:${job.id}`);
 }
 
 type Settings = { concurrency: number; lockDuration: number; stalledInterval: number };

@@ -4,7 +4,8 @@
  */
 export type FaultPoint = 'before-commit' | 'after-commit';
 
-type Hook = (point: FaultPoint) => void | Promise<void>;
+/** `label` names the work (the job's name and id for a job). */
+type Hook = (point: FaultPoint, label: string) => void | Promise<void>;
 
 let hook: Hook | undefined;
 
@@ -13,6 +14,6 @@ export function injectFaults(next: Hook | undefined): void {
   hook = next;
 }
 
-export async function faultPoint(point: FaultPoint): Promise<void> {
-  if (hook) await hook(point);
+export async function faultPoint(point: FaultPoint, label: string): Promise<void> {
+  if (hook) await hook(point, label);
 }

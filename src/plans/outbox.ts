@@ -12,30 +12,30 @@ export interface Outbox {
   enqueueWeekly(jobs: WeeklyJob[]): Promise<void>;
 }
 
-type Entry = Pick<OutboxRow, 'kind' | 'payload' | 'dueAt'>;
+type Entry = Pick<OutboxRow, 'kind' | 'payload' | 'delayMs'>;
 
-const dueAt = (delayMs: number | undefined) => (delayMs && delayMs > 0 ? new Date(Date.now() + delayMs) : null);
+const delayOf = (delayMs: number | undefined) => (delayMs && delayMs > 0 ? Math.ceil(delayMs) : 0);
 
 /** Collects a transaction's entries; the runner writes them in that transaction, just before commit. */
 export class PendingOutbox implements Outbox {
   private readonly entries: Entry[] = [];
 
   async enqueue(job: PipelineJob, { delayMs }: { delayMs?: number } = {}): Promise<void> {
-    this.entries.push({ kind: 'pipeline', payload: job, dueAt: dueAt(delayMs) });
+    this.entries.push({ kind: 'pipeline', payload: job, delayMs: delayOf(delayMs) });
   }
 
   async send({ delayMs, ...order }: SendOrder): Promise<void> {
     if (order.outboundIds.length === 0) return;
     // One order per channel, batch size and due time: a job's messages go to their provider as one batch.
-    const due = dueAt(delayMs);
-    const same = this.entries.find((e) => e.kind === 'send' && e.dueAt?.getTime() === due?.getTime()
+    const delay = delayOf(delayMs);
+    const same = this.entries.find((e) => e.kind === 'send' && e.delayMs === delay
       && (e.payload as SendOrder).channel === order.channel && (e.payload as SendOrder).batchSize === order.batchSize);
     if (same) (same.payload as SendOrder).outboundIds.push(...order.outboundIds);
-    else this.entries.push({ kind: 'send', payload: { ...order, outboundIds: [...order.outboundIds] }, dueAt: due });
+    else this.entries.push({ kind: 'send', payload: { ...order, outboundIds: [...order.outboundIds] }, delayMs: delay });
   }
 
   async enqueueWeekly(jobs: WeeklyJob[]): Promise<void> {
-    if (jobs.length > 0) this.entries.push({ kind: 'weekly', payload: jobs, dueAt: null });
+    if (jobs.length > 0) this.entries.push({ kind: 'weekly', payload: jobs, delayMs: 0 });
   }
 
   /** Writes the entries in the open transaction, in one statement; returns the rows to relay after commit. */
@@ -48,8 +48,9 @@ export class PendingOutbox implements Outbox {
 }
 
 /** Adds one committed row's jobs to the queue; job ids are deterministic, so adding twice adds nothing. */
-async function relayOne(context: Context, row: OutboxRow): Promise<void> {
-  const delayMs = row.dueAt ? Math.max(0, row.dueAt.getTime() - Date.now()) : 0;
+async function relayOne(context: Context, row: OutboxRow, now?: Date): Promise<void> {
+  // Relayed at once the delay is as asked; relayed late (the sweeper), what is left of it.
+  const delayMs = now ? Math.max(0, row.delayMs - (now.getTime() - row.createdAt.getTime())) : row.delayMs;
   switch (row.kind) {
     case 'pipeline': return context.jobs.enqueue(row.payload as PipelineJob, { delayMs });
     case 'send': return context.jobs.send({ ...(row.payload as SendOrder), delayMs: delayMs || undefined });
@@ -61,9 +62,9 @@ async function relayOne(context: Context, row: OutboxRow): Promise<void> {
  * Moves committed outbox rows into the queue and deletes those it moved. A row the queue did not
  * take stays for the sweeper; returns how many were relayed.
  */
-export async function relay(context: Context, rows: OutboxRow[]): Promise<number> {
+export async function relay(context: Context, rows: OutboxRow[], late?: { now: Date }): Promise<number> {
   if (rows.length === 0) return 0;
-  const results = await Promise.allSettled(rows.map((row) => relayOne(context, row)));
+  const results = await Promise.allSettled(rows.map((row) => relayOne(context, row, late?.now)));
   const done = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) context.log.warn({ err: failed.reason, left: rows.length - done.length }, 'queue unavailable: outbox rows left for the sweeper');
@@ -73,8 +74,9 @@ export async function relay(context: Context, rows: OutboxRow[]): Promise<number
 
 /** Relays what a crash or a queue outage left in the outbox (rows older than `olderThanMs`). */
 export async function relayLeftovers(context: Context, olderThanMs = 5_000, limit = 500): Promise<number> {
-  const rows = await context.db.select().from(outbox).where(lt(outbox.createdAt, new Date(Date.now() - olderThanMs))).orderBy(outbox.id).limit(limit);
-  return relay(context, rows);
+  const now = new Date();
+  const rows = await context.db.select().from(outbox).where(lt(outbox.createdAt, new Date(now.getTime() - olderThanMs))).orderBy(outbox.id).limit(limit);
+  return relay(context, rows, { now });
 }
 
 /**

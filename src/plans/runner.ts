@@ -9,19 +9,19 @@ import { PendingOutbox, relay } from './outbox.ts';
  * transaction and `outbox` collects the follow-up jobs and send orders, written to the outbox table
  * in the same transaction: state changes, events, ledger postings, outbound rows and the jobs that
  * follow commit together or not at all. After commit the relay moves the rows into the queue.
- * Work already inside a transaction joins it.
+ * Work already inside a transaction joins it. `label` names the work for fault tests.
  */
-export async function runInTransaction<T>(context: Context, work: (context: Context) => Promise<T>): Promise<T> {
+export async function runInTransaction<T>(context: Context, work: (context: Context) => Promise<T>, label = 'work'): Promise<T> {
   if (context.inTransaction) return work(context);
   const outbox = new PendingOutbox();
   let rows: OutboxRow[] = [];
   const result = await context.db.transaction(async (tx) => {
     const value = await work({ ...context, db: tx as unknown as Db, outbox, inTransaction: true });
     rows = await outbox.flush(tx);
-    await faultPoint('before-commit');
+    await faultPoint('before-commit', label);
     return value;
   });
-  await faultPoint('after-commit');
+  await faultPoint('after-commit', label);
   await relay(context, rows);
   return result;
 }

@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, text } from 'drizzle-orm/pg-core';
 import { createdAt, jifen } from './namespace.ts';
 
 /** pipeline: a stage job; send: an order to send recorded messages; weekly: a weekly job. */
@@ -14,8 +14,8 @@ export const outbox = jifen.table('outbox', {
   kind: text('kind').$type<OutboxKind>().notNull(),
   /** The job (pipeline, weekly) or the send order, as the queue client takes it. */
   payload: jsonb('payload').notNull(),
-  /** When a delayed job is due (a reminder, quiet hours); null: at once. */
-  dueAt: timestamp('due_at', { withTimezone: true }),
+  /** How long after it was written the job is due (the end of publicity, quiet hours); 0: at once. */
+  delayMs: integer('delay_ms').notNull().default(0),
   createdAt: createdAt(),
 }, (t) => [index('outbox_created').on(t.createdAt)]);
 
