@@ -1,8 +1,8 @@
 import { inArray, lt } from 'drizzle-orm';
-import type { Context } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { outbox, type OutboxRow } from '../db/schema/index.ts';
-import type { SendOrder } from '../queue/jobs-client.ts';
+import type { JobsClient, SendOrder } from '../queue/jobs-client.ts';
+import type { Logger } from '../log.ts';
 import type { PipelineJob, WeeklyJob } from '../queue/jobs.ts';
 
 /** What a piece of work wants queued once it is committed: its follow-up jobs and its send orders. */
@@ -10,6 +10,13 @@ export interface Outbox {
   enqueue(job: PipelineJob, options?: { delayMs?: number }): Promise<void>;
   send(order: SendOrder): Promise<void>;
   enqueueWeekly(jobs: WeeklyJob[]): Promise<void>;
+}
+
+/** What the relay needs: the database, the queue client, a log (a Context has them). */
+export interface RelayTarget {
+  db: Executor;
+  jobs: JobsClient;
+  log: Logger;
 }
 
 type Entry = Pick<OutboxRow, 'kind' | 'payload' | 'delayMs'>;
@@ -48,7 +55,7 @@ export class PendingOutbox implements Outbox {
 }
 
 /** Adds one committed row's jobs to the queue; job ids are deterministic, so adding twice adds nothing. */
-async function relayOne(context: Context, row: OutboxRow, now?: Date): Promise<void> {
+async function relayOne(context: RelayTarget, row: OutboxRow, now?: Date): Promise<void> {
   // Relayed at once the delay is as asked; relayed late (the sweeper), what is left of it.
   const delayMs = now ? Math.max(0, row.delayMs - (now.getTime() - row.createdAt.getTime())) : row.delayMs;
   switch (row.kind) {
@@ -62,7 +69,7 @@ async function relayOne(context: Context, row: OutboxRow, now?: Date): Promise<v
  * Moves committed outbox rows into the queue and deletes those it moved. A row the queue did not
  * take stays for the sweeper; returns how many were relayed.
  */
-export async function relay(context: Context, rows: OutboxRow[], late?: { now: Date }): Promise<number> {
+export async function relay(context: RelayTarget, rows: OutboxRow[], late?: { now: Date }): Promise<number> {
   if (rows.length === 0) return 0;
   const results = await Promise.allSettled(rows.map((row) => relayOne(context, row, late?.now)));
   const done = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);
@@ -73,7 +80,7 @@ export async function relay(context: Context, rows: OutboxRow[], late?: { now: D
 }
 
 /** Relays what a crash or a queue outage left in the outbox (rows older than `olderThanMs`). */
-export async function relayLeftovers(context: Context, olderThanMs = 5_000, limit = 500): Promise<number> {
+export async function relayLeftovers(context: RelayTarget, olderThanMs = 5_000, limit = 500): Promise<number> {
   const now = new Date();
   const rows = await context.db.select().from(outbox).where(lt(outbox.createdAt, new Date(now.getTime() - olderThanMs))).orderBy(outbox.id).limit(limit);
   return relay(context, rows, { now });
@@ -84,7 +91,7 @@ export async function relayLeftovers(context: Context, olderThanMs = 5_000, limi
  * one-statement transaction) and relayed at once, so even here nothing reaches the queue unrecorded.
  */
 export class DirectOutbox implements Outbox {
-  constructor(private readonly context: () => Context) {}
+  constructor(private readonly context: () => RelayTarget) {}
 
   private async write(entries: PendingOutbox): Promise<void> {
     const context = this.context();
