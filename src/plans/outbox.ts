@@ -60,7 +60,11 @@ async function relayOne(context: RelayTarget, row: OutboxRow, now?: Date): Promi
   const delayMs = now ? Math.max(0, row.delayMs - (now.getTime() - row.createdAt.getTime())) : row.delayMs;
   switch (row.kind) {
     case 'pipeline': return context.jobs.enqueue(row.payload as PipelineJob, { delayMs });
-    case 'send': return context.jobs.send({ ...(row.payload as SendOrder), delayMs: delayMs || undefined });
+    case 'send': {
+      // Without a batch size, the order is one job: a job's messages on a channel go to its provider together.
+      const order = row.payload as SendOrder;
+      return context.jobs.send({ ...order, batchSize: order.batchSize ?? order.outboundIds.length, delayMs: delayMs || undefined });
+    }
     case 'weekly': return context.jobs.enqueueWeekly(row.payload as WeeklyJob[]);
   }
 }
