@@ -59,16 +59,18 @@ const REFUSALS = {
   entered_by_you: [templates.review.enteredByYou, 'entered_by_you'],
 } as const;
 
+/** What follows the cadre's verdict, and their answer. */
+async function concluded(context: Context, message: InboundMessage, cadre: KnownCadre, claimId: number, verdict: Verdict) {
+  await followUp(context, claimId, verdict);
+  const { claim, village } = (await loadClaim(context.db, claimId))!;
+  const publicityDays = village.settings.publicityDays ?? 0;
+  const text = verdict === 'approved' && publicityDays > 0
+    ? templates.publicity.approved(claim.reference!, publicityDays) : VERDICT_ANSWERS[verdict](claim.reference!);
+  return answer(context, message, cadre, text, verdict);
+}
+
+/** 同意 1234 / 驳回 1234 原因: decides the claim and, approved, posts it, all in the message's one transaction. */
 async function decide(context: Context, message: InboundMessage, cadre: KnownCadre, decision: Decision) {
-  const earlier = (await decisionsMadeBy(context.db, message.id))[0];
-  if (earlier) {
-    await followUp(context, earlier.claimId, earlier.verdict);
-    const { claim, village } = (await loadClaim(context.db, earlier.claimId))!;
-    const publicityDays = village.settings.publicityDays ?? 0;
-    const text = earlier.verdict === 'approved' && publicityDays > 0
-      ? templates.publicity.approved(claim.reference!, publicityDays) : VERDICT_ANSWERS[earlier.verdict](claim.reference!);
-    return answer(context, message, cadre, text, earlier.verdict);
-  }
   const target = await findTarget(context.db, cadre, decision);
   if (target.kind === 'unknown-reference') return answer(context, message, cadre, templates.decision.unknownReference(target.reference), 'unknown_reference');
   if (target.kind === 'nothing-waiting') return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');
@@ -84,7 +86,7 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
     const [text, status] = REFUSALS[outcome as keyof typeof REFUSALS];
     return answer(context, message, cadre, text(claim.reference!), status);
   }
-  return decide(context, message, cadre, decision);
+  return concluded(context, message, cadre, claim.id, outcome as Verdict);
 }
 
 /** 全部同意: this cadre's approval of every claim waiting for them (never their own household's); a two-person item gets their vote. */
