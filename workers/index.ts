@@ -14,9 +14,9 @@ import { intake } from './intake.ts';
 import { post } from './post.ts';
 import { publicityEnded } from './publicity.ts';
 import { reviewFollowUp } from './review-follow-up.ts';
-import { onStageFailed } from './failures.ts';
+import { onStageFailed } from '../src/queue/failures.ts';
 import { onSendExhausted, send, sendBatch } from './send.ts';
-import type { PipelineStage } from './stage.ts';
+import type { PipelineStage } from '../src/queue/stage.ts';
 import { runWeeklyJob } from './weekly.ts';
 
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
