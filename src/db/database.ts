@@ -17,7 +17,7 @@ export interface Database {
   pool: pg.Pool;
   /** Connection string for other clients (BullMQ's PostgreSQL backend). */
   url: string;
-  /** True when this process serves the embedded PGlite. */
+  /** True when this process serves the embedded PostgreSQL. */
   embedded: boolean;
   close(): Promise<void>;
 }
@@ -41,9 +41,10 @@ async function migrateUnderLock(pool: pg.Pool): Promise<void> {
 }
 
 /**
- * Opens the database the configuration names: DATABASE_URL, or the embedded PGlite in DATA_DIR.
+ * Opens the database the configuration names: DATABASE_URL, or the embedded PostgreSQL in DATA_DIR.
  * In embedded mode a second process (the CLI, `npm run worker`) joins the running server's
- * database instead of opening the data folder twice; `serve: true` refuses to do so.
+ * database instead of starting its own; `serve: true` refuses to (and PostgreSQL's own lock on
+ * the data folder refuses a second server that starts at the same moment).
  */
 export async function openDatabase(config: Config, options: { serve?: boolean; poolSize?: number } = {}): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
