@@ -29,7 +29,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * The backend the environment selects, with state of its own: nothing set = embedded PGlite in a
+ * The backend the environment selects, with state of its own: nothing set = embedded PostgreSQL in a
  * temporary DATA_DIR; DATABASE_URL = a fresh database jifen_bench_<random> on that server;
  * DATABASE_URL + REDIS_URL = the same, with queues on Redis under a unique QUEUE_PREFIX.
  */
@@ -56,7 +56,7 @@ export async function createBenchEnv(twilioApiUrl: string): Promise<BenchEnv> {
   if (backend === 'embedded') {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-bench-'));
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
-    log(`backend: embedded PGlite in ${dataDir}, BullMQ on PostgreSQL (PGlite)`);
+    log(`backend: embedded PostgreSQL in ${dataDir}, BullMQ on it`);
     return { backend, config: { ...base, dataDir, databaseUrl: undefined, redisUrl: undefined, twilio }, cleanup };
   }
 

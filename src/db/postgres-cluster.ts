@@ -39,7 +39,7 @@ export interface RunningCluster {
 
 /** Sized for one small jifen: see docs/embedded.md for the connection count. */
 const DEFAULT_SETTINGS: Record<string, string | number> = {
-  max_connections: 100,
+  max_connections: 200,
   shared_buffers: '32MB',
   wal_buffers: '1MB',
   max_wal_size: '256MB',
