@@ -72,7 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
   const redisUrl = optional(env, 'REDIS_URL');
   const databaseUrl = optional(env, 'DATABASE_URL');
   if (redisUrl && !databaseUrl) {
-    throw new Error('REDIS_URL needs DATABASE_URL: the embedded database serves one process only, so queues on Redis imply a shared PostgreSQL');
+    throw new Error('REDIS_URL needs DATABASE_URL: the embedded database listens on this machine only, so queues on Redis imply a shared PostgreSQL');
   }
   return {
     port,

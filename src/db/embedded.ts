@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { ClusterStartError, initialiseCluster, startCluster, type ClusterOptions } from './postgres-cluster.ts';
+import { ClusterStartError, initialiseCluster, isInitialised, startCluster, type ClusterOptions } from './postgres-cluster.ts';
 
 /**
  * The embedded default: a real PostgreSQL in DATA_DIR, started by `npm start` on a free loopback port.
@@ -87,6 +87,14 @@ async function ensureDatabase(port: number, secret: string): Promise<void> {
   }
 }
 
+/** jifen before PostgreSQL kept a PGlite database in DATA_DIR/pg: starting afresh beside it would look like lost data. */
+async function refuseEarlierPglite(dataDir: string): Promise<void> {
+  const earlier = path.join(dataDir, 'pg');
+  if ((await isInitialised(earlier)) && !(await isInitialised(files(dataDir).cluster))) {
+    throw new Error(`${earlier} holds the PGlite database of an earlier jifen: export it with that version (pg_dump against the URL in its server.json) and import it here, or move the folder away to start afresh`);
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Linux only (elsewhere every live pid counts as a server): a pid from an old postmaster.pid may now be another program's. */
@@ -140,6 +148,7 @@ async function startClusterOnce(dataDir: string, options: ClusterOptions) {
  */
 export async function startEmbeddedServer(dataDir: string, settings: Pick<ClusterOptions, 'settings' | 'durable'> = {}): Promise<EmbeddedServer> {
   await fs.mkdir(dataDir, { recursive: true });
+  await refuseEarlierPglite(dataDir);
   const paths = files(dataDir);
   const secret = await password(dataDir);
   const options: ClusterOptions = { dir: paths.cluster, logFile: paths.log, user: USER, password: secret, ...settings };
