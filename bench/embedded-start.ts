@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { freePort, startServerProcess } from '../test/support/server-process.ts';
+import { freeLoopbackPort } from '../src/free-port.ts';
+import { startServerProcess } from '../test/support/server-process.ts';
 import { fmt, log, sleep, stats } from './util.ts';
 
 /**
@@ -75,7 +76,7 @@ function memoryMb(pids: number[]): { rss: number; pss: number } {
 }
 
 async function timedStart(dataDir: string) {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const began = performance.now();
   const server = startServerProcess(port, { DATA_DIR: dataDir });
   const outcome = await server.outcome;

