@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: jifen's end-to-end claim throughput against raw BullMQ throughput, on the
- * backend the environment selects (nothing = embedded PGlite; DATABASE_URL = PostgreSQL;
+ * backend the environment selects (nothing = embedded PostgreSQL; DATABASE_URL = PostgreSQL;
  * DATABASE_URL + REDIS_URL = PostgreSQL with queues on Redis), measured in one run.
  *
  *   BENCH_JOBS=3000         no-op jobs for the BullMQ baseline
@@ -9,12 +9,14 @@
  *   BENCH_TIMEOUT_MS=300000 overall limit; the run stops and cleans up when it is reached
  *   BENCH_PROFILE=1         also count SQL statements and report job and claim timings (slightly slower)
  *   BENCH_WEEKLY_HOUSEHOLDS=100000, BENCH_WEEKLY_VILLAGES=200   the weekly fan-out (20,000 / 40 without Redis)
- *   BENCH_ONLY=weekly       run only some parts: understanding, e2e, weekly (comma-separated)
+ *   BENCH_ONLY=weekly       run only some parts: understanding, start, e2e, weekly (comma-separated)
  *
- * First, without any backend, understanding throughput on one core (bench/understanding.ts).
+ * First, without any backend, understanding throughput on one core (bench/understanding.ts); then
+ * `npm start`'s start-up time and idle memory on the embedded default (bench/embedded-start.ts).
  *
  * Progress goes to stderr; stdout gets one line per part, in this order:
  *   RESULT understanding_msgs_per_s=<x> baseline_segment_msgs_per_s=<y> ratio=<x/y>
+ *   RESULT embedded_warm_start_ms=<t> warm_start_cpu_ms=<t> cold_start_ms=<t> rss_mb=<m> pss_mb=<m> baseline_node_start_ms=<t> ratio=<warm/baseline>
  *   RESULT weekly_households_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
  *   RESULT e2e_claims_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
  * The weekly fan-out runs on its own database (its 100,000 households would slow the claims down).
@@ -24,13 +26,14 @@ import { createLogger } from '../src/log.ts';
 import { FakeTwilio } from '../test/support/fake-twilio.ts';
 import { runBaseline } from './baseline.ts';
 import { runEndToEnd } from './e2e.ts';
+import { runEmbeddedStartBench } from './embedded-start.ts';
 import { createBenchEnv, type BenchEnv } from './env.ts';
 import { QueryProfiler } from './profile.ts';
 import { runUnderstandingBench, understandingResultLine } from './understanding.ts';
 import { runWeeklyBench } from './weekly.ts';
 import { Deadline, envInt, fmt, log } from './util.ts';
 
-// Sized so that each backend finishes in under two minutes on a 2-core machine (embedded PGlite is the slowest).
+// Sized so that each backend finishes in under two minutes on a 2-core machine (the embedded default is the slowest).
 const jobs = envInt('BENCH_JOBS', 3_000);
 const claims = envInt('BENCH_CLAIMS', 300);
 const clientConcurrency = envInt('BENCH_CONCURRENCY', 32);
@@ -39,7 +42,7 @@ const profile = ['1', 'true', 'yes'].includes((process.env.BENCH_PROFILE ?? '').
 const onRedis = !!process.env.REDIS_URL?.trim();
 const weeklyHouseholds = envInt('BENCH_WEEKLY_HOUSEHOLDS', onRedis ? 100_000 : 20_000);
 const weeklyVillages = envInt('BENCH_WEEKLY_VILLAGES', onRedis ? 200 : 40);
-const only = new Set((process.env.BENCH_ONLY ?? 'understanding,e2e,weekly').split(',').map((part) => part.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'understanding,start,e2e,weekly').split(',').map((part) => part.trim()));
 
 const deadline = new Deadline(timeoutMs);
 // Last resort if cleanup itself hangs: the process never outlives the limit by more than a minute.
@@ -85,6 +88,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 let exitCode = 0;
 try {
   if (only.has('understanding')) process.stdout.write(understandingResultLine(await runUnderstandingBench()));
+  if (only.has('start')) process.stdout.write(await runEmbeddedStartBench());
 
   log(`jobs=${jobs} claims=${claims} client concurrency=${clientConcurrency} timeout=${timeoutMs} ms${profile ? ' (profiling)' : ''}`);
   twilioApi = await new FakeTwilio().start();

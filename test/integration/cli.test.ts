@@ -33,8 +33,8 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
 
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-cli-'));
-    // The embedded case uses a real data folder, served by this process as `npm start` would.
-    database = await createTestDatabase(testBackend === 'embedded' ? { dataDir } : {});
+    // The embedded case serves an embedded PostgreSQL in a data folder of its own, as `npm start` would: the CLI joins it.
+    database = await createTestDatabase(testBackend === 'embedded' ? { dataDir, databaseUrl: undefined } : {});
     context = await createContext(database.config, { serve: true, log: createLogger('silent') });
     env = {
       ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir,
