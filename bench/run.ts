@@ -4,7 +4,7 @@
  * DATABASE_URL + REDIS_URL = PostgreSQL with queues on Redis), measured in one run.
  *
  *   BENCH_JOBS=3000         no-op jobs for the BullMQ baseline
- *   BENCH_CLAIMS=300        villager claims for the end-to-end run (each is 14 jobs: 8 pipeline, 2 delayed review reminders, 4 SMS)
+ *   BENCH_CLAIMS=300        villager claims for the end-to-end run (each is about 4 jobs: the claim, its send batch, the approval, its send batch)
  *   BENCH_CONCURRENCY=32    webhook requests in flight at most
  *   BENCH_TIMEOUT_MS=300000 overall limit; the run stops and cleans up when it is reached
  *   BENCH_PROFILE=1         also count SQL statements and report job and claim timings (slightly slower)
@@ -19,6 +19,7 @@
  *   RESULT embedded_warm_start_ms=<t> warm_start_cpu_ms=<t> cold_start_ms=<t> rss_mb=<m> pss_mb=<m> baseline_node_start_ms=<t> ratio=<warm/baseline>
  *   RESULT weekly_households_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
  *   RESULT e2e_claims_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
+ *   RESULT e2e_sql_per_claim=<n> jobs_per_claim=<m> p95_stored_to_review_ms=<t>   (statements and jobs counted webhook to confirmation)
  * The weekly fan-out runs on its own database (its 100,000 households would slow the claims down).
  */
 import { closeContext, createContext, type Context } from '../src/context.ts';
@@ -116,6 +117,7 @@ try {
     log(`${env!.backend}: e2e ${fmt(e2e.claimsPerS)} claims/s (${claims} in ${(e2e.elapsedMs / 1000).toFixed(2)} s), `
       + `baseline ${fmt(baseline.jobsPerS)} jobs/s (${jobs} in ${(baseline.elapsedMs / 1000).toFixed(2)} s)`);
     process.stdout.write(`RESULT e2e_claims_per_s=${fmt(e2e.claimsPerS)} baseline_jobs_per_s=${fmt(baseline.jobsPerS)} ratio=${fmt(ratio)}\n`);
+    process.stdout.write(`RESULT e2e_sql_per_claim=${fmt(e2e.sqlPerClaim)} jobs_per_claim=${fmt(e2e.jobsPerClaim)} p95_stored_to_review_ms=${e2e.p95StoredToReviewMs.toFixed(0)}\n`);
   }
 } catch (error) {
   exitCode = 1;

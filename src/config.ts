@@ -45,6 +45,8 @@ export interface Config {
   workerConcurrency: number;
   /** BullMQ lock duration: how long a killed worker's job stays locked before another takes it over. */
   jobLockMs: number;
+  /** How often each village's claims waiting for review are checked for reminders and escalations. */
+  reviewFollowUpEveryMs: number;
   /** Messages per second each channel's provider takes (BullMQ limiter of its outbound queue). */
   sendPerSecond: { sms: number; wechat: number };
   /** Messages per send job in the weekly fan-out. */
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000),
+    reviewFollowUpEveryMs: positive(env, 'REVIEW_FOLLOW_UP_EVERY_MS', 300_000),
     sendPerSecond: { sms: positive(env, 'SMS_MAX_PER_SECOND', 50), wechat: positive(env, 'WECHAT_MAX_PER_SECOND', 100) },
     weeklySendBatch: positive(env, 'WEEKLY_SEND_BATCH', 50),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { claims, inboundMessages, outboundMessages, type Claim } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
+import { UnrecoverableError } from 'bullmq';
 import { sweepUnqueued } from '../../src/messages/inbound.ts';
+import { injectFaults } from '../../src/plans/faults.ts';
 import { createQueueBackend } from '../../src/queue/backend.ts';
 import { JobsClient } from '../../src/queue/jobs-client.ts';
 import { testBackend } from '../support/backend.ts';
@@ -135,16 +137,22 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
   });
 
   it('a message whose stage fails for good is closed with the reason, not left unprocessed', async () => {
-    // A villager's message handed to the cadres' stage can never succeed there.
-    const [stored] = await jifen.context.db.insert(inboundMessages).values({
-      channel: 'sms', externalId: `SMmisrouted${Date.now()}`, sender: people.wangLanying, text: '同意', raw: {},
-    }).returning();
-    await jifen.context.jobs.enqueue({ name: 'cadre-command', data: { messageId: stored!.id } });
-    const outcome = await jifen.waitFor(async () => {
-      const [row] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.id, stored!.id));
-      return row?.outcome ?? undefined;
-    }, 'the failure outcome');
-    expect(outcome).toBe(`failed: cadre-command: sender of message ${stored!.id} is not a cadre`);
+    // Its one transaction fails for good before it commits: nothing of it is kept but the reason.
+    injectFaults(() => { throw new UnrecoverableError('refused for this test'); });
+    try {
+      const [stored] = await jifen.context.db.insert(inboundMessages).values({
+        channel: 'sms', externalId: `SMrefused${Date.now()}`, sender: people.wangLanying, text: '参加了院坝会', raw: {},
+      }).returning();
+      await jifen.context.jobs.enqueue({ name: 'intake', data: { messageId: stored!.id } });
+      const outcome = await jifen.waitFor(async () => {
+        const [row] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.id, stored!.id));
+        return row?.outcome ?? undefined;
+      }, 'the failure outcome');
+      expect(outcome).toBe('failed: intake: refused for this test');
+      expect(await jifen.context.db.select().from(claims).where(eq(claims.sourceMessageId, stored!.id))).toEqual([]);
+    } finally {
+      injectFaults(undefined);
+    }
   });
 
   it('with the queue unreachable the webhook still stores and answers; the sweeper queues it when the queue is back', async () => {

@@ -55,11 +55,11 @@ export function signedForm(url: string, form: Record<string, string>) {
 export async function startJifen(options: { workers?: boolean; config?: Partial<Config> } = {}): Promise<Harness> {
   const twilioApi = await new FakeTwilio().start();
   const database: TestDatabase = await createTestDatabase({
-    publicUrl: PUBLIC_URL, jobLockMs: 2_000, workerConcurrency: 8,
+    publicUrl: PUBLIC_URL, jobLockMs: 2_000, workerConcurrency: 8, reviewFollowUpEveryMs: 1_000,
     twilio: { accountSid: 'ACtest', authToken: AUTH_TOKEN, fromNumber: '+8613900009999', apiBaseUrl: twilioApi.url },
     ...options.config,
   });
-  const context = await createContext(database.config, { log: createLogger('silent') });
+  const context = await createContext(database.config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
   await importVillage(context.db, await readVillageFile(EXAMPLE_VILLAGE));
   const app = await buildApp(context);
   const running: RunningWorkers[] = [];
