@@ -4,8 +4,7 @@ import type { Context } from '../src/context.ts';
 import { sweepUnqueued } from '../src/messages/inbound.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
-import { scheduleExpiry } from '../src/supermarket/expiry-schedule.ts';
-import { registerWeeklySchedules } from '../src/weekly/run.ts';
+import { keepSchedules } from '../src/schedules.ts';
 import { cadreCommand } from './cadre-command.ts';
 import { expire } from './expire.ts';
 import { intake } from './intake.ts';
@@ -71,8 +70,8 @@ export function sendingChannels(channels: Channels, ownConnections: boolean): Ou
 }
 
 /**
- * Starts the pipeline, outbound (one per channel) and weekly workers, registers the villages'
- * weekly schedules, and runs the sweeper that re-queues messages stored while the queue was down.
+ * Starts the pipeline, outbound (one per channel) and weekly workers, keeps the villages' weekly
+ * and expiry schedules registered, and runs the sweeper that re-queues messages stored while the queue was down.
  */
 export function startWorkers(context: Context, { ownConnections = true } = {}): RunningWorkers {
   const { backend } = context.jobs;
@@ -88,8 +87,7 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   });
   weekly.on('failed', (job, error) => context.log.warn({ job: job?.id, err: error }, 'weekly job failed'));
   for (const worker of workers) worker.on('error', (error) => context.log.error({ err: error }, 'worker error'));
-  const schedules = registerWeeklySchedules(context)
-    .catch((error) => context.log.error({ err: error }, 'could not register the weekly schedules'));
+  const schedules = keepSchedules(context);
 
   const sweep = () => sweepUnqueued(context)
     .then((count) => count > 0 && context.log.info({ count }, 'sweeper queued stored messages'))
@@ -98,12 +96,11 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
-  const scheduled = scheduleExpiry(context).catch((error) => context.log.warn({ err: error }, 'could not schedule points expiry'));
-
   return {
-    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules, scheduled]); },
+    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules.first]); },
     close: async () => {
       clearInterval(sweeper);
+      schedules.stop();
       await Promise.all(workers.map((w) => w.close()));
     },
   };
