@@ -17,7 +17,8 @@
  *   RESULT understanding_msgs_per_s=<x> baseline_segment_msgs_per_s=<y> ratio=<x/y>
  *   RESULT weekly_households_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
  *   RESULT e2e_claims_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
- * The weekly fan-out runs on its own database (its 100,000 households would slow the claims down).
+ * The weekly fan-out runs on its own database, queue prefix and fake provider (its 100,000 households
+ * would slow the claims down, and its messages must not reach the end-to-end run's provider).
  */
 import { closeContext, createContext, type Context } from '../src/context.ts';
 import { createLogger } from '../src/log.ts';
@@ -58,18 +59,20 @@ async function closeRun(): Promise<void> {
   context = undefined;
   await env?.cleanup();
   env = undefined;
+  await twilioApi?.stop().catch(() => {});
+  twilioApi = undefined;
 }
 
 async function teardown(): Promise<void> {
   if (tornDown) return;
   tornDown = true;
   await closeRun();
-  await twilioApi?.stop().catch(() => {});
 }
 
-/** A fresh database (and queue prefix) on the selected backend, with jifen opened on it. */
+/** A fresh database, queue prefix and fake provider on the selected backend, with jifen opened on it. */
 async function openRun(configure: (config: BenchEnv['config']) => BenchEnv['config'] = (config) => config): Promise<Context> {
-  env = await createBenchEnv(twilioApi!.url);
+  twilioApi = await new FakeTwilio().start();
+  env = await createBenchEnv(twilioApi.url);
   env.config = configure(env.config);
   context = await deadline.race(createContext(env.config, { serve: true, log: createLogger('silent') }), 'opening the database');
   return context;
@@ -87,13 +90,12 @@ try {
   if (only.has('understanding')) process.stdout.write(understandingResultLine(await runUnderstandingBench()));
 
   log(`jobs=${jobs} claims=${claims} client concurrency=${clientConcurrency} timeout=${timeoutMs} ms${profile ? ' (profiling)' : ''}`);
-  twilioApi = await new FakeTwilio().start();
   let baseline: Awaited<ReturnType<typeof runBaseline>> | undefined;
   if (only.has('weekly')) {
     // The fake provider takes any rate: the limiters must not be what is measured.
     const run = await openRun((config) => ({ ...config, sendPerSecond: { sms: 1_000_000, wechat: 1_000_000 } }));
     baseline = await runBaseline(env!.config, run.database.url, jobs, deadline);
-    const weekly = await runWeeklyBench(run, twilioApi, { households: weeklyHouseholds, villages: weeklyVillages, deadline });
+    const weekly = await runWeeklyBench(run, twilioApi!, { households: weeklyHouseholds, villages: weeklyVillages, deadline });
     log(`${env!.backend}: weekly ${fmt(weekly.householdsPerS)} households/s (${weekly.households} in ${(weekly.elapsedMs / 1000).toFixed(2)} s), baseline ${fmt(baseline.jobsPerS)} jobs/s`);
     process.stdout.write(`RESULT weekly_households_per_s=${fmt(weekly.householdsPerS)} baseline_jobs_per_s=${fmt(baseline.jobsPerS)} ratio=${fmt(weekly.householdsPerS / baseline.jobsPerS)}\n`);
     await closeRun();
@@ -105,7 +107,7 @@ try {
 
     const profiler = profile ? new QueryProfiler() : undefined;
     profiler?.install();
-    const e2e = await runEndToEnd(run, twilioApi, { claims, clientConcurrency, deadline, profiler });
+    const e2e = await runEndToEnd(run, twilioApi!, { claims, clientConcurrency, deadline, profiler });
     profiler?.uninstall();
 
     const ratio = e2e.claimsPerS / baseline.jobsPerS;
