@@ -15,6 +15,7 @@ import { readVillageFile, type VillageFile } from '../src/village/village-file.t
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import type { FakeTwilio } from '../test/support/fake-twilio.ts';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN } from './env.ts';
+import { offerAtRate } from './open-loop.ts';
 import { reportClaimTimeline, reportJobTimes, type QueryProfiler } from './profile.ts';
 import { describeError, Limiter, log, sleep, type Deadline } from './util.ts';
 
@@ -89,6 +90,8 @@ export interface E2eOptions {
   clientConcurrency: number;
   deadline: Deadline;
   profiler?: QueryProfiler;
+  /** Open loop: offer the claims at this many per second instead of keeping clientConcurrency in flight. */
+  ratePerS?: number;
 }
 
 let sidCounter = 0;
@@ -208,7 +211,8 @@ export async function runEndToEnd(context: Context, twilioApi: FakeTwilio, optio
     const cpu0 = process.cpuUsage();
     options.profiler?.start();
     const started = performance.now();
-    const sender = Promise.all(plan.map((claim) => limiter.run(() => sms(claim.from, claim.text)).then(() => { counts.sent++; })));
+    const offer = (claim: PlannedClaim) => sms(claim.from, claim.text).then(() => { counts.sent++; });
+    const sender = options.ratePerS ? offerAtRate(plan, options.ratePerS, offer) : Promise.all(plan.map((claim) => limiter.run(() => offer(claim))));
     sender.catch(fail);
 
     let nextPoll = 0;

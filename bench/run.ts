@@ -9,6 +9,7 @@
  *   BENCH_TIMEOUT_MS=300000 overall limit; the run stops and cleans up when it is reached
  *   BENCH_PROFILE=1         also count SQL statements and report job and claim timings (slightly slower)
  *   BENCH_WEEKLY_HOUSEHOLDS=100000, BENCH_WEEKLY_VILLAGES=200   the weekly fan-out (20,000 / 40 without Redis)
+ *   BENCH_OPEN_LOOP_S=20    the open-loop run's length: claims offered at half the e2e rate for this long
  *   BENCH_ONLY=weekly       run only some parts: understanding, e2e, weekly (comma-separated)
  *
  * First, without any backend, understanding throughput on one core (bench/understanding.ts).
@@ -24,8 +25,9 @@ import { closeContext, createContext, type Context } from '../src/context.ts';
 import { createLogger } from '../src/log.ts';
 import { FakeTwilio } from '../test/support/fake-twilio.ts';
 import { runBaseline } from './baseline.ts';
-import { runEndToEnd } from './e2e.ts';
+import { APPROVER, runEndToEnd } from './e2e.ts';
 import { createBenchEnv, type BenchEnv } from './env.ts';
+import { storedToReview } from './open-loop.ts';
 import { QueryProfiler } from './profile.ts';
 import { runUnderstandingBench, understandingResultLine } from './understanding.ts';
 import { runWeeklyBench } from './weekly.ts';
@@ -40,6 +42,7 @@ const profile = ['1', 'true', 'yes'].includes((process.env.BENCH_PROFILE ?? '').
 const onRedis = !!process.env.REDIS_URL?.trim();
 const weeklyHouseholds = envInt('BENCH_WEEKLY_HOUSEHOLDS', onRedis ? 100_000 : 20_000);
 const weeklyVillages = envInt('BENCH_WEEKLY_VILLAGES', onRedis ? 200 : 40);
+const openLoopSeconds = envInt('BENCH_OPEN_LOOP_S', 20);
 const only = new Set((process.env.BENCH_ONLY ?? 'understanding,e2e,weekly').split(',').map((part) => part.trim()));
 
 const deadline = new Deadline(timeoutMs);
@@ -114,6 +117,17 @@ try {
     log(`${env!.backend}: e2e ${fmt(e2e.claimsPerS)} claims/s (${claims} in ${(e2e.elapsedMs / 1000).toFixed(2)} s), `
       + `baseline ${fmt(baseline.jobsPerS)} jobs/s (${jobs} in ${(baseline.elapsedMs / 1000).toFixed(2)} s)`);
     process.stdout.write(`RESULT e2e_claims_per_s=${fmt(e2e.claimsPerS)} baseline_jobs_per_s=${fmt(baseline.jobsPerS)} ratio=${fmt(ratio)}\n`);
+    await closeRun();
+
+    // Open loop on a fresh run: claims offered at half the rate just measured, latency from the webhook's row to the review request sent.
+    const ratePerS = e2e.claimsPerS / 2;
+    const offered = Math.max(20, Math.round(ratePerS * openLoopSeconds));
+    const openLoop = await openRun();
+    log(`open loop: ${offered} claims offered at ${fmt(ratePerS)} claims/s`);
+    await runEndToEnd(openLoop, twilioApi!, { claims: offered, clientConcurrency, deadline, ratePerS });
+    const latency = await storedToReview(openLoop, APPROVER);
+    log(`open loop: webhook stored → review request sent over ${latency.n} claims: p50 ${fmt(latency.p50Ms)} ms, p95 ${fmt(latency.p95Ms)} ms, max ${fmt(latency.maxMs)} ms`);
+    process.stdout.write(`RESULT open_loop_claims_per_s=${fmt(ratePerS)} p95_stored_to_review_ms=${fmt(latency.p95Ms)}\n`);
   }
 } catch (error) {
   exitCode = 1;
