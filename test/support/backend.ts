@@ -49,7 +49,8 @@ export async function createTestDatabase(overrides: Partial<Config> = {}): Promi
   };
 }
 
-async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+/** Deletes every key under a prefix (a suite's own queues), as a Redis that lost its data would. */
+export async function dropRedisKeys(url: string, prefix: string): Promise<void> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url);
   let cursor = '0';
