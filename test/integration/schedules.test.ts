@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Queue } from 'bullmq';
-import { expirySchedulerId, QUEUES } from '../../src/queue/jobs.ts';
+import { expirySchedulerId, QUEUES, reviewFollowUpSchedulerId } from '../../src/queue/jobs.ts';
 import { keepSchedules, SCHEDULES_EVERY_MS } from '../../src/schedules.ts';
 import { dropRedisKeys, testBackend } from '../support/backend.ts';
 import { startJifen, type Harness } from '../support/jifen.ts';
@@ -21,9 +21,9 @@ describe(`job schedulers (${testBackend})`, () => {
   const weekly = () => jifen.context.jobs.weekly as unknown as Queue;
   const schedulers = async () => ({
     weekly: (await weekly().getJobSchedulers()).map((s) => s.key),
-    expiry: (await pipeline.getJobSchedulers()).map((s) => s.key),
+    pipeline: (await pipeline.getJobSchedulers()).map((s) => s.key).sort(),
   });
-  const everyScheduler = { weekly: ['weekly-fangniuping'], expiry: [expirySchedulerId('fangniuping')] };
+  const everyScheduler = { weekly: ['weekly-fangniuping'], pipeline: [expirySchedulerId('fangniuping'), reviewFollowUpSchedulerId('fangniuping')].sort() };
 
   /** The queue forgets everything: a Redis flushed (only this suite's keys), or the schedulers removed on PostgreSQL. */
   async function loseQueueData(): Promise<void> {
@@ -31,9 +31,10 @@ describe(`job schedulers (${testBackend})`, () => {
     if (redisUrl) return dropRedisKeys(redisUrl, queuePrefix);
     await weekly().removeJobScheduler('weekly-fangniuping');
     await pipeline.removeJobScheduler(expirySchedulerId('fangniuping'));
+    await pipeline.removeJobScheduler(reviewFollowUpSchedulerId('fangniuping'));
   }
 
-  it('the weekly and expiry schedulers a queue lost are back within a minute, not only at the next start-up', async () => {
+  it('the weekly, expiry and review follow-up schedulers a queue lost are back within a minute, not only at the next start-up', async () => {
     // Only the keeper's period is simulated; the queue and the database run for real.
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const kept = keepSchedules(jifen.context);
@@ -41,11 +42,11 @@ describe(`job schedulers (${testBackend})`, () => {
       await kept.first;
       expect(await schedulers()).toEqual(everyScheduler);
       await loseQueueData();
-      expect(await schedulers()).toEqual({ weekly: [], expiry: [] });
+      expect(await schedulers()).toEqual({ weekly: [], pipeline: [] });
       await vi.advanceTimersByTimeAsync(SCHEDULES_EVERY_MS);
       await jifen.waitFor(async () => {
         const now = await schedulers();
-        return now.weekly.length > 0 && now.expiry.length > 0 && now;
+        return now.weekly.length > 0 && now.pipeline.length === everyScheduler.pipeline.length && now;
       }, 'the schedulers back');
       expect(await schedulers()).toEqual(everyScheduler);
     } finally {
