@@ -45,5 +45,6 @@ export function judgeCadre(model: VillageModel, example: CadreExample): Outcome 
 export const corpora = {
   fangniuping: () => readCorpus<VillagerExample>('fangniuping'),
   shuangqiao: () => readCorpus<VillagerExample>('shuangqiao'),
+  qinggang: () => readCorpus<VillagerExample>('qinggang'),
   cadre: () => readCorpus<CadreExample>('cadre'),
 };
