@@ -5,7 +5,7 @@ import { CLAUSE_MARK } from './text-analysis.ts';
 /**
  * How sure a claim is, from what made past answers wrong (see docs/understanding.md): every item
  * beyond the first, readings dropped because another item explained their words, a long story,
- * and evidence of one short word (开会, 培训). The threshold that makes a claim confident is not
+ * and evidence of one lone short word (开会, 培训). The threshold that makes a claim confident is not
  * set here: it is chosen from the calibration table (thresholds.ts).
  */
 const PER_EXTRA_ITEM = 0.92;
@@ -20,14 +20,12 @@ const RUN_TOGETHER = 0.85;
 /** Words that join two things told: 院坝扫了，又帮隔壁挑了水; 屋里和门口. */
 const JOINED = /又|还|也|和|跟|、|顺便|另外|再|然后|以及/;
 
-const span = (m: ItemMatch): [number, number] => [Math.min(...m.ranges.map((r) => r[0])), Math.max(...m.ranges.map((r) => r[1]))];
-
-/** Two items told apart (a clause each, or joined by 又, 和, 也…), not one inside the other's telling. */
+/** Two items told apart (a clause each, or joined by 又, 和, 也…): what is between their heads (院坝, 门口) says so. */
 function toldApart(matches: readonly ItemMatch[], text: string): boolean {
-  const spans = matches.map(span).sort((a, b) => a[0] - b[0]);
-  return spans.every((s, i) => {
+  const heads = matches.map((m) => m.head).sort((a, b) => a[0] - b[0]);
+  return heads.every(([start], i) => {
     if (i === 0) return true;
-    const between = text.slice(Math.min(spans[i - 1]![1], s[0]), Math.max(spans[i - 1]![1], s[0]));
+    const between = text.slice(heads[i - 1]![1], Math.max(heads[i - 1]![1], start));
     return between.includes(CLAUSE_MARK) || JOINED.test(between);
   });
 }
@@ -39,6 +37,6 @@ export function claimConfidence(choice: Choice, text: string, analysed: string):
   if (choice.explained > 0) confidence *= OTHER_READINGS;
   if (text.length > LONG_STORY_LENGTH) confidence *= LONG_STORY;
   else if (text.length > STORY_LENGTH) confidence *= STORY;
-  if (choice.matches.some((m) => covered(m) <= SHORT_EVIDENCE)) confidence *= THIN_EVIDENCE;
+  if (choice.matches.some((m) => m.ranges.length === 1 && covered(m) <= SHORT_EVIDENCE)) confidence *= THIN_EVIDENCE;
   return Math.round(confidence * 1000) / 1000;
 }
