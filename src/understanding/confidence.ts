@@ -15,7 +15,7 @@ const LONG_STORY_LENGTH = 100;
 const STORY = 0.95;
 const LONG_STORY = 0.9;
 const SHORT_EVIDENCE = 2;
-const THIN_EVIDENCE = 0.9;
+const THIN_EVIDENCE = 0.8;
 const RUN_TOGETHER = 0.85;
 /** Words that join two things told: 院坝扫了，又帮隔壁挑了水; 屋里和门口. */
 const JOINED = /又|还|也|和|跟|、|顺便|另外|再|然后|以及/;
