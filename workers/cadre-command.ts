@@ -7,6 +7,7 @@ import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyChannel, replyTo } from '../src/messages/reply.ts';
 import { ONE_SEGMENT, pagesWithin } from '../src/messages/pages.ts';
 import { approve } from '../src/reviews/approval.ts';
+import { correctClaimByMessage } from '../src/reviews/correct.ts';
 import { writeToReviewers } from '../src/reviews/requests.ts';
 import { reviewersOf } from '../src/reviews/reviewers.ts';
 import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../src/reviews/review.ts';
@@ -148,6 +149,7 @@ export const cadreCommand: PipelineStage<'cadre-command'> = async (context, { me
       return recordRedemption(context, message, cadre, command);
     case 'decide_deduction':
       return decideAppeal(context, known, message, cadre, command);
+    case 'correct_claim': return correctClaimByMessage(context, message, cadre, command);
     case 'reverse_redemption':
       return reverseRedemptionByMessage(context, message, cadre, command.redemption);
     case 'other':
