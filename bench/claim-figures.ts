@@ -1,9 +1,6 @@
 import pg from 'pg';
-import { sql } from 'drizzle-orm';
 import type { Job, Queue } from 'bullmq';
-import type { Context } from '../src/context.ts';
 import type { QueueHandle } from '../src/queue/backend.ts';
-import { stats } from './util.ts';
 
 /**
  * The costs of one claim that do not depend on the machine: SQL statements (any pg client in this
@@ -51,16 +48,4 @@ export class ClaimCosts {
       .filter((job) => job.repeatJobKey && job.timestamp >= since);
     return this.jobIds.size + scheduled.length;
   }
-}
-
-/** p95 of webhook stored → review request sent, in ms, over the claims of the run. */
-export async function p95StoredToReview(context: Context): Promise<number> {
-  const result = await context.db.execute<{ ms: number }>(sql`
-    select extract(epoch from (min(review.sent_at) - source.received_at)) * 1000 as ms
-      from jifen.claims c
-      join jifen.inbound_messages source on source.id = c.source_message_id
-      join jifen.outbound_messages review on review.dedupe_key like 'claim-%-review-%'
-        and split_part(review.dedupe_key, '-', 2) = c.id::text and review.sent_at is not null
-     group by c.id, source.received_at`);
-  return stats(result.rows.map((row) => Number(row.ms))).p95;
 }

@@ -11,7 +11,7 @@ import { speechToTextSettings, type SpeechToTextSettings } from './speech/speech
 export interface Config {
   port: number;
   host: string;
-  /** Embedded PGlite data folder; used only when databaseUrl is absent. */
+  /** The embedded PostgreSQL's folder (cluster, password, server.json); used only when databaseUrl is absent. */
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
@@ -68,21 +68,18 @@ function positive(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-/** ":memory:" keeps the embedded database in memory (gone at exit); anything else is a folder. */
-const dataDir = (value: string) => (value === ':memory:' ? value : path.resolve(value));
-
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000);
   const host = optional(env, 'HOST') ?? '127.0.0.1';
   const redisUrl = optional(env, 'REDIS_URL');
   const databaseUrl = optional(env, 'DATABASE_URL');
   if (redisUrl && !databaseUrl) {
-    throw new Error('REDIS_URL needs DATABASE_URL: the embedded database serves one process only, so queues on Redis imply a shared PostgreSQL');
+    throw new Error('REDIS_URL needs DATABASE_URL: the embedded database listens on this machine only, so queues on Redis imply a shared PostgreSQL');
   }
   return {
     port,
     host,
-    dataDir: dataDir(optional(env, 'DATA_DIR') ?? 'data'),
+    dataDir: path.resolve(optional(env, 'DATA_DIR') ?? 'data'),
     databaseUrl,
     redisUrl,
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'jifen',
@@ -112,7 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 export function describeBackend(config: Config): string {
-  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.dataDir})`;
+  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL (${config.dataDir})`;
   const queues = config.redisUrl ? 'BullMQ on Redis' : 'BullMQ on PostgreSQL';
   return `${database}, ${queues}`;
 }

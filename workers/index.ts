@@ -5,9 +5,7 @@ import { runInTransaction } from '../src/plans/runner.ts';
 import { sweep as sweepUnfinished } from '../src/plans/sweeper.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
-import { scheduleExpiry } from '../src/supermarket/expiry-schedule.ts';
-import { registerWeeklySchedules } from '../src/weekly/run.ts';
-import { scheduleReviewFollowUps } from '../src/reviews/follow-up-schedule.ts';
+import { keepSchedules } from '../src/schedules.ts';
 import { advanceClaimJob } from './advance-claim.ts';
 import { expire } from './expire.ts';
 import { intake } from './intake.ts';
@@ -69,8 +67,8 @@ export function sendingChannels(channels: Channels, ownConnections: boolean): Ou
 }
 
 /**
- * Starts the pipeline, outbound (one per channel) and weekly workers, registers the villages'
- * weekly, expiry and review follow-up schedules, and runs the sweeper that re-queues unfinished work (src/plans/sweeper.ts).
+ * Starts the pipeline, outbound (one per channel) and weekly workers, keeps the villages' weekly,
+ * expiry and review follow-up schedules registered, and runs the sweeper that re-queues unfinished work (src/plans/sweeper.ts).
  */
 export function startWorkers(context: Context, { ownConnections = true } = {}): RunningWorkers {
   const { backend } = context.jobs;
@@ -86,8 +84,7 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   });
   weekly.on('failed', (job, error) => context.log.warn({ job: job?.id, err: error }, 'weekly job failed'));
   for (const worker of workers) worker.on('error', (error) => context.log.error({ err: error }, 'worker error'));
-  const schedules = registerWeeklySchedules(context)
-    .catch((error) => context.log.error({ err: error }, 'could not register the weekly schedules'));
+  const schedules = keepSchedules(context);
 
   const sweep = () => sweepUnfinished(context)
     .then((swept) => Object.values(swept).some((n) => n > 0) && context.log.info(swept, 'sweeper queued unfinished work'))
@@ -96,15 +93,11 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
-  const scheduled = Promise.all([
-    scheduleExpiry(context).catch((error) => context.log.warn({ err: error }, 'could not schedule points expiry')),
-    scheduleReviewFollowUps(context).catch((error) => context.log.warn({ err: error }, 'could not schedule review follow-ups')),
-  ]);
-
   return {
-    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules, scheduled]); },
+    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules.first]); },
     close: async () => {
       clearInterval(sweeper);
+      schedules.stop();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

@@ -12,7 +12,7 @@ export interface Transition {
   reason?: string;
   detail?: Record<string, unknown>;
   /** Columns to set together with the state. */
-  set?: Partial<Pick<Claim, 'points' | 'reference' | 'reviewedBy'>>;
+  set?: Partial<Pick<Claim, 'points' | 'reference' | 'reviewedBy' | 'ruleId'>>;
 }
 
 /**

@@ -6,6 +6,7 @@ import { markProcessed } from '../messages/inbound.ts';
 import { replyChannel, replyTo } from '../messages/reply.ts';
 import { ONE_SEGMENT, pagesWithin } from '../messages/pages.ts';
 import { approve } from '../reviews/approval.ts';
+import { correctClaimByMessage } from '../reviews/correct.ts';
 import { writeToReviewers } from '../reviews/requests.ts';
 import { reviewersOf } from '../reviews/reviewers.ts';
 import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../reviews/review.ts';
@@ -137,6 +138,7 @@ export async function cadreCommand(context: Context, message: InboundMessage, ca
       return recordRedemption(context, message, cadre, command);
     case 'decide_deduction':
       return decideAppeal(context, known, message, cadre, command);
+    case 'correct_claim': return correctClaimByMessage(context, message, cadre, command);
     case 'reverse_redemption':
       return reverseRedemptionByMessage(context, message, cadre, command.redemption);
     case 'other':

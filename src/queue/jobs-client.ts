@@ -10,8 +10,9 @@ const HOUR = 3600;
  * Finished jobs are kept an hour, so a late duplicate (same job id) still collapses into its job;
  * past that the stages' own idempotence catches it. On Redis a count cap bounds memory; on
  * PostgreSQL a count cap costs a scan of the kept jobs at every completion, and age is enough.
+ * The benchmark's baseline gives its no-op jobs the same.
  */
-function jobOptions(backend: QueueBackend): JobsOptions {
+export function jobOptions(backend: QueueBackend): JobsOptions {
   return {
     attempts: 6,
     backoff: { type: 'exponential', delay: 1_000 },
