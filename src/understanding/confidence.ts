@@ -17,6 +17,8 @@ const LONG_STORY = 0.9;
 const SHORT_EVIDENCE = 2;
 const THIN_EVIDENCE = 0.8;
 const RUN_TOGETHER = 0.85;
+/** Two items of one category (院坝 and 屋里, 孝老 and 帮扶, two policies): the commonest extra item. */
+const SAME_CATEGORY = 0.9;
 /** Words that join two things told: 院坝扫了，又帮隔壁挑了水; 屋里和门口. */
 const JOINED = /又|还|也|和|跟|、|顺便|另外|再|然后|以及/;
 
@@ -35,6 +37,8 @@ export function claimConfidence(choice: Choice, text: string, analysed: string):
   let confidence = choice.confidence * PER_EXTRA_ITEM ** Math.max(0, choice.items.length - 1);
   if (!toldApart(choice.matches, analysed)) confidence *= RUN_TOGETHER;
   if (choice.explained > 0) confidence *= OTHER_READINGS;
+  const categories = new Set(choice.items.map((item) => item.rule.category));
+  if (categories.size < choice.items.length) confidence *= SAME_CATEGORY;
   if (text.length > LONG_STORY_LENGTH) confidence *= LONG_STORY;
   else if (text.length > STORY_LENGTH) confidence *= STORY;
   if (choice.matches.some((m) => m.ranges.length === 1 && covered(m) <= SHORT_EVIDENCE)) confidence *= THIN_EVIDENCE;

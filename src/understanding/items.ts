@@ -1,3 +1,4 @@
+import { backgroundOf, inBackground, ownOrCompanion, type Background } from './background.ts';
 import type { Concept, Lexicon, Say } from './lexicon.ts';
 import type { Analysis } from './text-analysis.ts';
 
@@ -16,6 +17,10 @@ interface Phrase {
   strength: number;
   /** Words that, in the same clause, mean the phrase is not about this item. */
   not: readonly string[];
+  /** The concept's kind (see lexicon.ts): done for oneself, for others, or said clearly only beside one of `needs`. */
+  forSelf?: boolean;
+  forOthers?: boolean;
+  needs?: readonly string[];
 }
 
 export interface Item {
@@ -43,6 +48,8 @@ const PHRASE_REACH = 20;
 const ACROSS_CLAUSES = 0.9;
 /** A sound-alike match counts for a little less than the written word. */
 const HEARD_FACTOR = 0.9;
+/** Told only as a talk's content or setting: a weak reading, never claimed beside a clear one. */
+const BACKGROUND_FACTOR = 0.5;
 const NAME_SEPARATORS = /[、，,（）()：:；;\s/]+|或|及/;
 const LEADING_VERBS = /^(?:参加|参与|积极|主动|按时|做好|熟知|下载注册|下载|注册)/;
 const NEGATIONS = new Set(['没', '没有', '不', '未', '莫', '别', '不要', '没去', '不得', '从来没', '从没', '不会', '不想', '没能']);
@@ -85,11 +92,13 @@ export function compileItems(rules: readonly RuleInfo[], list: 'earn' | 'deduct'
     const own = [...namePieces(rule.name), ...(rule.keywords ?? []).map(standard)];
     const byName = conceptsIn(rule.name, lexicon);
     const concepts = byName.length > 0 ? byName : conceptsIn(rule.category, lexicon);
+    // The rule's own words need what its concepts all need: 医保报销 alone names a policy, 知道 says one knows it.
+    const needs = concepts.length > 0 && concepts.every((c) => c.needs.length > 0) ? concepts.flatMap((c) => c.needs) : [];
     return {
       rule, number: numbers[index]!, concepts: new Set(concepts.map((c) => c.id)),
       phrases: [
-        ...own.map((word) => ({ say: [[word]], strength: 1, not: [] })),
-        ...concepts.flatMap((c) => c.says.map((say) => ({ say, strength: 1, not: c.not }))),
+        ...own.map((word) => ({ say: [[word]], strength: 1, not: [], needs })),
+        ...concepts.flatMap((c) => c.says.map((say) => ({ say, strength: 1, not: c.not, forSelf: c.forSelf, forOthers: c.forOthers, needs: c.needs }))),
       ],
     };
   });
@@ -97,7 +106,7 @@ export function compileItems(rules: readonly RuleInfo[], list: 'earn' | 'deduct'
   for (const item of items) item.phrases.push({ say: [[item.rule.category]], strength: BROAD_STRENGTH, not: [] });
   for (const broad of lexicon.concepts.filter((c) => c.broad.length > 0)) {
     for (const item of items.filter((i) => broad.broad.some((id) => i.concepts.has(id)))) {
-      item.phrases.push(...broad.says.map((say) => ({ say, strength: BROAD_STRENGTH, not: broad.not })));
+      item.phrases.push(...broad.says.map((say) => ({ say, strength: BROAD_STRENGTH, not: broad.not, forSelf: broad.forSelf })));
     }
   }
   return items.map(({ concepts: _, ...item }) => item);
@@ -198,16 +207,23 @@ function nearest(candidates: Occurrence[], head: Occurrence, chosen: Occurrence[
   return best;
 }
 
+/** One's own yard swept for someone else is help (帮她把院坝扫了); one's own mother cared for is not help of others. */
+function forWhom(phrase: Phrase, chosen: readonly Occurrence[], text: string, background: Background): boolean {
+  if (phrase.forSelf && chosen.some((o) => background.forOthers.has(o.clause))) return false;
+  return !(phrase.forOthers && chosen.some((o) => ownOrCompanion(text, o.start)));
+}
+
 /**
  * Tries each place the phrase's first word occurs, with the nearest occurrence of each other word:
  * in the same clause, or else in the next or previous one (for a little less).
  */
-function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finder): ItemMatch | undefined {
+function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finder, background: Background): ItemMatch | undefined {
   const heads = occurrencesOf(phrase.say[0]!, find, true);
   if (heads.length === 0) return undefined;
   const others = phrase.say.slice(1).map((group) => occurrencesOf(group, find, false));
   if (others.some((list) => list.length === 0)) return undefined;
   const nots = phrase.not.length > 0 ? occurrencesOf(phrase.not, find, false) : [];
+  const strength = phrase.strength * (phrase.needs?.length && !phrase.needs.some((w) => analysis.text.includes(w)) ? BROAD_STRENGTH : 1);
   let best: ItemMatch | undefined;
   for (const head of heads) {
     const chosen = [head];
@@ -231,10 +247,14 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
     if (nots.some((o) => o.clause >= first && o.clause <= last)) continue;
     // 没扫院坝 is not a claim; 鞭炮 + 没放 says the negation itself.
     if (chosen.some((o) => o.negated) && !chosen.some((o) => NEGATIVE_WORD.test(analysis.text.slice(o.start, o.end)))) continue;
+    if (!forWhom(phrase, chosen, analysis.text, background)) continue;
+    // Words of the next clause, where that clause denies (屋里就没弄了), are not this act's.
+    if (first !== last && chosen.some((o) => background.denying.has(o.clause))) continue;
     const heard = chosen.some((o) => o.heard);
-    const score = phrase.strength * (first === last ? 1 : ACROSS_CLAUSES) * (heard ? HEARD_FACTOR : 1);
+    const ranges = chosen.map((o): [number, number] => [o.start, o.end]);
+    const score = strength * (first === last ? 1 : ACROSS_CLAUSES) * (heard ? HEARD_FACTOR : 1) * (inBackground(background, ranges) ? BACKGROUND_FACTOR : 1);
     if (!best || score > best.score) {
-      best = { item, score, head: [head.start, head.end], ranges: chosen.map((o) => [o.start, o.end]), heard };
+      best = { item, score, head: [head.start, head.end], ranges, heard };
     }
   }
   return best;
@@ -243,11 +263,12 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
 /** Each item's best match in the message, strongest first. */
 export function matchItems(items: readonly Item[], analysis: Analysis, index: WordIndex): ItemMatch[] {
   const find = finder(analysis, index);
+  const background = backgroundOf(analysis);
   const matches: ItemMatch[] = [];
   for (const item of items) {
     let best: ItemMatch | undefined;
     for (const phrase of item.phrases) {
-      const match = matchPhrase(item, phrase, analysis, find);
+      const match = matchPhrase(item, phrase, analysis, find, background);
       if (match && (!best || match.score > best.score || (match.score === best.score && covered(match) > covered(best)))) best = match;
     }
     if (best) matches.push(best);

@@ -15,6 +15,12 @@ export interface Concept {
   broad: string[];
   /** Which list the concept's items are on: earn (正面清单) or deduct (负面清单). */
   list: 'earn' | 'deduct';
+  /** Done for oneself (one's own yard): in a clause where one helps someone (帮她扫院坝), it is that help. */
+  forSelf: boolean;
+  /** Done for others: one's own family (我婆婆, 自家老人) is not others. */
+  forOthers: boolean;
+  /** Words one of which the message must hold for this concept to be said clearly (知道 for knowing a policy). */
+  needs: string[];
 }
 
 export interface Lexicon {
@@ -25,7 +31,7 @@ export interface Lexicon {
 
 interface LexiconFile {
   synonyms?: Record<string, string>;
-  concepts?: Record<string, { cues?: string[]; says?: string[]; not?: string[]; broad?: string[]; list?: 'earn' | 'deduct' }>;
+  concepts?: Record<string, { cues?: string[]; says?: string[]; not?: string[]; broad?: string[]; list?: 'earn' | 'deduct'; for?: 'self' | 'others'; needs?: string[] }>;
 }
 
 /** "院坝|院子 + 扫|打扫" → [[院坝, 院子], [扫, 打扫]]. */
@@ -39,6 +45,7 @@ export function parseLexicon(text: string): Lexicon {
     synonyms: file.synonyms ?? {},
     concepts: Object.entries(file.concepts ?? {}).map(([id, concept]) => ({
       id, cues: concept.cues ?? [], says: (concept.says ?? []).map(parseSay), not: concept.not ?? [], broad: concept.broad ?? [], list: concept.list ?? 'earn',
+      forSelf: concept.for === 'self', forOthers: concept.for === 'others', needs: concept.needs ?? [],
     })),
   };
 }

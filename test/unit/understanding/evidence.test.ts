@@ -19,15 +19,15 @@ describe('each claimed item needs its own evidence', () => {
 
   it('gives two items told apart more confidence than two run together', () => {
     const apart = readVillager(fangniuping, '院坝扫了，又去开了院坝会');
-    const together = readVillager(fangniuping, '院坝会上讲了教育资助政策我晓得了');
+    const together = readVillager(fangniuping, '屋里门口都扫了');
     expect(codes(apart.items)).toEqual(['P03', 'P05']);
     expect(together.items.length).toBe(2);
     expect(apart.confidence).toBeGreaterThan(together.confidence);
   });
 
   it('asks with a menu, never decides, below the calibrated threshold', () => {
-    const u = understandVillager(fangniuping, '院坝会上讲了教育资助政策我晓得了');
-    const reading = readVillager(fangniuping, '院坝会上讲了教育资助政策我晓得了');
+    const u = understandVillager(fangniuping, '屋里门口都扫了');
+    const reading = readVillager(fangniuping, '屋里门口都扫了');
     expect(reading.confidence < confidentAt(fangniuping.items.length)).toBe(u.clarify);
     if (u.clarify) expect(codes(u.options)).toEqual(codes(reading.items));
   });

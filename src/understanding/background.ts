@@ -1,0 +1,64 @@
+import type { Analysis } from './text-analysis.ts';
+
+/**
+ * What a message tells only as background, not as something the villager did: the content of a
+ * talk (院坝会上讲了教育资助政策: the policy is what was said, not an item of its own), acts done
+ * for someone else (帮她把院坝扫了: helping, not one's own yard), and one's own family (我婆婆:
+ * filial piety, not helping others). Computed once per message, read by every phrase's match.
+ */
+
+/** Words after which the clause says what a talk was about. */
+const TALK = new Set(['讲', '讲了', '讲的', '讲的是', '说的是', '内容', '内容是', '讲那个', '宣传了']);
+/** Words that end a talk's content: the villager speaks of themself or of what came next. */
+const TOPIC_ENDS = new Set(['我', '我们', '我就', '然后', '回来', '又', '还', '也', '下午', '上午', '晚上', '接到', '接着', '后来']);
+/** Words joining a talk's content to what it was about: 是, 了, 的, 那个. */
+const TALK_FILLER = new Set(['是', '了', '的', '那个', '就是']);
+/** Doing something for someone else: 帮他, 帮忙, 替她 (not 帮我). */
+const FOR_OTHERS = /^(?:帮|替)(?!我)/;
+/** A person word right after these is one's own family (我妈, 我的婆婆, 自家老人) or a companion (我和几个邻居). */
+const OWN_OR_COMPANION = /(?:我|我的|我家|我们家|自己|自家|自己的|我屋里|[和跟同](?:几个|两个|三个)?)$/;
+const NEGATION = /^(?:没|不|未|莫|别)/;
+
+export interface Background {
+  /** Character ranges of the analysed text that tell a talk's content. */
+  topics: Array<[number, number]>;
+  /** Ranges right before a talk marker ("院坝会上讲了", "开会讲了"): the talk's setting. */
+  settings: number[];
+  /** Clauses in which something is done for someone else. */
+  forOthers: Set<number>;
+  /** Clauses that deny something (屋里就没弄了): their words are no evidence of a neighbouring clause's act. */
+  denying: Set<number>;
+}
+
+export function backgroundOf(analysis: Analysis): Background {
+  const { tokens } = analysis;
+  const topics: Array<[number, number]> = [];
+  const settings: number[] = [];
+  const forOthers = new Set<number>();
+  const denying = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (NEGATION.test(token.word)) denying.add(token.clause);
+    if (FOR_OTHERS.test(token.word) && tokens[i + 1]?.word !== '我') forOthers.add(token.clause);
+    if (!TALK.has(token.word)) continue;
+    const before = tokens[i - 1]?.word === '上' ? tokens[i - 2] : tokens[i - 1];
+    if (before && before.clause === token.clause) settings.push(before.start + before.word.length);
+    let end = i + 1;
+    while (end < tokens.length && TALK_FILLER.has(tokens[end]!.word)) end++;
+    const start = tokens[end]?.start;
+    // The content runs to the end of its clause, and on through clauses until the villager speaks of themself.
+    let stop = end;
+    while (stop < tokens.length && !TOPIC_ENDS.has(tokens[stop]!.word)) stop++;
+    if (start !== undefined && stop > end) topics.push([start, tokens[stop - 1]!.start + tokens[stop - 1]!.word.length]);
+  }
+  return { topics, settings, forOthers, denying };
+}
+
+/** All the ranges lie in a talk's content, or end right where a talk begins (its setting). */
+export function inBackground(background: Background, ranges: ReadonlyArray<[number, number]>): boolean {
+  if (background.topics.length === 0 && background.settings.length === 0) return false;
+  return ranges.every(([s, e]) => background.topics.some(([ts, te]) => ts <= s && e <= te) || background.settings.includes(e));
+}
+
+/** A word right after 我, 我的, 自家… (one's own family) or 我和 (a companion): not someone helped. */
+export const ownOrCompanion = (text: string, at: number) => OWN_OR_COMPANION.test(text.slice(Math.max(0, at - 4), at));
