@@ -73,10 +73,10 @@ export const templates = {
   },
   noReason: '未说明原因',
   binding: {
-    start: () => '您好！请发您在村里登记的手机号码，我们发验证码短信给您，绑定后就能用微信申报积分',
+    start: (channel: string) => `您好！请发您在村里登记的手机号码，我们发验证码短信给您，绑定后就能用${channel}申报积分`,
     unknownNumber: () => '这个号码没有在村里登记，请发登记过的手机号码，或联系村综合专干',
     codeSent: (masked: string) => `验证码已发到 ${masked}，请把短信里的6位验证码发到这里`,
-    code: (code: string, minutes: number) => `您的微信绑定验证码：${code}，${minutes}分钟内有效。不是您本人操作请忽略`,
+    code: (code: string, minutes: number, channel: string) => `您的${channel}绑定验证码：${code}，${minutes}分钟内有效。不是您本人操作请忽略`,
     wrongCode: () => '验证码不对，请再看一下短信；也可以重新发手机号码',
     bound: () => '绑定成功！以后直接在这里发您做了什么就能申报积分，发「查积分」看余额',
   },

@@ -5,7 +5,7 @@ import { findSender, type KnownCadre } from '../src/directory.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyTo } from '../src/messages/reply.ts';
 import { hearVoiceNote } from '../src/messages/voice-notes.ts';
-import { bindWechat } from '../src/messages/wechat-binding.ts';
+import { bindAccount, bindsByCode } from '../src/messages/account-binding.ts';
 import { templates } from '../src/templates.ts';
 import { understandCadre } from '../src/understanding/cadre.ts';
 import { knownVillage } from '../src/understanding/village-models.ts';
@@ -35,10 +35,10 @@ export const intake: PipelineStage<'intake'> = async (context, { messageId }) =>
     await context.jobs.enqueue({ name: 'cadre-command', data: { messageId } });
   } else if (sender.member) {
     await context.jobs.enqueue({ name: 'understand', data: { messageId } });
-  } else if (message.channel === 'wechat') {
-    // An unknown WeChat user binds their WeChat id to their registered number first.
-    await bindWechat(context, message);
-    await markProcessed(context.db, messageId, 'wechat_binding');
+  } else if (bindsByCode(message.channel)) {
+    // An unknown WeChat or QQ user binds their address to their registered number first.
+    await bindAccount(context, message);
+    await markProcessed(context.db, messageId, `${message.channel}_binding`);
   } else {
     const day = dayKey(message.receivedAt, DEFAULT_TIMEZONE);
     await replyTo(context, message, templates.unregistered(), { dedupeKey: `unregistered-${message.channel}-${message.sender}-${day}` });

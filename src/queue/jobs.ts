@@ -7,7 +7,7 @@
 export const QUEUES = { pipeline: 'pipeline', weekly: 'weekly' } as const;
 
 /** The channels jifen sends on, each with its own outbound queue and rate limit. */
-export const OUTBOUND_CHANNELS = ['sms', 'wechat'] as const;
+export const OUTBOUND_CHANNELS = ['sms', 'wechat', 'qq'] as const;
 export type OutboundChannel = (typeof OUTBOUND_CHANNELS)[number];
 export const outboundQueue = (channel: OutboundChannel) => `outbound-${channel}`;
 
