@@ -1,4 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
+import { announcementCommand } from '../src/announcements/messages.ts';
+import { checkinCommand } from '../src/checkin/messages.ts';
 import { loadClaim, transition } from '../src/claims/claims.ts';
 import type { Context } from '../src/context.ts';
 import type { InboundMessage } from '../src/db/schema/index.ts';
@@ -150,6 +152,10 @@ export const cadreCommand: PipelineStage<'cadre-command'> = async (context, { me
       return decideAppeal(context, known, message, cadre, command);
     case 'reverse_redemption':
       return reverseRedemptionByMessage(context, message, cadre, command.redemption);
+    case 'open_checkin': case 'close_checkin':
+      return checkinCommand(context, known, message, cadre, command);
+    case 'announce': case 'confirm_announcement':
+      return announcementCommand(context, message, cadre, command);
     case 'other':
       return answer(context, message, cadre, templates.decision.help(), 'cadre_help');
   }

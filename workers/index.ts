@@ -6,7 +6,9 @@ import type { WorkerHandle } from '../src/queue/backend.ts';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
 import { scheduleExpiry } from '../src/supermarket/expiry-schedule.ts';
 import { registerWeeklySchedules } from '../src/weekly/run.ts';
+import { announcementReport, announcementSend } from './announcement.ts';
 import { cadreCommand } from './cadre-command.ts';
+import { checkinClose } from './checkin.ts';
 import { expire } from './expire.ts';
 import { intake } from './intake.ts';
 import { post } from './post.ts';
@@ -25,6 +27,7 @@ import { runWeeklyJob } from './weekly.ts';
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
   intake, understand, 'cadre-command': cadreCommand, validate, score, 'review-request': reviewRequest, post,
   'review-remind': reviewRemind, 'review-escalate': reviewEscalate, 'publicity-end': publicityEnded, expire,
+  'checkin-close': checkinClose, 'announcement-send': announcementSend, 'announcement-report': announcementReport,
 };
 
 const SWEEP_INTERVAL_MS = 10_000;

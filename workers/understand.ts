@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { checkinFromVillager } from '../src/checkin/messages.ts';
 import { transition } from '../src/claims/claims.ts';
 import { closeConversation, conversationFor, openConversation } from '../src/claims/conversations.ts';
 import { linkEarlierPhotos } from '../src/claims/evidence.ts';
@@ -18,6 +19,7 @@ import { objectionIn } from '../src/understanding/objection.ts';
 import { cleanText } from '../src/understanding/text-analysis.ts';
 import { object } from './objection.ts';
 import { appealDeduction } from './deduction-appeals.ts';
+import { afterApproval } from './publicity.ts';
 import type { PipelineStage } from './stage.ts';
 
 async function openQuestion(context: Context, member: KnownMember, message: InboundMessage): Promise<OpenQuestion | undefined> {
@@ -81,6 +83,7 @@ export const understand: PipelineStage<'understand'> = async (context, { message
   const member = await findMember(context.db, message.channel, message.sender);
   if (!member) throw new UnrecoverableError(`sender of message ${messageId} is no longer a member`);
 
+  if (await checkinFromVillager(context, member, message, afterApproval)) return;
   const known = await knownVillage(context.db, member.village);
   const understanding = understandVillager(known.model, message.text);
   const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message), message.attachments);

@@ -26,7 +26,7 @@ function jobOptions(backend: QueueBackend): JobsOptions {
  */
 const STAGE_PRIORITY: Record<PipelineJob['name'], number> = {
   post: 1, 'publicity-end': 1, 'cadre-command': 2, 'review-request': 3, 'review-remind': 3, 'review-escalate': 3,
-  score: 4, validate: 5, understand: 6, intake: 7, expire: 8,
+  score: 4, validate: 5, understand: 6, intake: 7, expire: 8, 'checkin-close': 3, 'announcement-send': 8, 'announcement-report': 8,
 };
 
 /** How long a producer waits for the queue before leaving the work to the sweeper. */

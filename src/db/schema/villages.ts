@@ -60,6 +60,8 @@ export const cadres = jifen.table('cadres', {
   prefers: text('prefers').notNull().default('sms'),
   canApprove: boolean('can_approve').notNull().default(false),
   canRedeem: boolean('can_redeem').notNull().default(false),
+  /** May send announcements (村务通知) to every household. */
+  canAnnounce: boolean('can_announce').notNull().default(false),
   /** Gets a claim's first review request; with nobody marked, every approver does. */
   reviewsFirst: boolean('reviews_first').notNull().default(false),
   /** The cadre's own household, whose claims they may never approve. */
