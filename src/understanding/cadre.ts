@@ -48,7 +48,7 @@ const QUANTITY = /(?<![\da-z-])(\d{1,3}|[一二两三四五六七八九十]{1,2}
 
 const CLOSE_CHECKIN = /^(?:结束|关闭|停止)签到\s*(\d{4})?(?!\d)|^签到\s*(?:结束|关闭)\s*(\d{4})?(?!\d)/;
 // 签到 1234 is a villager's check-in (a cadre's own household too), not an opening.
-const OPEN_CHECKIN = /^(?:开启|开始|发起)?签到(?!码)\s*(?!\d{4}(?!\d))(.*)$/;
+const OPEN_CHECKIN = /^(?:开启|开始|发起)?签到(?!码)(?!\s*\d{4}(?!\d))\s*(.*)$/;
 const DURATION = /(\d{1,2}(?:\.\d)?|[一二两三四五六七八九十]{1,2}|半)\s*(?:个)?\s*(小时|钟头|h|分钟|min)/i;
 const ANNOUNCE = /^(?:村务)?通知[\s:：,，]*([\s\S]+)$/;
 const CONFIRM_ANNOUNCEMENT = /^确认\s*(?:通知|发送)?\s*(\d{4})?$/;
