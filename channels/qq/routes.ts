@@ -1,3 +1,4 @@
+import { readRawBodies } from '../raw-body.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelHost } from '../types.ts';
 import { normalizeQq, OP_VERIFY, PayloadError } from './normalize.ts';
@@ -59,12 +60,7 @@ export function qqRoutes(settings: QqRouteSettings): FastifyPluginAsync<{ host: 
   const now = settings.now ?? (() => Math.floor(Date.now() / 1000));
   return async (app, { host }) => {
     // The signature covers the exact bytes: read the body raw, whatever its type.
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
-    app.setErrorHandler((error: Error & { code?: string }, _request, reply) => {
-      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(400).send({ error: `body larger than ${BODY_LIMIT} bytes` });
-      throw error;
-    });
+    readRawBodies(app, BODY_LIMIT);
 
     app.post('/', async (request, reply) => {
       if (!keys) return refuse(request, reply, 'QQ_BOT_SECRET is not set');

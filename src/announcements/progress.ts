@@ -51,3 +51,18 @@ export async function finishAnnouncement(tx: Executor, announcementId: number, n
   await tx.update(announcements).set({ state: 'done', finishedAt: now }).where(and(eq(announcements.id, announcementId), eq(announcements.state, 'sending')));
   return { done: true, cadreId: announcement.cadreId, report: templates.announcement.report(progress.sent, progress.failed, progress.optedOut, progress.unreachable) };
 }
+
+/** Every announcement of a village (or of all, or only those still sending), newest first, with where it stands. */
+export async function announcementsWithProgress(tx: Executor, options: { villageId?: number; sendingOnly?: boolean } = {}) {
+  const list = await tx.select().from(announcements).where(and(
+    options.villageId === undefined ? undefined : eq(announcements.villageId, options.villageId),
+    options.sendingOnly ? eq(announcements.state, 'sending') : undefined,
+  )).orderBy(sql`${announcements.id} desc`).limit(20);
+  const result = [];
+  for (const announcement of list) result.push({ id: announcement.id, state: announcement.state, text: announcement.text, preview: announcement.preview, progress: await announcementProgress(tx, announcement) });
+  return result;
+}
+
+/** One line of progress: `announcement 3 sending: 25/40 sent, 0 failed, 1 opted out, 14 pending — 明天上午…`. */
+export const progressLine = (a: Awaited<ReturnType<typeof announcementsWithProgress>>[number]) =>
+  `announcement ${a.id} ${a.state}: ${a.progress.sent}/${a.progress.households} sent, ${a.progress.failed} failed, ${a.progress.optedOut} opted out, ${a.progress.pending} pending — ${a.text}`;
