@@ -1,5 +1,5 @@
 import { reportAnnouncement, sendAnnouncement } from '../src/announcements/messages.ts';
-import type { PipelineStage } from './stage.ts';
+import type { PipelineStage } from '../src/queue/stage.ts';
 
 /** A confirmed announcement: one message per household. */
 export const announcementSend: PipelineStage<'announcement-send'> = (context, { announcementId }) => sendAnnouncement(context, announcementId);

@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import type { Context } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { announcements, type Announcement, type AnnouncementPreview, type Cadre, type InboundMessage, type Village } from '../db/schema/index.ts';
 import type { Reachable, Route } from '../messages/addressing.ts';
 import { smsSize } from '../messages/segments.ts';
 import { refusedPhraseIn } from '../messages/sms-content.ts';
-import type { PipelineJob } from '../queue/jobs.ts';
+import { transactionOf } from '../plans/runner.ts';
 import { templates } from '../templates.ts';
 import { announcementRecipients } from './recipients.ts';
 
@@ -62,21 +63,24 @@ export async function requestAnnouncement(tx: Executor, input: AnnouncementReque
 
 export type Confirmed =
   | { kind: 'unknown'; reply: string }
-  | { kind: 'confirmed'; announcement: Announcement; reply: string; jobs: PipelineJob[] };
+  | { kind: 'confirmed'; announcement: Announcement; reply: string };
 
 /**
- * 确认 NNNN: the preview with that code (of this village, not lapsed) starts sending: the send job
- * records one message per household. Confirming again changes nothing. Runs in the transaction it is given.
+ * 确认 NNNN: the preview with that code (of this village, not lapsed) starts sending: the send job,
+ * queued through the caller's transaction's outbox, records one message per household.
+ * Confirming again changes nothing.
  */
-export async function confirmAnnouncement(tx: Executor, village: Village, code: string, now: Date, message?: InboundMessage): Promise<Confirmed> {
+export async function confirmAnnouncement(context: Context, village: Village, code: string, now: Date, message?: InboundMessage): Promise<Confirmed> {
+  const tx = transactionOf(context);
   const [started] = await tx.update(announcements).set({ state: 'sending', confirmedAt: now, confirmedBy: message?.id ?? null })
     .where(and(eq(announcements.villageId, village.id), eq(announcements.confirmCode, code), eq(announcements.state, 'preview'), gt(announcements.expiresAt, now)))
     .returning();
   if (started) {
-    return { kind: 'confirmed', announcement: started, reply: templates.announcement.confirmed(started.preview.households), jobs: [{ name: 'announcement-send', data: { announcementId: started.id } }] };
+    await context.outbox.enqueue({ name: 'announcement-send', data: { announcementId: started.id } });
+    return { kind: 'confirmed', announcement: started, reply: templates.announcement.confirmed(started.preview.households) };
   }
   const [again] = await tx.select().from(announcements).where(and(eq(announcements.villageId, village.id), eq(announcements.confirmCode, code),
     sql`${announcements.state} <> 'preview'`)).orderBy(desc(announcements.id)).limit(1);
-  if (again) return { kind: 'confirmed', announcement: again, reply: templates.announcement.alreadyConfirmed(code), jobs: [] };
+  if (again) return { kind: 'confirmed', announcement: again, reply: templates.announcement.alreadyConfirmed(code) };
   return { kind: 'unknown', reply: templates.announcement.unknownCode(code) };
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { answer } from '../commands/answer.ts';
 import type { Context } from '../context.ts';
 import { cadres, type InboundMessage } from '../db/schema/index.ts';
 import type { KnownCadre, KnownMember } from '../directory.ts';
@@ -6,6 +7,8 @@ import { routeTo } from '../messages/addressing.ts';
 import { markProcessed } from '../messages/inbound.ts';
 import { queueMessages } from '../messages/outbound.ts';
 import { replyChannel, replyTo } from '../messages/reply.ts';
+import { runInTransaction, transactionOf } from '../plans/runner.ts';
+import { afterApproval } from '../reviews/publicity.ts';
 import { templates } from '../templates.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
 import type { KnownVillage } from '../understanding/village-models.ts';
@@ -14,12 +17,13 @@ import { closeCheckin, finishCheckin, reportTexts } from './close.ts';
 import { openCheckin } from './open.ts';
 
 /*
- * The glue between messages and the check-in actions (open.ts, attend.ts, close.ts), which do
- * their work in one transaction and return what to send and queue. Here: that transaction, then
- * the sending, the jobs and closing the message. (To move onto the plan runner as it comes.)
+ * The glue between messages and the check-in actions (open.ts, attend.ts, close.ts). Everything
+ * here runs in the transaction of the message's or the job's run (src/plans/runner.ts): the
+ * action, the answers recorded and the follow-up jobs through the outbox commit together.
  */
 
-async function answerCadre(context: Context, message: InboundMessage, cadre: KnownCadre, texts: string[], outcome: string): Promise<void> {
+/** A cadre's answer in pages (the attendance list on SMS), then the message closed. */
+async function answerInPages(context: Context, message: InboundMessage, cadre: KnownCadre, texts: string[], outcome: string): Promise<void> {
   for (const [index, text] of texts.entries()) {
     const dedupeKey = index === 0 ? undefined : `message-${message.id}-reply-${index + 1}`;
     await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone, dedupeKey });
@@ -30,29 +34,27 @@ async function answerCadre(context: Context, message: InboundMessage, cadre: Kno
 /** 签到 P03 (2小时) and 结束签到 1234 from a cadre. */
 export async function checkinCommand(context: Context, known: KnownVillage, message: InboundMessage, cadre: KnownCadre,
   command: Extract<CadreCommand, { intent: 'open_checkin' | 'close_checkin' }>): Promise<void> {
-  if (!cadre.canApprove) return answerCadre(context, message, cadre, [templates.checkin.notAllowed()], 'not_approver');
+  if (!cadre.canApprove) return answer(context, message, cadre, templates.checkin.notAllowed(), 'not_approver');
   if (command.intent === 'close_checkin') {
-    if (!command.code) return answerCadre(context, message, cadre, [templates.checkin.whichCode()], 'checkin_which');
-    const closing = await context.db.transaction((tx) => closeCheckin(tx, cadre.village, cadre, command.code!, message.receivedAt));
-    if (closing.kind === 'unknown') return answerCadre(context, message, cadre, [templates.checkin.unknownEvent(closing.code)], 'checkin_unknown');
-    return answerCadre(context, message, cadre, reportTexts(closing.report, replyChannel(message) === 'sms'), 'checkin_closed');
+    if (!command.code) return answer(context, message, cadre, templates.checkin.whichCode(), 'checkin_which');
+    const closing = await closeCheckin(transactionOf(context), cadre.village, cadre, command.code, message.receivedAt);
+    if (closing.kind === 'unknown') return answer(context, message, cadre, templates.checkin.unknownEvent(closing.code), 'checkin_unknown');
+    return answerInPages(context, message, cadre, reportTexts(closing.report, replyChannel(message) === 'sms'), 'checkin_closed');
   }
   const rule = command.items.length === 1 ? known.rules.get(command.items[0]!.rule.code) : undefined;
-  if (!rule) return answerCadre(context, message, cadre, [templates.checkin.whichItem()], 'checkin_which');
-  const opened = await context.db.transaction((tx) => openCheckin(tx, { village: cadre.village, cadre, rule, minutes: command.minutes, message, now: message.receivedAt }));
-  for (const { job, delayMs } of opened.jobs) await context.jobs.enqueue(job, { delayMs });
-  await answerCadre(context, message, cadre, [opened.reply], 'checkin_opened');
+  if (!rule) return answer(context, message, cadre, templates.checkin.whichItem(), 'checkin_which');
+  const opened = await openCheckin(context, { village: cadre.village, cadre, rule, minutes: command.minutes, message, now: message.receivedAt });
+  await answer(context, message, cadre, opened.reply, 'checkin_opened');
 }
 
 /**
  * A villager's message that is a check-in code: answered here (true), and an attended one's claim
- * handed to `afterApproval` (publicity or posting). False for any other message.
+ * goes on to publicity or posting, in the message's transaction. False for any other message.
  */
-export async function checkinFromVillager(context: Context, member: KnownMember, message: InboundMessage,
-  afterApproval: (context: Context, claimId: number) => Promise<void>): Promise<boolean> {
+export async function checkinFromVillager(context: Context, member: KnownMember, message: InboundMessage): Promise<boolean> {
   const text = checkinText(message.text);
   if (!text) return false;
-  const attendance = await context.db.transaction((tx) => attendCheckin(tx, member, message, text));
+  const attendance = await attendCheckin(transactionOf(context), member, message, text);
   const { alert } = attendance;
   if (alert) await tellCadre(context, alert.cadreId, alert.dedupeKey, () => [alert.text]);
   await replyTo(context, message, attendance.reply, { village: member.village, fallbackPhone: member.phone });
@@ -71,7 +73,9 @@ async function tellCadre(context: Context, cadreId: number, dedupeKey: string, r
 
 /** The checkin-close job: at the end of the window, the attendance list to the cadre who opened it. */
 export async function checkinWindowEnded(context: Context, checkinId: number): Promise<void> {
-  const finished = await context.db.transaction((tx) => finishCheckin(tx, checkinId));
-  if (!finished) return;
-  await tellCadre(context, finished.event.openedBy, `checkin-${checkinId}-report`, (bySms) => reportTexts(finished.report, bySms));
+  await runInTransaction(context, async (context) => {
+    const finished = await finishCheckin(transactionOf(context), checkinId);
+    if (!finished) return;
+    await tellCadre(context, finished.event.openedBy, `checkin-${checkinId}-report`, (bySms) => reportTexts(finished.report, bySms));
+  }, `checkin-close:${checkinId}`);
 }

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
+import type { Context } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { checkinEvents, type Cadre, type CheckinEvent, type InboundMessage, type Rule, type Village } from '../db/schema/index.ts';
-import type { PipelineJob } from '../queue/jobs.ts';
+import { transactionOf } from '../plans/runner.ts';
 import { itemName, templates } from '../templates.ts';
 import { DEFAULT_MINUTES, LATE_ANSWER_MS, localTime, MAX_MINUTES } from './window.ts';
 
@@ -20,8 +21,6 @@ export interface OpenedCheckin {
   event: CheckinEvent;
   /** What the cadre is told: the code and until when. */
   reply: string;
-  /** When the window ends, the attendance list goes to the cadre. */
-  jobs: Array<{ job: PipelineJob; delayMs: number }>;
 }
 
 /** Four digits no check-in of the village used within the last day (a late text must not land on a new event). */
@@ -38,10 +37,12 @@ async function freeCode(tx: Executor, villageId: number, now: Date): Promise<str
 
 /**
  * Opens a check-in (签到) for an earning item: a code valid for `minutes` (default 3 hours). Only
- * an approver opens one, since the opening is the approval of every check-in. Runs in the
- * transaction it is given; the same message opens one event however often it runs.
+ * an approver opens one, since the opening is the approval of every check-in. In the caller's
+ * transaction, whose outbox gets the job that sends the attendance list when the window ends;
+ * the same message opens one event however often it runs.
  */
-export async function openCheckin(tx: Executor, input: OpenCheckin): Promise<OpenedCheckin> {
+export async function openCheckin(context: Context, input: OpenCheckin): Promise<OpenedCheckin> {
+  const tx = transactionOf(context);
   const { village, cadre, rule, message, now } = input;
   const minutes = Math.min(Math.max(input.minutes ?? DEFAULT_MINUTES, 5), MAX_MINUTES);
   let [event] = message ? await tx.select().from(checkinEvents).where(eq(checkinEvents.openedByMessage, message.id)) : [];
@@ -53,6 +54,6 @@ export async function openCheckin(tx: Executor, input: OpenCheckin): Promise<Ope
     }).returning();
   }
   const reply = templates.checkin.opened(itemName(rule.name), rule.points, event!.code, localTime(event!.closesAt, village.timezone, now));
-  const delayMs = Math.max(0, event!.closesAt.getTime() - now.getTime());
-  return { event: event!, reply, jobs: [{ job: { name: 'checkin-close', data: { checkinId: event!.id } }, delayMs }] };
+  await context.outbox.enqueue({ name: 'checkin-close', data: { checkinId: event!.id } }, { delayMs: Math.max(0, event!.closesAt.getTime() - now.getTime()) });
+  return { event: event!, reply };
 }

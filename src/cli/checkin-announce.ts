@@ -9,6 +9,7 @@ import { checkinPoster } from '../checkin/poster.ts';
 import type { Context } from '../context.ts';
 import { cadres, rules, type Village } from '../db/schema/index.ts';
 import { routeTo } from '../messages/addressing.ts';
+import { runInTransaction, transactionOf } from '../plans/runner.ts';
 import { village as villageOf, type Print, type WithContext } from './supermarket.ts';
 
 
@@ -32,8 +33,7 @@ export function registerCheckinAnnounceCommands(program: Command, withContext: W
         const cadre = await approverOf(context, village, options.cadre);
         const [rule] = await context.db.select().from(rules).where(and(eq(rules.villageId, village.id), eq(rules.code, options.item.toUpperCase()), eq(rules.kind, 'earn')));
         if (!rule) throw new Error(`no item ${options.item} in ${village.code}`);
-        const opened = await context.db.transaction((tx) => openCheckin(tx, { village, cadre, rule, minutes: options.minutes, now: new Date() }));
-        for (const { job, delayMs } of opened.jobs) await context.jobs.enqueue(job, { delayMs });
+        const opened = await runInTransaction(context, (context) => openCheckin(context, { village, cadre, rule, minutes: options.minutes, now: new Date() }), 'cli:checkin-open');
         if (options.pdf) await writeFile(options.pdf, await checkinPoster(village, rule, opened.event));
         return { code: opened.event.code, item: rule.code, closesAt: opened.event.closesAt.toISOString(), text: opened.reply, pdf: options.pdf };
       });
@@ -46,7 +46,7 @@ export function registerCheckinAnnounceCommands(program: Command, withContext: W
       const closing = await withContext(async (context) => {
         const village = await villageOf(context, options.village);
         const cadre = await approverOf(context, village, options.cadre);
-        return context.db.transaction((tx) => closeCheckin(tx, village, cadre, code, new Date()));
+        return runInTransaction(context, (context) => closeCheckin(transactionOf(context), village, cadre, code, new Date()), 'cli:checkin-close');
       });
       if (closing.kind === 'unknown') throw new Error(`no check-in ${code} in ${options.village}`);
       print(!!options.json, closing.report, () => `check-in ${code}: ${closing.report.households.length} households\n${closing.report.households.join('\n')}`);
@@ -65,11 +65,10 @@ export function registerCheckinAnnounceCommands(program: Command, withContext: W
       const result = await withContext(async (context) => {
         const village = await villageOf(context, options.village);
         if (options.confirm) {
-          const confirmed = await context.db.transaction((tx) => confirmAnnouncement(tx, village, options.confirm!, new Date()));
-          if (confirmed.kind === 'confirmed') for (const job of confirmed.jobs) await context.jobs.enqueue(job);
+          const confirmed = await runInTransaction(context, (context) => confirmAnnouncement(context, village, options.confirm!, new Date()), 'cli:announce-confirm');
           return { ok: confirmed.kind === 'confirmed', text: confirmed.reply };
         }
-        const requested = await context.db.transaction((tx) => requestAnnouncement(tx, { village, text: text ?? '', now: new Date(), route: (person) => routeTo(context, person) }));
+        const requested = await runInTransaction(context, (context) => requestAnnouncement(transactionOf(context), { village, text: text ?? '', now: new Date(), route: (person) => routeTo(context, person) }), 'cli:announce');
         return requested.kind === 'preview'
           ? { ok: true, text: requested.reply, code: requested.announcement.confirmCode, preview: requested.announcement.preview }
           : { ok: false, text: requested.reply };

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
-import { announcements, cadres, checkinEvents, claimEvents, claims, outboundMessages, villages } from '../../src/db/schema/index.ts';
+import type { Queue } from 'bullmq';
+import { announcements, cadres, checkinEvents, claimEvents, claims, inboundMessages, outboundMessages, villages } from '../../src/db/schema/index.ts';
+import { injectFaults } from '../../src/plans/faults.ts';
 import { reportAnnouncement, sendAnnouncement } from '../../src/announcements/messages.ts';
 import { checkinWindowEnded } from '../../src/checkin/messages.ts';
 import { testBackend } from '../support/backend.ts';
@@ -18,6 +20,7 @@ describe(`check-in codes and announcements (${testBackend})`, () => {
     await jifen.context.db.update(villages).set({ settings: { smsSenderNumber: '+8613900009999' } }).where(eq(villages.code, 'fangniuping'));
   });
   afterAll(async () => { await jifen?.close(); });
+  afterEach(() => injectFaults(undefined));
 
   /** Texts `text` from `from` and returns jifen's answer (the reply to that message). */
   async function ask(from: string, text: string, index = 0): Promise<string> {
@@ -102,6 +105,32 @@ describe(`check-in codes and announcements (${testBackend})`, () => {
 
     it('only an approver opens a check-in', async () => {
       expect(await ask(people.ranDebing, '签到 P03')).toBe('开启签到即审核积分，须有审核权限的村干部开启');
+    });
+
+    it('opening is one transaction with its window\'s end job: failed before commit, the retry opens one check-in and queues its end once', async () => {
+      const failed = new Promise<void>((resolve) => {
+        let done = false;
+        injectFaults((at, label) => {
+          if (done || at !== 'before-commit' || !label.startsWith('intake:')) return;
+          done = true;
+          resolve();
+          throw new Error('injected failure before commit');
+        });
+      });
+      const { sid } = await jifen.sms(people.zhangMing, '签到 P09 2小时');
+      await failed;
+      const [message] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.externalId, sid));
+      const [event] = await jifen.waitFor(async () => {
+        const opened = await jifen.context.db.select().from(checkinEvents).where(eq(checkinEvents.openedByMessage, message!.id));
+        return opened.length > 0 && opened;
+      }, 'the retried opening');
+      expect(await jifen.context.db.select().from(checkinEvents).where(eq(checkinEvents.openedByMessage, message!.id))).toHaveLength(1);
+      // Relayed from the outbox after commit: the window's end is a delayed job, due when the window closes.
+      const pipeline = jifen.context.jobs.pipeline as unknown as Queue;
+      const job = await jifen.waitFor(() => pipeline.getJob(`checkin-close-checkin-${event!.id}`), 'the window\'s end job');
+      expect(await job.isDelayed()).toBe(true);
+      expect(job.opts.delay).toBeGreaterThan(110 * 60_000);
+      expect(await jifen.outbox(people.zhangMing)).toContainEqual(expect.stringContaining(`签到码 ${event!.code}`));
     });
   });
 

@@ -1,54 +1,26 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeContext, createContext, type Context } from '../../src/context.ts';
-import { createLogger } from '../../src/log.ts';
-import { createTestDatabase, testBackend, type TestDatabase } from '../support/backend.ts';
+import { testBackend } from '../support/backend.ts';
+import { startCliHarness, type CliHarness } from '../support/cli.ts';
 import { EXAMPLE_VILLAGE } from '../support/jifen.ts';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const LIU_FANG = '+8613900010001';
 
 describe(`jifen checkin and jifen announce (${testBackend})`, () => {
-  let database: TestDatabase;
-  let context: Context;
-  let dataDir: string;
-  let env: NodeJS.ProcessEnv;
-
-  const jifen = async (...args: string[]) => {
-    try {
-      const { stdout } = await run(process.execPath, ['bin/jifen.js', ...args], { cwd: ROOT, env });
-      return { code: 0, stdout };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout + failed.stderr };
-    }
-  };
+  let cli: CliHarness;
+  const jifen = (...args: string[]) => cli.jifen(...args);
 
   beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-cli-checkin-'));
-    database = await createTestDatabase(testBackend === 'embedded' ? { dataDir } : {});
-    context = await createContext(database.config, { serve: true, log: createLogger('silent') });
-    env = {
-      ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir,
-      DATABASE_URL: database.config.databaseUrl ?? '', REDIS_URL: database.config.redisUrl ?? '', QUEUE_PREFIX: database.config.queuePrefix,
-    };
+    cli = await startCliHarness('jifen-cli-checkin-');
     expect((await jifen('import', EXAMPLE_VILLAGE)).code).toBe(0);
   }, 300_000);
-  afterAll(async () => {
-    await closeContext(context);
-    await database.drop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   // Each CLI run starts a process (tsx): slow on a loaded machine.
   it('opens a check-in with its QR poster, and closes it', { timeout: 300_000 }, async () => {
-    const pdf = path.join(dataDir, 'poster.pdf');
+    const pdf = path.join(cli.dataDir, 'poster.pdf');
     const opened = await jifen('checkin', 'open', '--village', 'fangniuping', '--item', 'p03', '--cadre', LIU_FANG, '--minutes', '90', '--pdf', pdf, '--json');
     expect(opened.code).toBe(0);
     const result = JSON.parse(opened.stdout) as { code: string; item: string; text: string };

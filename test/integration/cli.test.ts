@@ -1,51 +1,25 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { closeContext, createContext, type Context } from '../../src/context.ts';
-import { createLogger } from '../../src/log.ts';
-import { createTestDatabase, testBackend, type TestDatabase } from '../support/backend.ts';
+import type { Context } from '../../src/context.ts';
+import { testBackend } from '../support/backend.ts';
+import { startCliHarness, type CliHarness } from '../support/cli.ts';
 import { EXAMPLE_VILLAGE } from '../support/jifen.ts';
+import { householdBalance } from '../../src/ledger/balance.ts';
 import { award } from '../support/records.ts';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
 describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
-  let database: TestDatabase;
+  let cli: CliHarness;
   let context: Context;
   let dataDir: string;
-  let env: NodeJS.ProcessEnv;
-
-  /** Runs `bin/jifen.js …` as an operator would, with the server's configuration. */
-  const jifen = async (...args: string[]) => {
-    try {
-      const { stdout } = await run(process.execPath, ['bin/jifen.js', ...args], { cwd: ROOT, env });
-      return { code: 0, stdout };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout + failed.stderr };
-    }
-  };
+  const jifen = (...args: string[]) => cli.jifen(...args);
 
   beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-cli-'));
-    // The embedded case uses a real data folder, served by this process as `npm start` would.
-    database = await createTestDatabase(testBackend === 'embedded' ? { dataDir } : {});
-    context = await createContext(database.config, { serve: true, log: createLogger('silent') });
-    env = {
-      ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir,
-      DATABASE_URL: database.config.databaseUrl ?? '', REDIS_URL: database.config.redisUrl ?? '', QUEUE_PREFIX: database.config.queuePrefix,
-    };
+    cli = await startCliHarness('jifen-cli-');
+    ({ context, dataDir } = cli);
   });
-  afterAll(async () => {
-    await closeContext(context);
-    await database.drop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('imports a village idempotently', async () => {
     const first = await jifen('import', EXAMPLE_VILLAGE, '--json');
@@ -121,7 +95,7 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     const redeemed = await jifen('redeem', 'FNP-006', 'S04', '2', '--cadre', keeper, '--json');
     expect(redeemed.code).toBe(0);
     const done = JSON.parse(redeemed.stdout) as { redemption: number };
-    expect(done).toEqual({ ok: true, redemption: expect.any(Number), household: 'FNP-006', points: 6, balance: 14, lines: ['肥皂×2'] });
+    expect(done).toEqual({ ok: true, redemption: expect.any(Number), household: 'FNP-006', points: 6, balance: 14, lines: ['肥皂×2'], replayed: false });
     const refused = await jifen('redeem', 'FNP-006', 'S02', '--cadre', keeper);
     expect(refused.code).toBe(1);
     expect(refused.stdout.trim()).toBe('refused (not_enough_points): FNP-006 余额 14分，不够兑换（需 50分），未兑换');
@@ -129,6 +103,18 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     const reversed = await jifen('redeem', '--reverse', String(done.redemption), '--cadre', keeper);
     expect(reversed.stdout.trim()).toBe(`redemption ${done.redemption} reversed: FNP-006 +6, balance 20`);
     expect((await jifen('redeem', '--reverse', String(done.redemption), '--cadre', keeper)).stdout.trim()).toBe(`redemption ${done.redemption} reversed already: FNP-006 +6, balance 20`);
+  });
+
+  it('redeem --key: run again it answers the first result; the key for another request is refused', async () => {
+    await award(context, 'FNP-007', 20);
+    const keeper = '+8613900010004';
+    const first = await jifen('redeem', 'FNP-007', 'S04', '1', '--cadre', keeper, '--key', 'till-7', '--json');
+    const again = await jifen('redeem', 'FNP-007', 'S04', '1', '--cadre', keeper, '--key', 'till-7', '--json');
+    expect(JSON.parse(again.stdout)).toEqual({ ...JSON.parse(first.stdout), replayed: true });
+    const reused = await jifen('redeem', 'FNP-007', 'S04', '2', '--cadre', keeper, '--key', 'till-7');
+    expect(reused.code).toBe(1);
+    expect(reused.stdout).toContain('already used for a different request');
+    expect(await householdBalance(context.db, 'FNP-007')).toMatchObject({ balance: 17 });
   });
 
   it('weekly: --dry-run renders and counts, recording nothing; a real run records one message per household, once', async () => {
