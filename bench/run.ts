@@ -102,7 +102,7 @@ try {
   let baseline: Awaited<ReturnType<typeof runBaseline>> | undefined;
   if (only.has('weekly')) {
     // The fake provider takes any rate: the limiters must not be what is measured.
-    const run = await openRun((config) => ({ ...config, sendPerSecond: { sms: 1_000_000, wechat: 1_000_000 } }));
+    const run = await openRun((config) => ({ ...config, sendPerSecond: { sms: 1_000_000, wechat: 1_000_000, qq: 1_000_000 } }));
     baseline = await runBaseline(env!.config, run.database.url, jobs, deadline);
     const weekly = await runWeeklyBench(run, twilioApi!, { households: weeklyHouseholds, villages: weeklyVillages, deadline });
     log(`${env!.backend}: weekly ${fmt(weekly.householdsPerS)} households/s (${weekly.households} in ${(weekly.elapsedMs / 1000).toFixed(2)} s), baseline ${fmt(baseline.jobsPerS)} jobs/s`);

@@ -2,6 +2,7 @@ import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/log.ts';
 import { aliyunSms } from './aliyun-sms/index.ts';
 import { androidSms } from './android-sms/index.ts';
+import { qqBot } from './qq/index.ts';
 import { transcriptFeed } from './transcripts/index.ts';
 import { twilioSms } from './twilio/index.ts';
 import { twilioVoice } from './twilio/voice.ts';
@@ -43,6 +44,7 @@ export function createChannels(config: Config, log: Logger): Channels {
     transcriptFeed(config.transcripts),
     wechatOfficial(config.wechatOfficial),
     ...optional(wechatyFromSettings({ ...config.wechaty, log })),
+    qqBot(config.qq),
   ]);
 }
 

@@ -22,6 +22,8 @@ export interface OutboundRequest {
   /** What kind of message it is ('claim_ack', 'posted' …) and its values: providers that send only approved templates pick one by it. */
   kind?: string;
   params?: Record<string, string>;
+  /** The villager's message this answers (its provider id and time) and the answer's number among those to it: for passive replies (QQ). */
+  replyTo?: { id: string; at: string; seq: number };
 }
 
 /** A file a provider keeps for one of its messages (a voice note's audio). */

@@ -4,6 +4,7 @@ import { androidSmsSettings, type AndroidSmsSettings } from '../channels/android
 import { transcriptSettings, type TranscriptSettings } from '../channels/transcripts/settings.ts';
 import { wechatOfficialSettings, type WechatOfficialSettings } from '../channels/wechat-official/settings.ts';
 import { wechatySettings, type WechatySettings } from '../channels/wechaty/settings.ts';
+import { qqSettings, type QqSettings } from '../channels/qq/settings.ts';
 import { optional, type Env } from './env.ts';
 import { speechToTextSettings, type SpeechToTextSettings } from './speech/speech-to-text.ts';
 
@@ -38,6 +39,8 @@ export interface Config {
   wechatOfficial: WechatOfficialSettings;
   /** A WeChat account driven by a Wechaty puppet. */
   wechaty: WechatySettings;
+  /** The official QQ bot platform. */
+  qq: QqSettings;
   /** The speech service that hears voice notes WeChat did not recognise. */
   speechToText: SpeechToTextSettings;
   /** Village file imported on first start when the database has no village. */
@@ -48,7 +51,7 @@ export interface Config {
   /** How often each village's claims waiting for review are checked for reminders and escalations. */
   reviewFollowUpEveryMs: number;
   /** Messages per second each channel's provider takes (BullMQ limiter of its outbound queue). */
-  sendPerSecond: { sms: number; wechat: number };
+  sendPerSecond: { sms: number; wechat: number; qq: number };
   /** Messages per send job in the weekly fan-out. */
   weeklySendBatch: number;
   logLevel: string;
@@ -96,13 +99,14 @@ export function loadConfig(env: Env = process.env): Config {
     transcripts: transcriptSettings(env),
     wechatOfficial: wechatOfficialSettings(env),
     wechaty: wechatySettings(env),
+    qq: qqSettings(env),
     speechToText: speechToTextSettings(env),
     // Unset: the bundled example village; set but empty: import nothing.
     seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000),
     reviewFollowUpEveryMs: positive(env, 'REVIEW_FOLLOW_UP_EVERY_MS', 300_000),
-    sendPerSecond: { sms: positive(env, 'SMS_MAX_PER_SECOND', 50), wechat: positive(env, 'WECHAT_MAX_PER_SECOND', 100) },
+    sendPerSecond: { sms: positive(env, 'SMS_MAX_PER_SECOND', 50), wechat: positive(env, 'WECHAT_MAX_PER_SECOND', 100), qq: positive(env, 'QQ_MAX_PER_SECOND', 20) },
     weeklySendBatch: positive(env, 'WEEKLY_SEND_BATCH', 50),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
   };

@@ -10,13 +10,15 @@ export interface Sender {
   member?: KnownMember;
 }
 
-/** Phone channels (SMS, calls) and the operators' CLI know people by number, WeChat by WeChat id (an official account's openid). */
+/** Phone channels (SMS, calls) and the operators' CLI know people by number, WeChat by WeChat id (an official account's openid), QQ by its address. */
 const byPhone = (channel: string) => channel === 'sms' || channel === 'voice' || channel === 'cli';
+const addressColumn = <T extends { phone: unknown; wechat: unknown; qq: unknown }>(table: T, channel: string) =>
+  (byPhone(channel) ? table.phone : channel === 'qq' ? table.qq : table.wechat) as T['phone'];
 
 /** The cadre who writes from this address, if any. */
 export async function findCadre(db: Executor, channel: string, address: string): Promise<KnownCadre | undefined> {
   const [row] = await db.select({ cadre: cadres, village: villages }).from(cadres)
-    .innerJoin(villages, eq(villages.id, cadres.villageId)).where(byPhone(channel) ? eq(cadres.phone, address) : eq(cadres.wechat, address));
+    .innerJoin(villages, eq(villages.id, cadres.villageId)).where(eq(addressColumn(cadres, channel), address));
   return row && { ...row.cadre, village: row.village };
 }
 
@@ -25,7 +27,7 @@ export async function findMember(db: Executor, channel: string, address: string)
   const [row] = await db.select({ member: members, household: households, village: villages }).from(members)
     .innerJoin(households, eq(households.id, members.householdId))
     .innerJoin(villages, eq(villages.id, households.villageId))
-    .where(byPhone(channel) ? eq(members.phone, address) : eq(members.wechat, address));
+    .where(eq(addressColumn(members, channel), address));
   return row && { ...row.member, household: row.household, village: row.village };
 }
 

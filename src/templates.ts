@@ -83,10 +83,10 @@ export const templates = {
   },
   noReason: '未说明原因',
   binding: {
-    start: () => '您好！请发您在村里登记的手机号码，我们发验证码短信给您，绑定后就能用微信申报积分',
+    start: (channel: string) => `您好！请发您在村里登记的手机号码，我们发验证码短信给您，绑定后就能用${channel}申报积分`,
     unknownNumber: () => '这个号码没有在村里登记，请发登记过的手机号码，或联系村综合专干',
     codeSent: (masked: string) => `验证码已发到 ${masked}，请把短信里的6位验证码发到这里`,
-    code: (code: string, minutes: number) => `您的微信绑定验证码：${code}，${minutes}分钟内有效。不是您本人操作请忽略`,
+    code: (code: string, minutes: number, channel: string) => `您的${channel}绑定验证码：${code}，${minutes}分钟内有效。不是您本人操作请忽略`,
     wrongCode: () => '验证码不对，请再看一下短信；也可以重新发手机号码',
     bound: () => '绑定成功！以后直接在这里发您做了什么就能申报积分，发「查积分」看余额',
   },
@@ -156,6 +156,50 @@ export const templates = {
     unknown: (id: number) => `没有兑换号 ${id}，请核对`,
     done: (id: number, household: string, points: number, balance: number) => `已撤销兑换 ${id}，退回 ${household} ${points}分，余额 ${balance}分，库存已恢复`,
     toHousehold: (id: number, points: number, balance: number) => `您家的兑换 ${id} 已撤销，退回 ${points}分，当前余额 ${balance}分`,
+  },
+  /** Check-in codes (签到码) for meetings and work days: opening them is the approval. */
+  checkin: {
+    notAllowed: () => '开启签到即审核积分，须有审核权限的村干部开启',
+    whichItem: () => '请写明签到的项目编号或名称，如「签到 P03」；可加时长，如「签到 P03 2小时」',
+    opened: (item: string, points: number, code: string, until: string) =>
+      `已开启签到：${item} +${points}分，签到码 ${code}，${until}截止。村民发「${code}」即可签到；提前结束请发「结束签到 ${code}」`,
+    whichCode: () => '请写明签到码，如「结束签到 1234」',
+    unknownEvent: (code: string) => `没有正在进行的签到 ${code}，请核对签到码`,
+    attended: (item: string, points: number, reference: number) => `签到成功：${item} +${points}分（编号${reference}），村干部开启签到即已审核`,
+    already: (code: string) => `您家已签到过 ${code}，每户只计一次`,
+    closed: (code: string, at: string) => `签到 ${code} 已于${at}结束，不能再签到`,
+    capReached: (item: string, cap: number, period: string) => `「${item}」${period}最多计${cap}次，您家已满，本次签到不计分`,
+    otherHousehold: () => '签到只能为自家签到，请其他户用自己登记的手机发送签到码',
+    suspect: (code: string, sender: string, count: number) => `签到 ${code}：号码 ${sender} 试图为 ${count} 户其他人家签到，已拒绝，请留意`,
+    report: (code: string, item: string, count: number, households: string[]) =>
+      `签到 ${code} 已结束：${item}，共 ${count} 户${households.length > 0 ? `：${households.join('、')}` : ''}`,
+    reportPage: (code: string, item: string, count: number, page: number, pages: number, households: string[]) =>
+      `签到 ${code} 已结束（${page}/${pages}）：${item}，共 ${count} 户：${households.join('、')}`,
+    /** The QR poster for the notice board or the meeting room. */
+    poster: {
+      title: (village: string) => `${village}签到`,
+      item: (item: string, points: number) => `${item}（+${points}分）`,
+      code: (code: string) => `签到码 ${code}`,
+      howTo: (code: string, number?: string) => `用登记的手机${number ? `发短信到 ${number}` : '发短信'}，内容「${code}」，或扫码发送`,
+      until: (until: string) => `${until}截止，每户一次`,
+    },
+  },
+  /** Announcements to every household (村务通知): previewed, then confirmed. */
+  announcement: {
+    notAllowed: () => '您没有发村务通知的权限，请联系综合专干',
+    empty: () => '请写明通知内容，如「通知 明天上午9点在村委会开院坝会」',
+    refused: (phrase: string) => `通知里有短信平台不允许的词「${phrase}」，请换个说法再发`,
+    /** The text each household gets. */
+    toHousehold: (village: string, text: string) => `【${village}】${text}`,
+    preview: (households: number, channels: string, segments: number, total: number, code: string) =>
+      `将通知 ${households} 户（${channels}），短信每条${segments}段，共约${total}段。确认发送请回复「确认 ${code}」，30分钟内有效`,
+    channel: (channel: string, count: number) => `${({ sms: '短信', wechat: '微信', qq: 'QQ' } as Record<string, string>)[channel] ?? channel}${count}户`,
+    noChannel: '无可发送的户',
+    unknownCode: (code: string) => `没有待确认的通知 ${code}，请核对或重新发「通知 内容」`,
+    confirmed: (households: number) => `已确认，正在通知 ${households} 户，发完后告诉您结果`,
+    alreadyConfirmed: (code: string) => `通知 ${code} 已确认过，正在发送或已发完`,
+    report: (sent: number, failed: number, optedOut: number, unreachable: number) =>
+      `村务通知已发完：送出 ${sent} 户，失败 ${failed} 户，退订 ${optedOut} 户，无联系方式 ${unreachable} 户`,
   },
   expiry: {
     warning: (points: number, date: string) => `您家有 ${points}分积分将于${date}到期作废，请在此前到村积分超市兑换`,

@@ -7,6 +7,8 @@ import type { WorkerHandle } from '../src/queue/backend.ts';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
 import { keepSchedules } from '../src/schedules.ts';
 import { advanceClaimJob } from './advance-claim.ts';
+import { announcementReport, announcementSend } from './announcement.ts';
+import { checkinClose } from './checkin.ts';
 import { expire } from './expire.ts';
 import { intake } from './intake.ts';
 import { post } from './post.ts';
@@ -20,6 +22,7 @@ import { runWeeklyJob } from './weekly.ts';
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
   intake, 'advance-claim': advanceClaimJob, post, 'review-follow-up': reviewFollowUp, 'publicity-end': publicityEnded, expire,
+  'checkin-close': checkinClose, 'announcement-send': announcementSend, 'announcement-report': announcementReport,
 };
 
 const SWEEP_INTERVAL_MS = 10_000;

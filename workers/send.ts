@@ -52,6 +52,7 @@ async function handOver(context: Context, message: OutboundMessage): Promise<Han
   try {
     const result = await adapter.send!({
       to: message.address, text: message.text, from: message.sender ?? undefined, kind: message.kind ?? undefined, params: message.params ?? undefined,
+      replyTo: message.replyTo ?? undefined,
     });
     if (result.status === 'dry_run') {
       context.log.info({ channel: message.channel, to: message.address, text: message.text }, '[dry-run] message recorded, not sent (no provider credentials)');

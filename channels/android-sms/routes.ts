@@ -1,3 +1,4 @@
+import { readRawBodies } from '../raw-body.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelHost } from '../types.ts';
 import { deliveryOf, isDeliveryEvent, normalizeReceived, parseEvent, PayloadError } from './normalize.ts';
@@ -27,12 +28,7 @@ export function androidSmsRoutes(settings: AndroidSmsRouteSettings): FastifyPlug
   const now = settings.now ?? Date.now;
   return async (app, { host }) => {
     // The signature covers the body exactly as sent: keep the bytes, parse them here.
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
-    app.setErrorHandler((error: Error & { code?: string }, _request, reply) => {
-      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(400).send({ error: `body larger than ${BODY_LIMIT} bytes` });
-      throw error;
-    });
+    readRawBodies(app, BODY_LIMIT);
 
     // What can be checked before the body is read.
     app.addHook('onRequest', async (request, reply) => {

@@ -81,7 +81,7 @@ export async function loadClaim(db: Executor, claimId: number) {
 export type LoadedClaim = NonNullable<Awaited<ReturnType<typeof loadClaim>>>;
 
 /** Claims of the same household and item that count against the cap of this claim's period. */
-export async function countTowardCap(tx: Executor, claim: Claim): Promise<number> {
+export async function countTowardCap(tx: Executor, claim: Pick<Claim, 'id' | 'householdId' | 'ruleId' | 'periodKey'>): Promise<number> {
   const [row] = await tx.select({ count: sql<number>`count(*)::int` }).from(claims).where(and(
     eq(claims.householdId, claim.householdId), eq(claims.ruleId, claim.ruleId), eq(claims.periodKey, claim.periodKey),
     sql`${claims.id} <> ${claim.id}`, inArray(claims.state, [...COUNTED_CLAIM_STATES]),

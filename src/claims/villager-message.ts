@@ -1,3 +1,4 @@
+import { checkinFromVillager } from '../checkin/messages.ts';
 import { transition } from '../claims/claims.ts';
 import { closeConversation, conversationFor, openConversation } from '../claims/conversations.ts';
 import { linkEarlierPhotos } from '../claims/evidence.ts';
@@ -75,10 +76,12 @@ async function act(context: Context, known: KnownVillage, member: KnownMember, m
 }
 
 /**
- * A villager's message, in the caller's transaction: what do they want? A clear claim goes on
- * through validation, scoring and its review request at once; questions and answers are sent from here.
+ * A villager's message, in the caller's transaction: what do they want? A check-in code is
+ * answered (and its points approved) at once; a clear claim goes on through validation, scoring
+ * and its review request at once; questions and answers are sent from here.
  */
 export async function villagerMessage(context: Context, message: InboundMessage, member: KnownMember): Promise<void> {
+  if (await checkinFromVillager(context, member, message)) return;
   const known = await knownVillage(context.db, member.village);
   const understanding = understandVillager(known.model, message.text);
   const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message), message.attachments);

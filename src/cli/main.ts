@@ -12,6 +12,8 @@ import { declareOrally } from '../claims/declare.ts';
 import { recentMessages } from './messages.ts';
 import { printPublicity } from './publicity.ts';
 import { registerSupermarketCommands } from './supermarket.ts';
+import { registerCheckinAnnounceCommands } from './checkin-announce.ts';
+import { announcementsWithProgress, progressLine } from '../announcements/progress.ts';
 import { registerWeeklySchedules } from '../weekly/run.ts';
 import { weeklyCommand } from './weekly.ts';
 
@@ -70,8 +72,9 @@ program.command('messages')
   .option('--limit <n>', 'how many', (value) => Number.parseInt(value, 10), 20)
   .option('--json', 'print JSON')
   .action(async (options: { to?: string; limit: number; json?: boolean }) => {
-    const lines = await withContext((context) => recentMessages(context.db, options));
-    print(!!options.json, lines, () => lines.map((m) => `${m.at} ${m.direction === 'in' ? '←' : '→'} ${m.channel} ${m.address} [${m.status}] ${m.text}`).join('\n'));
+    const [lines, sending] = await withContext((context) => Promise.all([recentMessages(context.db, options), announcementsWithProgress(context.db, { sendingOnly: true })]));
+    // Announcements still going out head the list with their progress (text output; JSON keeps its shape).
+    print(!!options.json, lines, () => [...sending.map(progressLine), ...lines.map((m) => `${m.at} ${m.direction === 'in' ? '←' : '→'} ${m.channel} ${m.address} [${m.status}] ${m.text}`)].join('\n'));
   });
 
 program.command('ledger').description('the points ledger')
@@ -120,6 +123,7 @@ program.command('classify')
   });
 
 registerSupermarketCommands(program, withContext, print);
+registerCheckinAnnounceCommands(program, withContext, print);
 weeklyCommand(program, withContext);
 
 try {

@@ -9,10 +9,10 @@ import { catalogueOf } from '../supermarket/catalogue.ts';
 import { redeemAtDesk, reverseAtDesk } from '../supermarket/desk.ts';
 import { runExpiry } from '../supermarket/expiry.ts';
 
-type WithContext = <T>(run: (context: Context) => Promise<T>) => Promise<T>;
-type Print = (json: boolean, value: unknown, text: () => string) => void;
+export type WithContext = <T>(run: (context: Context) => Promise<T>) => Promise<T>;
+export type Print = (json: boolean, value: unknown, text: () => string) => void;
 
-async function village(context: Context, code: string): Promise<Village> {
+export async function village(context: Context, code: string): Promise<Village> {
   const [row] = await context.db.select().from(villages).where(eq(villages.code, code));
   if (!row) throw new Error(`no village ${code}`);
   return row;

@@ -1,3 +1,5 @@
+import { announcementCommand } from '../announcements/messages.ts';
+import { checkinCommand } from '../checkin/messages.ts';
 import { loadClaim, transition } from '../claims/claims.ts';
 import type { Context } from '../context.ts';
 import type { InboundMessage } from '../db/schema/index.ts';
@@ -141,6 +143,10 @@ export async function cadreCommand(context: Context, message: InboundMessage, ca
     case 'correct_claim': return correctClaimByMessage(context, message, cadre, command);
     case 'reverse_redemption':
       return reverseRedemptionByMessage(context, message, cadre, command.redemption);
+    case 'open_checkin': case 'close_checkin':
+      return checkinCommand(context, known, message, cadre, command);
+    case 'announce': case 'confirm_announcement':
+      return announcementCommand(context, message, cadre, command);
     case 'other':
       return answer(context, message, cadre, templates.decision.help(), 'cadre_help');
   }

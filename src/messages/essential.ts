@@ -7,6 +7,7 @@ const NON_ESSENTIAL_KINDS: ReadonlySet<string> = new Set([
   'weekly_balance',
   'weekly_cadre_summary',
   'expiry_warning',
+  'announcement',
 ]);
 
 export const isEssential = (kind: string | undefined) => !kind || !NON_ESSENTIAL_KINDS.has(kind);

@@ -13,7 +13,7 @@ import { knownVillage } from '../understanding/village-models.ts';
 import { markProcessed } from './inbound.ts';
 import { replyTo } from './reply.ts';
 import { hearVoiceNote } from './voice-notes.ts';
-import { bindWechat } from './wechat-binding.ts';
+import { bindAccount, bindsByCode } from './account-binding.ts';
 
 /** Unknown senders are answered in the timezone of the villages this deployment serves. */
 const DEFAULT_TIMEZONE = 'Asia/Shanghai';
@@ -21,7 +21,7 @@ const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 /**
  * One inbound message, whole, in ONE transaction: who sent it? A cadre's command is carried out
  * (a decision posts at once); a villager's claim is understood, validated, scored and sent for
- * review; an unknown WeChat user is taken through binding; any other stranger gets one polite
+ * review; an unknown WeChat or QQ user is taken through binding; any other stranger gets one polite
  * answer a day. The message row is locked, so a second delivery of the job waits and finds it done.
  */
 export async function intake(context: Context, messageId: number): Promise<void> {
@@ -37,10 +37,10 @@ export async function intake(context: Context, messageId: number): Promise<void>
       await cadreCommand(context, message, cadre, known);
     } else if (member) {
       await villagerMessage(context, message, member);
-    } else if (message.channel === 'wechat') {
-      // An unknown WeChat user binds their WeChat id to their registered number first.
-      await bindWechat(context, message);
-      await markProcessed(context.db, messageId, 'wechat_binding');
+    } else if (bindsByCode(message.channel)) {
+      // An unknown WeChat or QQ user binds their address to their registered number first.
+      await bindAccount(context, message);
+      await markProcessed(context.db, messageId, `${message.channel}_binding`);
     } else {
       const day = dayKey(message.receivedAt, DEFAULT_TIMEZONE);
       await replyTo(context, message, templates.unregistered(), { dedupeKey: `unregistered-${message.channel}-${message.sender}-${day}` });

@@ -18,6 +18,8 @@ export interface MessageToSend {
   /** The message's kind and values, for providers that send only approved templates (Aliyun). */
   kind?: string;
   params?: Record<string, string>;
+  /** A passive reply's reference to the message it answers (QQ). */
+  replyTo?: { id: string; at: string; seq: number };
 }
 
 export interface QueueOptions {
@@ -54,7 +56,7 @@ export async function queueMessages(context: Context, messages: MessageToSend[],
     dedupeKey: m.dedupeKey, channel: m.channel, address: m.address, text: m.text, sender: m.sender ?? null,
     segments: m.channel === 'sms' ? smsSize(m.text).segments : null,
     fallbackChannel: m.fallback?.channel ?? null, fallbackAddress: m.fallback?.address ?? null, fallbackText: m.fallback?.text ?? null,
-    kind: m.kind ?? null, params: m.params ?? null, status: isOptedOut(m) ? 'opted_out' as const : 'pending' as const,
+    kind: m.kind ?? null, params: m.params ?? null, replyTo: m.replyTo ?? null, status: isOptedOut(m) ? 'opted_out' as const : 'pending' as const,
   }))).onConflictDoNothing({ target: outboundMessages.dedupeKey })
     .returning({ id: outboundMessages.id, channel: outboundMessages.channel, status: outboundMessages.status });
   let pending = recorded.filter((row) => row.status === 'pending');

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lt, notLike, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, ne, notLike, sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
 import { claimEvents, claims, inboundMessages, outboundMessages } from '../db/schema/index.ts';
 import { sweepUnqueued } from '../messages/inbound.ts';
@@ -42,9 +42,10 @@ export async function sweep(context: Context, now = new Date()): Promise<Swept> 
     .where(and(isNull(inboundMessages.processedAt), isNotNull(inboundMessages.queuedAt), lt(inboundMessages.queuedAt, before)))
     .orderBy(inboundMessages.id).limit(LIMIT);
   const stuck = await stuckClaims(context, before);
-  // Weekly messages wait out quiet hours in delayed jobs: they are not re-sent early here.
+  // Weekly messages and announcements wait out quiet hours in delayed jobs: they are not re-sent early here.
   const unsent = await context.db.select({ id: outboundMessages.id, channel: outboundMessages.channel }).from(outboundMessages)
-    .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, before), notLike(sql`coalesce(${outboundMessages.kind}, '')`, 'weekly%')))
+    .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, before),
+      notLike(sql`coalesce(${outboundMessages.kind}, '')`, 'weekly%'), ne(sql`coalesce(${outboundMessages.kind}, '')`, 'announcement')))
     .orderBy(outboundMessages.id).limit(LIMIT);
   for (const { id } of messages) await context.jobs.enqueue({ name: 'intake', data: { messageId: id } });
   for (const job of stuck) await context.jobs.enqueue(job);

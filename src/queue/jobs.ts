@@ -7,7 +7,7 @@
 export const QUEUES = { pipeline: 'pipeline', weekly: 'weekly' } as const;
 
 /** The channels jifen sends on, each with its own outbound queue and rate limit. */
-export const OUTBOUND_CHANNELS = ['sms', 'wechat'] as const;
+export const OUTBOUND_CHANNELS = ['sms', 'wechat', 'qq'] as const;
 export type OutboundChannel = (typeof OUTBOUND_CHANNELS)[number];
 export const outboundQueue = (channel: OutboundChannel) => `outbound-${channel}`;
 
@@ -23,7 +23,12 @@ export type PipelineJob =
   /** Delayed: the end of a claim's publicity (公示) in that review round; posts it unless an objection came. */
   | { name: 'publicity-end'; data: { claimId: number; round: number } }
   /** Daily per village (a job scheduler in its timezone): points expiry and its warnings. */
-  | { name: 'expire'; data: { villageId: number } };
+  | { name: 'expire'; data: { villageId: number } }
+  /** Delayed to the end of a check-in's window (签到): the attendance list to the cadre who opened it. */
+  | { name: 'checkin-close'; data: { checkinId: number } }
+  /** A confirmed announcement (村务通知): one message per household, then its delivery figures to the cadre. */
+  | { name: 'announcement-send'; data: { announcementId: number } }
+  | { name: 'announcement-report'; data: { announcementId: number; round: number } };
 
 /** One message, or a batch of them (the weekly fan-out: one job for many messages). */
 export type OutboundJob =
@@ -52,7 +57,9 @@ export type PipelineJobName = PipelineJob['name'];
  * duplicate delivery or a replayed stage collapses into the job already queued.
  */
 export function pipelineJobId(job: PipelineJob): string {
-  const subject = 'claimId' in job.data ? `claim-${job.data.claimId}` : 'villageId' in job.data ? `village-${job.data.villageId}` : `message-${job.data.messageId}`;
+  const data = job.data;
+  const subject = 'claimId' in data ? `claim-${data.claimId}` : 'villageId' in data ? `village-${data.villageId}`
+    : 'checkinId' in data ? `checkin-${data.checkinId}` : 'announcementId' in data ? `announcement-${data.announcementId}` : `message-${data.messageId}`;
   // A claim sent back to review by an objection goes through review again: a new round, new jobs.
   const round = 'round' in job.data && job.data.round ? `-round-${job.data.round}` : '';
   return `${job.name}-${subject}${round}`;

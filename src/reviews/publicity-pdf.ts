@@ -5,7 +5,7 @@ import { publicityCells } from './publicity-html.ts';
 import type { PublicityList } from './publicity-list.ts';
 
 /** Noto Sans SC from its npm package (OFL): embedded as a subset of the glyphs used, nothing fetched at run time. */
-const FONT = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');
+export const CJK_FONT = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');
 
 const MARGIN = 50;
 /** Relative widths of 编号, 户号, 户主, 项目, 积分, 审核通过日期, 异议截止日期. */
@@ -35,7 +35,7 @@ export function publicityPdf(list: PublicityList): Promise<Buffer> {
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 
-  doc.registerFont('cjk', FONT).font('cjk');
+  doc.registerFont('cjk', CJK_FONT).font('cjk');
   doc.fontSize(20).text(sheet.title(list.village.name), { align: 'center' }).moveDown(0.5);
   doc.fontSize(FONT_SIZE).text(sheet.period(list.from, list.to)).moveDown(0.5);
   const usable = doc.page.width - 2 * MARGIN;

@@ -20,6 +20,14 @@ export type CadreCommand =
   | { intent: 'correct_claim'; reference?: number; items: Item[] }
   /** 撤销兑换 12: undo a redemption, by the number on its receipt. */
   | { intent: 'reverse_redemption'; redemption?: number }
+  /** 签到 P03 (2小时): open a check-in for an item; `minutes` when the cadre gave a duration. */
+  | { intent: 'open_checkin'; items: Item[]; options: Item[]; minutes?: number }
+  /** 结束签到 1234: close a check-in early. */
+  | { intent: 'close_checkin'; code?: string }
+  /** 通知 <text>: an announcement to every household, previewed first. */
+  | { intent: 'announce'; text: string }
+  /** 确认 1234: send the announcement previewed with that code. */
+  | { intent: 'confirm_announcement'; code?: string }
   | { intent: 'other' };
 
 export type CadreIntent = CadreCommand['intent'];
@@ -39,6 +47,40 @@ const REFERENCE = /(?<!\d)(\d{4})(?!\d)/;
 const POINTS = /扣\s*(\d+|[一二两三四五六七八九十]+)\s*分/;
 /** A count of goods: "2", "两袋", "一桶". */
 const QUANTITY = /(?<![\da-z-])(\d{1,3}|[一二两三四五六七八九十]{1,2})\s*(?:袋|桶|瓶|块|条|个|支|包|斤|次|份|壶|小时|件|把|盒|张|只)?(?![\d-])/g;
+
+const CLOSE_CHECKIN = /^(?:结束|关闭|停止)签到\s*(\d{4})?(?!\d)|^签到\s*(?:结束|关闭)\s*(\d{4})?(?!\d)/;
+// 签到 1234 is a villager's check-in (a cadre's own household too), not an opening.
+const OPEN_CHECKIN = /^(?:开启|开始|发起)?签到(?!码)(?!\s*\d{4}(?!\d))\s*(.*)$/;
+const DURATION = /(\d{1,2}(?:\.\d)?|[一二两三四五六七八九十]{1,2}|半)\s*(?:个)?\s*(小时|钟头|h|分钟|min)/i;
+const ANNOUNCE = /^(?:村务)?通知[\s:：,，]*([\s\S]+)$/;
+const CONFIRM_ANNOUNCEMENT = /^确认\s*(?:通知|发送)?\s*(\d{4})?$/;
+
+/** A duration a cadre wrote ("2小时", "90分钟", "半小时"), in minutes, and the text without it. */
+function durationIn(text: string): { minutes?: number; rest: string } {
+  const match = DURATION.exec(text);
+  if (!match) return { rest: text };
+  const amount = match[1] === '半' ? 0.5 : /^\d/.test(match[1]!) ? Number(match[1]) : anyNumber(match[1]!);
+  if (amount === undefined) return { rest: text };
+  const minutes = /小时|钟头|h/i.test(match[2]!) ? Math.round(amount * 60) : Math.round(amount);
+  return { minutes, rest: text.replace(match[0], ' ') };
+}
+
+/** 签到 P03 2小时, 结束签到 1234, 通知 …, 确认 1234. */
+function checkinOrAnnouncement(model: VillageModel, text: string, input: string): CadreCommand | undefined {
+  const closing = CLOSE_CHECKIN.exec(text);
+  if (closing) return { intent: 'close_checkin', code: closing[1] ?? closing[2] };
+  const opening = OPEN_CHECKIN.exec(text);
+  if (opening) {
+    const { minutes, rest } = durationIn(opening[1]!);
+    const { items, options } = rest.trim() ? itemsIn(model, model.items, rest) : { items: [], options: [] };
+    return { intent: 'open_checkin', items, options, minutes };
+  }
+  const confirming = CONFIRM_ANNOUNCEMENT.exec(text);
+  if (confirming) return { intent: 'confirm_announcement', code: confirming[1] };
+  if (!ANNOUNCE.test(text)) return undefined;
+  // The announcement goes out as the cadre wrote it: case, full-width punctuation and line breaks kept.
+  return { intent: 'announce', text: ANNOUNCE.exec(input.trim())?.[1]?.trim() ?? '' };
+}
 
 /** The household a cadre names: by code (FNP-003, fnp3) or by the name of its head or a member. */
 function findHousehold(model: VillageModel, text: string): { household?: HouseholdInfo; rest: string } {
@@ -133,12 +175,16 @@ export function missesDetail(command: CadreCommand): boolean {
   if (command.intent === 'decide_deduction') return command.reference === undefined || (command.verdict === 'change' && command.items.length === 0 && command.points === undefined);
   if (command.intent === 'reverse_redemption') return command.redemption === undefined;
   if (command.intent === 'correct_claim') return command.reference === undefined || command.items.length !== 1;
+  if (command.intent === 'open_checkin') return command.items.length !== 1;
+  if (command.intent === 'close_checkin' || command.intent === 'confirm_announcement') return command.code === undefined;
   return command.intent === 'declare' && !command.household;
 }
 
 /** What a cadre's message asks jifen to do. Nothing that moves points is guessed: unclear parts come back as missing. */
 export function understandCadre(model: VillageModel, input: string): CadreCommand {
   const text = cleanText(input).replace(/\s+/g, ' ');
+  const scheduled = checkinOrAnnouncement(model, text, input);
+  if (scheduled) return scheduled;
   const objection = objectionIn(text);
   if (objection) return { intent: 'object', ...objection };
   if (APPROVE_ALL.test(text)) return { intent: 'approve_all' };

@@ -105,12 +105,12 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       const householdId = cadre.household ? householdIds.get(cadre.household) ?? null : await householdOfPhone(tx, cadre.phone);
       await tx.insert(cadres).values({
         villageId, name: cadre.name, role: cadre.role, phone: cadre.phone, wechat: cadre.wechat ?? null, prefers: cadre.prefers ?? 'sms',
-        canApprove: cadre.can_approve ?? false, canRedeem: cadre.can_redeem ?? false, reviewsFirst: cadre.reviews_first ?? false, householdId,
+        canApprove: cadre.can_approve ?? false, canRedeem: cadre.can_redeem ?? false, canAnnounce: cadre.can_announce ?? false, reviewsFirst: cadre.reviews_first ?? false, householdId,
       }).onConflictDoUpdate({
         target: cadres.phone,
         set: {
           villageId: incoming('village_id'), name: incoming('name'), role: incoming('role'), wechat: incoming('wechat'), prefers: incoming('prefers'),
-          canApprove: incoming('can_approve'), canRedeem: incoming('can_redeem'), reviewsFirst: incoming('reviews_first'), householdId: incoming('household_id'),
+          canApprove: incoming('can_approve'), canRedeem: incoming('can_redeem'), canAnnounce: incoming('can_announce'), reviewsFirst: incoming('reviews_first'), householdId: incoming('household_id'),
         },
       });
     }

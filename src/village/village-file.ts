@@ -55,6 +55,8 @@ export const VillageFileSchema = Type.Object({
     prefers: Type.Optional(Type.String()),
     can_approve: Type.Optional(Type.Boolean()),
     can_redeem: Type.Optional(Type.Boolean()),
+    /** May send announcements (村务通知, 「通知 …」) to every household. */
+    can_announce: Type.Optional(Type.Boolean()),
     /** Gets a claim's first review request (with nobody marked, every approver does). */
     reviews_first: Type.Optional(Type.Boolean()),
     /** Code of the cadre's own household, if they live in the village. */

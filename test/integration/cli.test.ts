@@ -1,52 +1,25 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { closeContext, createContext, type Context } from '../../src/context.ts';
-import { createLogger } from '../../src/log.ts';
-import { createTestDatabase, testBackend, type TestDatabase } from '../support/backend.ts';
+import type { Context } from '../../src/context.ts';
+import { testBackend } from '../support/backend.ts';
+import { startCliHarness, type CliHarness } from '../support/cli.ts';
 import { EXAMPLE_VILLAGE } from '../support/jifen.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { award } from '../support/records.ts';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
 describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
-  let database: TestDatabase;
+  let cli: CliHarness;
   let context: Context;
   let dataDir: string;
-  let env: NodeJS.ProcessEnv;
-
-  /** Runs `bin/jifen.js …` as an operator would, with the server's configuration. */
-  const jifen = async (...args: string[]) => {
-    try {
-      const { stdout } = await run(process.execPath, ['bin/jifen.js', ...args], { cwd: ROOT, env });
-      return { code: 0, stdout };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout + failed.stderr };
-    }
-  };
+  const jifen = (...args: string[]) => cli.jifen(...args);
 
   beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-cli-'));
-    // The embedded case serves an embedded PostgreSQL in a data folder of its own, as `npm start` would: the CLI joins it.
-    database = await createTestDatabase(testBackend === 'embedded' ? { dataDir, databaseUrl: undefined } : {});
-    context = await createContext(database.config, { serve: true, log: createLogger('silent') });
-    env = {
-      ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir,
-      DATABASE_URL: database.config.databaseUrl ?? '', REDIS_URL: database.config.redisUrl ?? '', QUEUE_PREFIX: database.config.queuePrefix,
-    };
+    cli = await startCliHarness('jifen-cli-');
+    ({ context, dataDir } = cli);
   });
-  afterAll(async () => {
-    await closeContext(context);
-    await database.drop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('imports a village idempotently', async () => {
     const first = await jifen('import', EXAMPLE_VILLAGE, '--json');

@@ -66,7 +66,7 @@ describe(`WeChat official account (${testBackend})`, () => {
 
     await fromWechat(openid, '13900020015');
     await jifen.waitFor(async () => sentTo(openid).includes('验证码已发到 139****0015，请把短信里的6位验证码发到这里'), 'the code sent');
-    const [binding] = await jifen.context.db.select().from(wechatBindings).where(eq(wechatBindings.wechatId, openid));
+    const [binding] = await jifen.context.db.select().from(wechatBindings).where(eq(wechatBindings.address, openid));
     expect(await jifen.outbox(phone)).toEqual([`您的微信绑定验证码：${binding!.code}，10分钟内有效。不是您本人操作请忽略`]);
 
     await fromWechat(openid, '000000' === binding!.code ? '111111' : '000000');

@@ -31,7 +31,7 @@ describe('routine texts fit one SMS segment (each segment is paid for)', () => {
     ['balance', templates.balance('FNP-003', 12345, 56789)],
     ['review request', templates.reviewRequest('放牛坪村', 1234, 'FNP-003', '王兰英', '庭院卫生整洁', 2)],
     ['cap reached', templates.capReached('庭院卫生整洁', 1, '每周')],
-    ['binding code', templates.binding.code('123456', 10)],
+    ['binding code', templates.binding.code('123456', 10, '微信')],
     ['opted out', templates.optedOut()],
   ])('%s', (_name, text) => {
     expect(smsSize(text).segments).toBe(1);

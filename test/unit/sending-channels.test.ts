@@ -9,9 +9,9 @@ const officialAccount = { WECHAT_OFFICIAL_TOKEN: 't', WECHAT_OFFICIAL_APP_ID: 'w
 
 describe('which channels a process sends on', () => {
   it.each([
-    { label: 'no WeChat provider: both, anywhere', env: {}, server: ['sms', 'wechat'], worker: ['sms', 'wechat'] },
-    { label: 'a Wechaty bot sends WeChat: only the process that runs it', env: { WECHATY_PUPPET: 'wechaty-puppet-mock' }, server: ['sms', 'wechat'], worker: ['sms'] },
-    { label: 'the official account sends WeChat (before the bot): any process', env: { ...officialAccount, WECHATY_PUPPET: 'wechaty-puppet-mock' }, server: ['sms', 'wechat'], worker: ['sms', 'wechat'] },
+    { label: 'no WeChat provider: both, anywhere', env: {}, server: ['sms', 'wechat', 'qq'], worker: ['sms', 'wechat', 'qq'] },
+    { label: 'a Wechaty bot sends WeChat: only the process that runs it', env: { WECHATY_PUPPET: 'wechaty-puppet-mock' }, server: ['sms', 'wechat', 'qq'], worker: ['sms', 'qq'] },
+    { label: 'the official account sends WeChat (before the bot): any process', env: { ...officialAccount, WECHATY_PUPPET: 'wechaty-puppet-mock' }, server: ['sms', 'wechat', 'qq'], worker: ['sms', 'wechat', 'qq'] },
   ])('$label', ({ env, server, worker }) => {
     const channels = channelsOf(env);
     expect(sendingChannels(channels, true)).toEqual(server);

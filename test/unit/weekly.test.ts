@@ -109,7 +109,7 @@ describe('essential messages', () => {
 
 describe('send rates from the environment', () => {
   it('defaults, overrides and refuses zero', () => {
-    expect(loadConfig({}).sendPerSecond).toEqual({ sms: 50, wechat: 100 });
+    expect(loadConfig({}).sendPerSecond).toEqual({ sms: 50, wechat: 100, qq: 20 });
     expect(loadConfig({ SMS_MAX_PER_SECOND: '5', WECHAT_MAX_PER_SECOND: '7', WEEKLY_SEND_BATCH: '20' })).toMatchObject({ sendPerSecond: { sms: 5, wechat: 7 }, weeklySendBatch: 20 });
     expect(() => loadConfig({ SMS_MAX_PER_SECOND: '0' })).toThrow(/SMS_MAX_PER_SECOND must be at least 1/);
     expect(() => loadConfig({ WEEKLY_SEND_BATCH: 'many' })).toThrow(/WEEKLY_SEND_BATCH/);

@@ -11,3 +11,5 @@ export * from './deductions.ts';
 export * from './redemptions.ts';
 export * from './outbox.ts';
 export * from './keyed-requests.ts';
+export * from './checkins.ts';
+export * from './announcements.ts';

@@ -46,6 +46,8 @@ export const outboundMessages = jifen.table('outbound_messages', {
   /** What kind of message it is and its values, for providers that send only approved templates. */
   kind: text('kind'),
   params: jsonb('params').$type<Record<string, string>>(),
+  /** For a passive reply (QQ): the provider id and time of the message it answers, and its number among the answers to it. */
+  replyTo: jsonb('reply_to').$type<{ id: string; at: string; seq: number }>(),
   /** SMS segments the text takes (what an SMS costs); null on channels that do not count them. */
   segments: integer('segments'),
   /** Where to send the same text if this channel refuses it for good (WeChat → the member's phone). */
@@ -63,6 +65,7 @@ export const outboundMessages = jifen.table('outbound_messages', {
   index('outbound_address').on(t.address, t.createdAt), index('outbound_provider_id').on(t.providerId),
   // The sweeper's look for messages recorded and never sent.
   index('outbound_pending').on(t.createdAt).where(sql`status = 'pending'`),
+  index('outbound_reply_to').on(sql`(${t.replyTo}->>'id')`).where(sql`${t.replyTo} is not null`),
 ]);
 
 export type InboundMessage = typeof inboundMessages.$inferSelect;
@@ -101,12 +104,15 @@ export const optOuts = jifen.table('opt_outs', {
 export type Conversation = typeof conversations.$inferSelect;
 
 /**
- * A WeChat user proving they own a registered phone number: jifen texts a 6-digit code to the
- * number, and the code sent back on WeChat binds the WeChat id to that member (or cadre).
+ * A WeChat or QQ user proving they own a registered phone number: jifen texts a 6-digit code to
+ * the number, and the code sent back on that channel binds the address to that member (or cadre).
  */
 export const wechatBindings = jifen.table('wechat_bindings', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  wechatId: text('wechat_id').notNull(),
+  /** wechat | qq: the channel whose address is bound. */
+  channel: text('channel').notNull().default('wechat'),
+  /** The WeChat id or QQ address being bound (the column is named from before QQ). */
+  address: text('wechat_id').notNull(),
   phone: text('phone').notNull(),
   code: text('code').notNull(),
   /** The WeChat message that asked for the code. */
@@ -116,6 +122,6 @@ export const wechatBindings = jifen.table('wechat_bindings', {
   /** The message whose code bound the id. */
   boundBy: bigint('bound_by', { mode: 'number' }).references(() => inboundMessages.id),
   createdAt: createdAt(),
-}, (t) => [index('wechat_bindings_wechat_id').on(t.wechatId, t.createdAt)]);
+}, (t) => [index('wechat_bindings_wechat_id').on(t.address, t.createdAt)]);
 
 export type WechatBinding = typeof wechatBindings.$inferSelect;

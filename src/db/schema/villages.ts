@@ -41,6 +41,8 @@ export const members = jifen.table('members', {
   name: text('name').notNull(),
   phone: text('phone').unique(),
   wechat: text('wechat').unique(),
+  /** A QQ address (user:<openid>, group:<group>:<member>), bound by the member with an SMS code. */
+  qq: text('qq').unique(),
   prefers: text('prefers').notNull().default('sms'),
   createdAt: createdAt(),
 }, (t) => [unique('members_household_name').on(t.householdId, t.name)]);
@@ -52,10 +54,14 @@ export const cadres = jifen.table('cadres', {
   role: text('role').notNull(),
   phone: text('phone').notNull().unique(),
   wechat: text('wechat'),
+  /** A QQ address bound by the cadre with an SMS code. */
+  qq: text('qq'),
   /** sms | wechat: where review requests reach the cadre first (SMS is the fallback). */
   prefers: text('prefers').notNull().default('sms'),
   canApprove: boolean('can_approve').notNull().default(false),
   canRedeem: boolean('can_redeem').notNull().default(false),
+  /** May send announcements (村务通知) to every household. */
+  canAnnounce: boolean('can_announce').notNull().default(false),
   /** Gets a claim's first review request; with nobody marked, every approver does. */
   reviewsFirst: boolean('reviews_first').notNull().default(false),
   /** The cadre's own household, whose claims they may never approve. */

@@ -12,6 +12,16 @@ const CODE_MINUTES = 10;
 const MAX_ATTEMPTS = 5;
 const MOBILE = /^(?:\+?86)?(1\d{10})$/;
 
+/** The channels whose users bind themselves to a registered member, and the column that keeps their address. */
+const BOUND_ON = { wechat: 'wechat', qq: 'qq' } as const;
+type BindingChannel = keyof typeof BOUND_ON;
+
+/** True for a channel whose unknown users are taken through binding (WeChat, QQ). */
+export const bindsByCode = (channel: string): channel is BindingChannel => Object.hasOwn(BOUND_ON, channel);
+
+/** What a villager calls the channel, in the binding texts. */
+const CHANNEL_NAMES: Record<BindingChannel, string> = { wechat: '微信', qq: 'QQ' };
+
 /** A mainland mobile number as the village files write it (+86…), or undefined. */
 function mobileNumber(text: string): string | undefined {
   const digits = /^[\d+\s-]+$/.test(text) ? MOBILE.exec(text.replace(/[\s-]/g, ''))?.[1] : undefined;
@@ -19,53 +29,57 @@ function mobileNumber(text: string): string | undefined {
 }
 
 /** Step 1: a registered number gets a 6-digit code by SMS (once per message). */
-async function sendCode(context: Context, message: InboundMessage, phone: string): Promise<string> {
+async function sendCode(context: Context, message: InboundMessage, channel: BindingChannel, phone: string): Promise<string> {
   const { member, cadre } = await findSender(context.db, 'sms', phone);
   const village = (member ?? cadre)?.village;
   if (!village) return templates.binding.unknownNumber();
   await context.db.insert(wechatBindings).values({
-    wechatId: message.sender, phone, code: String(randomInt(0, 1_000_000)).padStart(6, '0'), messageId: message.id,
+    channel, address: message.sender, phone, code: String(randomInt(0, 1_000_000)).padStart(6, '0'), messageId: message.id,
     expiresAt: new Date(message.receivedAt.getTime() + CODE_MINUTES * 60_000),
   }).onConflictDoNothing({ target: wechatBindings.messageId });
   const [binding] = await context.db.select().from(wechatBindings).where(eq(wechatBindings.messageId, message.id));
   await queueMessages(context, [{
     dedupeKey: `wechat-binding-${binding!.id}-code`, channel: 'sms', address: phone,
-    text: templates.binding.code(binding!.code, CODE_MINUTES), sender: village.settings.smsSenderNumber,
+    text: templates.binding.code(binding!.code, CODE_MINUTES, CHANNEL_NAMES[channel]), sender: village.settings.smsSenderNumber,
     kind: 'binding_code', params: { code: binding!.code, minutes: String(CODE_MINUTES) },
   }]);
   return templates.binding.codeSent(`${phone.slice(-11, -8)}****${phone.slice(-4)}`);
 }
 
-/** Step 2: the code sent back on WeChat binds the WeChat id to the member and cadre with that number. */
-async function checkCode(context: Context, message: InboundMessage, code: string): Promise<string> {
+/** Step 2: the code sent back on the channel binds its address to the member and cadre with that number. */
+async function checkCode(context: Context, message: InboundMessage, channel: BindingChannel, code: string): Promise<string> {
   const [done] = await context.db.select().from(wechatBindings).where(eq(wechatBindings.boundBy, message.id));
   if (done) return templates.binding.bound();
   const [binding] = await context.db.select().from(wechatBindings).where(and(
-    eq(wechatBindings.wechatId, message.sender), isNull(wechatBindings.boundBy), gt(wechatBindings.expiresAt, message.receivedAt),
+    eq(wechatBindings.channel, channel), eq(wechatBindings.address, message.sender), isNull(wechatBindings.boundBy), gt(wechatBindings.expiresAt, message.receivedAt),
   )).orderBy(desc(wechatBindings.id)).limit(1);
-  if (!binding || binding.attempts >= MAX_ATTEMPTS) return templates.binding.start();
+  if (!binding || binding.attempts >= MAX_ATTEMPTS) return templates.binding.start(CHANNEL_NAMES[channel]);
   if (binding.code !== code) {
     await context.db.update(wechatBindings).set({ attempts: sql`${wechatBindings.attempts} + 1` }).where(eq(wechatBindings.id, binding.id));
     return templates.binding.wrongCode();
   }
   await context.db.transaction(async (tx) => {
-    await tx.update(members).set({ wechat: message.sender }).where(eq(members.phone, binding.phone));
-    await tx.update(cadres).set({ wechat: message.sender }).where(eq(cadres.phone, binding.phone));
+    const column = BOUND_ON[channel];
+    await tx.update(members).set({ [column]: message.sender }).where(eq(members.phone, binding.phone));
+    await tx.update(cadres).set({ [column]: message.sender }).where(eq(cadres.phone, binding.phone));
     await tx.update(wechatBindings).set({ boundBy: message.id }).where(eq(wechatBindings.id, binding.id));
   });
   return templates.binding.bound();
 }
 
 /**
- * A WeChat user jifen does not know binds themselves: they send their registered phone number,
- * get a 6-digit code by SMS, and send it back. After that their WeChat messages count for their household.
+ * A WeChat or QQ user jifen does not know binds themselves: they send their registered phone
+ * number, get a 6-digit code by SMS, and send it back. After that their messages on that channel
+ * count for their household.
  */
-export async function bindWechat(context: Context, message: InboundMessage): Promise<string> {
+export async function bindAccount(context: Context, message: InboundMessage): Promise<string> {
+  if (!bindsByCode(message.channel)) throw new Error(`channel ${message.channel} has no binding`);
+  const channel = message.channel;
   const text = normalizeText(message.text);
   const phone = mobileNumber(text);
-  const answer = phone ? await sendCode(context, message, phone)
-    : /^\d{6}$/.test(text) ? await checkCode(context, message, text)
-    : templates.binding.start();
+  const answer = phone ? await sendCode(context, message, channel, phone)
+    : /^\d{6}$/.test(text) ? await checkCode(context, message, channel, text)
+    : templates.binding.start(CHANNEL_NAMES[channel]);
   await replyTo(context, message, answer);
   return answer;
 }
