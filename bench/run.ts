@@ -9,7 +9,8 @@
  *   BENCH_TIMEOUT_MS=300000 overall limit; the run stops and cleans up when it is reached
  *   BENCH_PROFILE=1         also count SQL statements and report job and claim timings (slightly slower)
  *   BENCH_WEEKLY_HOUSEHOLDS=100000, BENCH_WEEKLY_VILLAGES=200   the weekly fan-out (20,000 / 40 without Redis)
- *   BENCH_ONLY=weekly       run only some parts: understanding, e2e, weekly (comma-separated)
+ *   BENCH_ONLY=weekly       run only some parts: understanding, e2e, weekly, cli (comma-separated)
+ *   BENCH_CLI_RUNS=7        runs of `jifen balance` (and of bare node) for the CLI start-up ratio
  *
  * First, without any backend, understanding throughput on one core (bench/understanding.ts).
  *
@@ -17,12 +18,14 @@
  *   RESULT understanding_msgs_per_s=<x> baseline_segment_msgs_per_s=<y> ratio=<x/y>
  *   RESULT weekly_households_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
  *   RESULT e2e_claims_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
+ *   RESULT cli_balance_ms=<t> node_startup_ms=<b> ratio=<t/b>
  * The weekly fan-out runs on its own database (its 100,000 households would slow the claims down).
  */
 import { closeContext, createContext, type Context } from '../src/context.ts';
 import { createLogger } from '../src/log.ts';
 import { FakeTwilio } from '../test/support/fake-twilio.ts';
 import { runBaseline } from './baseline.ts';
+import { runCliBench } from './cli.ts';
 import { runEndToEnd } from './e2e.ts';
 import { createBenchEnv, type BenchEnv } from './env.ts';
 import { QueryProfiler } from './profile.ts';
@@ -39,7 +42,7 @@ const profile = ['1', 'true', 'yes'].includes((process.env.BENCH_PROFILE ?? '').
 const onRedis = !!process.env.REDIS_URL?.trim();
 const weeklyHouseholds = envInt('BENCH_WEEKLY_HOUSEHOLDS', onRedis ? 100_000 : 20_000);
 const weeklyVillages = envInt('BENCH_WEEKLY_VILLAGES', onRedis ? 200 : 40);
-const only = new Set((process.env.BENCH_ONLY ?? 'understanding,e2e,weekly').split(',').map((part) => part.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'understanding,e2e,weekly,cli').split(',').map((part) => part.trim()));
 
 const deadline = new Deadline(timeoutMs);
 // Last resort if cleanup itself hangs: the process never outlives the limit by more than a minute.
@@ -112,6 +115,11 @@ try {
     log(`${env!.backend}: e2e ${fmt(e2e.claimsPerS)} claims/s (${claims} in ${(e2e.elapsedMs / 1000).toFixed(2)} s), `
       + `baseline ${fmt(baseline.jobsPerS)} jobs/s (${jobs} in ${(baseline.elapsedMs / 1000).toFixed(2)} s)`);
     process.stdout.write(`RESULT e2e_claims_per_s=${fmt(e2e.claimsPerS)} baseline_jobs_per_s=${fmt(baseline.jobsPerS)} ratio=${fmt(ratio)}\n`);
+    await closeRun();
+  }
+  if (only.has('cli')) {
+    const cli = await runCliBench(await openRun(), env!);
+    process.stdout.write(`RESULT cli_balance_ms=${fmt(cli.cliBalanceMs)} node_startup_ms=${fmt(cli.nodeStartupMs)} ratio=${fmt(cli.cliBalanceMs / cli.nodeStartupMs)}\n`);
   }
 } catch (error) {
   exitCode = 1;

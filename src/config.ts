@@ -5,6 +5,8 @@ import { transcriptSettings, type TranscriptSettings } from '../channels/transcr
 import { wechatOfficialSettings, type WechatOfficialSettings } from '../channels/wechat-official/settings.ts';
 import { wechatySettings, type WechatySettings } from '../channels/wechaty/settings.ts';
 import { optional, type Env } from './env.ts';
+import { packageRoot } from './package-root.ts';
+import { backupSettings, type BackupSettings } from './backups/settings.ts';
 import { speechToTextSettings, type SpeechToTextSettings } from './speech/speech-to-text.ts';
 
 /** Everything jifen reads from the environment, checked once at boot. */
@@ -50,6 +52,8 @@ export interface Config {
   /** Messages per send job in the weekly fan-out. */
   weeklySendBatch: number;
   logLevel: string;
+  /** `jifen backup` and the daily backup of the embedded default. */
+  backups: BackupSettings;
 }
 
 function integer(env: Env, name: string, fallback: number): number {
@@ -99,12 +103,13 @@ export function loadConfig(env: Env = process.env): Config {
     wechaty: wechatySettings(env),
     speechToText: speechToTextSettings(env),
     // Unset: the bundled example village; set but empty: import nothing.
-    seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
+    seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.join(packageRoot, 'example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000),
     sendPerSecond: { sms: positive(env, 'SMS_MAX_PER_SECOND', 50), wechat: positive(env, 'WECHAT_MAX_PER_SECOND', 100) },
     weeklySendBatch: positive(env, 'WEEKLY_SEND_BATCH', 50),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    backups: backupSettings(env, dataDir(optional(env, 'DATA_DIR') ?? 'data')),
   };
 }
 
