@@ -5,6 +5,7 @@ import { sweepUnqueued } from '../src/messages/inbound.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
 import { scheduleExpiry } from '../src/supermarket/expiry-schedule.ts';
+import { runDailyBackup, scheduleDailyBackup } from '../src/backups/schedule.ts';
 import { registerWeeklySchedules } from '../src/weekly/run.ts';
 import { cadreCommand } from './cadre-command.ts';
 import { expire } from './expire.ts';
@@ -81,7 +82,9 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   const settings = { concurrency: workerConcurrency, lockDuration: jobLockMs, stalledInterval: jobLockMs };
   const pipeline = backend.worker(QUEUES.pipeline, (job) => runStage(context, job), settings);
   const weekly = backend.worker(QUEUES.weekly, (job) => runWeeklyJob(context, job), settings);
-  const workers: WorkerHandle[] = [pipeline, weekly, ...sendingChannels(context.channels, ownConnections).map((channel) => outboundWorker(context, channel, settings))];
+  // Only the process serving the embedded database backs it up (daily); an external PostgreSQL is backed up by its operator.
+  const maintenance = context.database.embedded ? [backend.worker(QUEUES.maintenance, () => runDailyBackup(context), { ...settings, concurrency: 1 })] : [];
+  const workers: WorkerHandle[] = [pipeline, weekly, ...maintenance, ...sendingChannels(context.channels, ownConnections).map((channel) => outboundWorker(context, channel, settings))];
   pipeline.on('failed', (job, error) => {
     context.log.warn({ job: job?.id, err: error }, 'pipeline job failed');
     onStageFailed(context, job, error).catch((e) => context.log.error({ err: e }, 'could not record the failure'));
@@ -99,9 +102,10 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   sweeper.unref();
 
   const scheduled = scheduleExpiry(context).catch((error) => context.log.warn({ err: error }, 'could not schedule points expiry'));
+  const backups = maintenance.length > 0 ? scheduleDailyBackup(context).catch((error) => context.log.warn({ err: error }, 'could not schedule the daily backup')) : undefined;
 
   return {
-    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules, scheduled]); },
+    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules, scheduled, backups]); },
     close: async () => {
       clearInterval(sweeper);
       await Promise.all(workers.map((w) => w.close()));

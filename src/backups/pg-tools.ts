@@ -14,8 +14,9 @@ export type PgTool = 'pg_dump' | 'pg_restore';
  * package (when it ships them), then the PATH. The first whose major version can read the
  * server is used — pg_dump refuses a server newer than itself.
  */
-function candidateDirs(env: NodeJS.ProcessEnv): (string | undefined)[] {
-  return [env.PG_BIN_DIR?.trim() || undefined, embeddedBinDir(), undefined];
+function candidateBinaries(tool: PgTool, env: NodeJS.ProcessEnv): string[] {
+  const dirs = [env.PG_BIN_DIR?.trim() || undefined, embeddedBinDir()].filter((dir): dir is string => !!dir);
+  return [...dirs.map((dir) => path.join(dir, tool)).filter((binary) => existsSync(binary)), tool];
 }
 
 function embeddedBinDir(): string | undefined {
@@ -42,8 +43,8 @@ export async function serverMajorVersion(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ version: string }>('show server_version_num');
-    return Math.floor(Number(rows[0]!.version) / 10_000);
+    const { rows } = await client.query<{ version: number }>(`select current_setting('server_version_num')::int as version`);
+    return Math.floor(rows[0]!.version / 10_000);
   } finally {
     await client.end();
   }
@@ -52,9 +53,7 @@ export async function serverMajorVersion(url: string): Promise<number> {
 /** The path of a client program able to work with a server of this major version; a clear error when none is. */
 export async function findPgTool(tool: PgTool, serverMajor: number, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const seen: string[] = [];
-  for (const dir of candidateDirs(env)) {
-    const binary = dir ? path.join(dir, tool) : tool;
-    if (dir && !existsSync(binary)) continue;
+  for (const binary of candidateBinaries(tool, env)) {
     const major = await majorVersionOf(binary);
     if (major === undefined) continue;
     if (major >= serverMajor) return binary;
