@@ -7,6 +7,7 @@ import { wechatySettings, type WechatySettings } from '../channels/wechaty/setti
 import { optional, type Env } from './env.ts';
 import { packageRoot } from './package-root.ts';
 import { backupSettings, type BackupSettings } from './backups/settings.ts';
+import { operationsSettings, type OperationsSettings } from './ops-settings.ts';
 import { speechToTextSettings, type SpeechToTextSettings } from './speech/speech-to-text.ts';
 
 /** Everything jifen reads from the environment, checked once at boot. */
@@ -54,6 +55,8 @@ export interface Config {
   logLevel: string;
   /** `jifen backup` and the daily backup of the embedded default. */
   backups: BackupSettings;
+  /** Shutdown, rate and flood limits, the workers' metrics port. */
+  operations: OperationsSettings;
 }
 
 function integer(env: Env, name: string, fallback: number): number {
@@ -110,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     weeklySendBatch: positive(env, 'WEEKLY_SEND_BATCH', 50),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     backups: backupSettings(env, dataDir(optional(env, 'DATA_DIR') ?? 'data')),
+    operations: operationsSettings(env),
   };
 }
 

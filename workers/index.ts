@@ -18,6 +18,7 @@ import { score } from './score.ts';
 import { onStageFailed } from './failures.ts';
 import { onSendExhausted, send, sendBatch } from './send.ts';
 import type { PipelineStage } from './stage.ts';
+import { recordJob } from '../src/metrics/process-metrics.ts';
 import { understand } from './understand.ts';
 import { validate } from './validate.ts';
 import { runWeeklyJob } from './weekly.ts';
@@ -71,6 +72,14 @@ export function sendingChannels(channels: Channels, ownConnections: boolean): Ou
   return OUTBOUND_CHANNELS.filter((channel) => ownConnections || !channels.sender(channel)?.start);
 }
 
+/** Every job a worker of this process finishes is timed and counted (jifen_job_duration_seconds, jifen_job_failures_total). */
+function measureJobs(workers: WorkerHandle[]): void {
+  for (const worker of workers) {
+    worker.on('completed', (job) => recordJob(job.queueName, job, 'completed'));
+    worker.on('failed', (job, _error) => recordJob(job?.queueName ?? 'unknown', job, 'failed'));
+  }
+}
+
 /**
  * Starts the pipeline, outbound (one per channel) and weekly workers, registers the villages'
  * weekly schedules, and runs the sweeper that re-queues messages stored while the queue was down.
@@ -91,6 +100,7 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   });
   weekly.on('failed', (job, error) => context.log.warn({ job: job?.id, err: error }, 'weekly job failed'));
   for (const worker of workers) worker.on('error', (error) => context.log.error({ err: error }, 'worker error'));
+  measureJobs(workers);
   const schedules = registerWeeklySchedules(context)
     .catch((error) => context.log.error({ err: error }, 'could not register the weekly schedules'));
 
