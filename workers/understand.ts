@@ -9,6 +9,7 @@ import type { InboundMessage } from '../src/db/schema/index.ts';
 import { findMember, type KnownMember } from '../src/directory.ts';
 import { householdBalance } from '../src/ledger/balance.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
+import { holdFlood } from '../src/messages/flood.ts';
 import { optIn, optOut } from '../src/messages/opt-outs.ts';
 import { replyTo } from '../src/messages/reply.ts';
 import { itemName, templates } from '../src/templates.ts';
@@ -80,6 +81,7 @@ export const understand: PipelineStage<'understand'> = async (context, { message
   if (message.processedAt && (await claimsOfMessage(context.db, messageId)).length === 0) return;
   const member = await findMember(context.db, message.channel, message.sender);
   if (!member) throw new UnrecoverableError(`sender of message ${messageId} is no longer a member`);
+  if (!message.processedAt && (await holdFlood(context, message, member))) return;
 
   const known = await knownVillage(context.db, member.village);
   const understanding = understandVillager(known.model, message.text);
