@@ -40,7 +40,7 @@ export async function runProcessChaos(services: ChaosServices): Promise<ProcessC
   let sid = 0;
   const sent: { form: string; signature: string }[] = [];
   const post = async (from: string, body: string, replay?: { form: string; signature: string }) => {
-    const params = { MessageSid: `SMproc${process.pid}x${++sid}`.padEnd(34, '0'), AccountSid: 'ACbench', From: from, To: '+8613900009999', Body: body, NumMedia: '0' };
+    const params = { MessageSid: `SMproc${process.pid}x${String(++sid).padStart(12, '0')}`, AccountSid: 'ACbench', From: from, To: '+8613900009999', Body: body, NumMedia: '0' };
     const request = replay ?? { form: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(authToken, `${context.config.publicUrl}/channels/twilio/sms`, params) };
     const response = await app.inject({ method: 'POST', url: '/channels/twilio/sms', payload: request.form, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': request.signature } });
     if (!replay && response.statusCode < 300) {

@@ -3,6 +3,7 @@
  * own is created and dropped) and redis-server on the PATH (a private one is started, then killed).
  *   1. ≥ 200 hostile inputs on every inbound route (bench/chaos/hostile.ts)
  *   2. worker processes and Redis killed with SIGKILL while webhooks arrive (bench/chaos/processes.ts)
+ *   3. a private PostgreSQL cluster stopped mid-burst (bench/chaos/postgres-outage.ts; Debian's server binaries, as root)
  * Prints a table; exits 1 when any line fails its target.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import { readVillageFile } from '../../src/village/village-file.ts';
 import { FakeTwilio } from '../../test/support/fake-twilio.ts';
 import { log } from '../util.ts';
 import { runHostile } from './hostile.ts';
+import { runPostgresOutage } from './postgres-outage.ts';
 import { runProcessChaos, workerProcess } from './processes.ts';
 
 const serverUrl = process.env.DATABASE_URL?.trim();
@@ -98,7 +100,10 @@ try {
   rows.push(['doubled postings', `${chaos.doubledPostings} of ${chaos.postings}`, '0', chaos.doubledPostings === 0]);
   rows.push(['SMS handed to the provider twice', String(chaos.duplicateSms), 'counted', true]);
   rows.push(['ledger verify', chaos.ledgerOk ? 'ok' : 'FAILED', 'ok', chaos.ledgerOk]);
-  rows.push(['PostgreSQL outage while webhooks arrive', 'not run', '0 lost', false]);
+  const outage = await runPostgresOutage(await freePort(), env, path.resolve(import.meta.dirname, '../../example/fangniuping.yaml'));
+  rows.push(['PostgreSQL stopped mid-burst: webhooks sent', String(outage.sent), '-', true]);
+  rows.push(['  answered 5xx (Twilio does not retry: lost)', String(outage.answered5xx), '0', outage.answered5xx === 0]);
+  rows.push(['  messages lost in all', String(outage.lost), '0', outage.lost === 0]);
 } finally {
   await app.close().catch(() => {});
   await closeContext(context).catch(() => {});
