@@ -54,8 +54,9 @@ describe(`graceful shutdown of \`npm start\` (${testBackend})`, () => {
         SHUTDOWN_DRAIN_MS: '1500', SHUTDOWN_TIMEOUT_MS: '20000',
       },
     });
-    await until(async () => (await get(port, '/readyz')) === 200, 'the server ready');
-  });
+    // The embedded database's first start (initdb, migrations) takes tens of seconds on a busy machine.
+    await until(async () => (await get(port, '/readyz')) === 200, 'the server ready', 150_000);
+  }, 180_000);
   afterAll(async () => {
     if (server.exitCode === null) server.kill('SIGKILL');
     await database.drop();
