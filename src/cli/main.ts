@@ -38,6 +38,15 @@ program.command('balance <household-code>')
     print(!!options.json, balance, () => `${balance.household}: balance ${balance.balance}, lifetime ${balance.lifetime}`);
   });
 
+program.command('corrections')
+  .description('villager messages whose claim a cadre corrected (改 1234 P07), as lines of the understanding corpus (JSONL)')
+  .requiredOption('--village <code>', 'the village')
+  .action(async (options: { village: string }) => {
+    const { correctionLines } = await import('./corrections.ts');
+    const lines = await withDatabase((db) => correctionLines(db, options.village));
+    for (const line of lines) console.log(JSON.stringify(line));
+  });
+
 program.command('messages')
   .description('recent inbound and outbound messages, newest first')
   .option('--to <address>', 'only messages from or to this address')

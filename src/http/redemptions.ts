@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
+import { IdempotencyConflictError } from '../idempotency.ts';
 import { DeskError, redeemAtDesk, reverseAtDesk } from '../supermarket/desk.ts';
 import { requireApiToken } from './api-token.ts';
 import { Type, type Static } from 'typebox';
@@ -11,7 +12,7 @@ const redemptionBody = Type.Object({
   goods: Type.String({ minLength: 1, maxLength: 40, description: 'the goods\' code in the village\'s catalogue (S01)' }),
   quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, default: 1 })),
   cadre: Type.String({ ...cadrePhone, description: 'the cadre recording it (can_redeem)' }),
-  key: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the caller\'s name for this redemption: a retried call with the same key records it once' })),
+  key: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the caller\'s name for this redemption: a retried call with the same key records it once and answers the same (`replayed: true`); the key reused for a different request is refused (409 idempotency_conflict)' })),
 }, { additionalProperties: false });
 
 const reversalBody = Type.Object({ cadre: cadrePhone }, { additionalProperties: false });
@@ -26,13 +27,14 @@ type RedemptionRequest = Static<typeof redemptionBody> & { quantity: number };
 
 /**
  * POST /api/redemptions (as `jifen redeem`): 201 with the redemption and the new balance, 409 with
- * the reason when stock or points do not suffice (nothing changed). POST /api/redemptions/:id/reversal
+ * the reason when stock or points do not suffice or the key named another request (nothing changed). POST /api/redemptions/:id/reversal
  * undoes one (idempotent: 200 again, `replayed: true`).
  */
 export const redemptionRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
   requireApiToken(app, context);
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof DeskError) return reply.code(DESK_STATUS[error.reason]).send({ error: error.message });
+    if (error instanceof IdempotencyConflictError) return reply.code(409).send({ ok: false, refused: error.code, reason: error.message });
     return reply.send(error);
   });
   app.post<{ Body: RedemptionRequest }>('/redemptions', {

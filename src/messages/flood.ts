@@ -1,10 +1,12 @@
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
+import type { Executor } from '../db/database.ts';
 import { cadres, inboundMessages, type InboundMessage } from '../db/schema/index.ts';
 import type { KnownMember } from '../directory.ts';
 import { maskPhone } from '../log.ts';
 import { templates } from '../templates.ts';
 import { routeTo } from './addressing.ts';
+import { transactionOf } from '../plans/runner.ts';
 import { markProcessed } from './inbound.ts';
 import { queueMessages } from './outbound.ts';
 import { replyTo } from './reply.ts';
@@ -12,8 +14,8 @@ import { replyTo } from './reply.ts';
 const WINDOW = sql`interval '1 minute'`;
 
 /** How many messages this sender sent in the minute up to and including this one (by arrival order). */
-async function sentInLastMinute(context: Context, message: InboundMessage): Promise<number> {
-  const [row] = await context.db.select({ n: sql<number>`count(*)::int` }).from(inboundMessages).where(and(
+async function sentInLastMinute(tx: Executor, message: InboundMessage): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(inboundMessages).where(and(
     eq(inboundMessages.channel, message.channel), eq(inboundMessages.sender, message.sender),
     lte(inboundMessages.id, message.id), gt(inboundMessages.receivedAt, sql`${message.receivedAt}::timestamptz - ${WINDOW}`),
   ));
@@ -25,10 +27,12 @@ async function sentInLastMinute(context: Context, message: InboundMessage): Prom
  * minute are handled as usual. The next one is answered once (「消息太多…」) and the village's
  * approving cadres are told; every further one is only stored (outcome `flood`), never answered,
  * so a stuck phone or a prank costs no SMS. Returns true when the message was held back.
+ * Runs in the message's transaction (intake's runInTransaction): the answers are outbound rows and
+ * outbox entries that commit with the message marked `flood`, or not at all.
  */
 export async function holdFlood(context: Context, message: InboundMessage, member: KnownMember): Promise<boolean> {
   const limit = context.config.operations.floodPerMinute;
-  const count = await sentInLastMinute(context, message);
+  const count = await sentInLastMinute(transactionOf(context), message);
   if (count <= limit) return false;
   if (count === limit + 1) {
     await replyTo(context, message, templates.floodNotice(), { village: member.village, fallbackPhone: member.phone });

@@ -69,7 +69,7 @@ describe(`operations over HTTP: metrics, API docs, queue UI, limits (${testBacke
     expect(sample(text, 'jifen_claims_awaiting_review_oldest_seconds')).toBeGreaterThan(0);
     expect(sample(text, 'jifen_queue_jobs', { queue: 'pipeline', state: 'waiting' })).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'jifen_queue_jobs', { queue: 'outbound-sms', state: 'failed' })).toBe(0);
-    expect(sample(text, 'jifen_job_duration_seconds_count', { queue: 'pipeline', name: 'understand', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'jifen_job_duration_seconds_count', { queue: 'pipeline', name: 'intake', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'jifen_http_request_duration_seconds_count', { route: '/channels/twilio/sms', method: 'POST', status: '200' })).toBeGreaterThanOrEqual(1);
   });
 

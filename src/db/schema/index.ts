@@ -9,3 +9,5 @@ export * from './claim-evidence.ts';
 export * from './reviews.ts';
 export * from './deductions.ts';
 export * from './redemptions.ts';
+export * from './outbox.ts';
+export * from './keyed-requests.ts';

@@ -1,16 +1,16 @@
 import { and, eq } from 'drizzle-orm';
-import type { Context } from '../src/context.ts';
-import { cadres, type InboundMessage } from '../src/db/schema/index.ts';
-import { decideDeduction, fileAppeal, findDeduction, type AppealVerdict } from '../src/deductions/appeals.ts';
-import type { KnownCadre, KnownMember } from '../src/directory.ts';
-import { householdBalance } from '../src/ledger/balance.ts';
-import { tellHousehold } from '../src/messages/household.ts';
-import { queueMessages } from '../src/messages/outbound.ts';
-import { routeTo } from '../src/messages/addressing.ts';
-import { itemName, templates } from '../src/templates.ts';
-import type { CadreCommand } from '../src/understanding/cadre.ts';
-import type { KnownVillage } from '../src/understanding/village-models.ts';
-import { answer } from './cadre-command.ts';
+import type { Context } from '../context.ts';
+import { cadres, type InboundMessage } from '../db/schema/index.ts';
+import { decideDeduction, fileAppeal, findDeduction, type AppealVerdict } from '../deductions/appeals.ts';
+import type { KnownCadre, KnownMember } from '../directory.ts';
+import { householdBalance } from '../ledger/balance.ts';
+import { tellHousehold } from '../messages/household.ts';
+import { queueMessages } from '../messages/outbound.ts';
+import { routeTo } from '../messages/addressing.ts';
+import { itemName, templates } from '../templates.ts';
+import type { CadreCommand } from '../understanding/cadre.ts';
+import type { KnownVillage } from '../understanding/village-models.ts';
+import { answer } from '../commands/answer.ts';
 
 /** 申诉 1234 原因: records the household's appeal and tells the village's approvers; returns the answer to the villager. */
 export async function appealDeduction(context: Context, member: KnownMember, message: InboundMessage, appeal: { reference?: number; reason?: string } = {}): Promise<string> {

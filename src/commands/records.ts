@@ -1,17 +1,19 @@
 import { eq } from 'drizzle-orm';
-import { claimsOfMessage, createClaims } from '../src/claims/new-claims.ts';
-import type { Context } from '../src/context.ts';
-import { households, type Household, type InboundMessage } from '../src/db/schema/index.ts';
-import { householdContact, type KnownCadre } from '../src/directory.ts';
-import { householdBalance } from '../src/ledger/balance.ts';
-import { deduct } from '../src/ledger/deduction.ts';
-import { tellHousehold } from '../src/messages/household.ts';
-import { receiptLines, redeemFor, refusal } from '../src/supermarket/desk.ts';
-import { itemName, templates } from '../src/templates.ts';
-import type { CadreCommand } from '../src/understanding/cadre.ts';
-import type { KnownVillage } from '../src/understanding/village-models.ts';
-import { understandVillager } from '../src/understanding/villager.ts';
-import { answer } from './cadre-command.ts';
+import { claimsOfMessage, createClaims } from '../claims/new-claims.ts';
+import type { Context } from '../context.ts';
+import { households, type Household, type InboundMessage } from '../db/schema/index.ts';
+import { householdContact, type KnownCadre } from '../directory.ts';
+import { householdBalance } from '../ledger/balance.ts';
+import { deduct } from '../ledger/deduction.ts';
+import { tellHousehold } from '../messages/household.ts';
+import { receiptLines, redeemFor, refusal } from '../supermarket/desk.ts';
+import { itemName, templates } from '../templates.ts';
+import type { CadreCommand } from '../understanding/cadre.ts';
+import type { KnownVillage } from '../understanding/village-models.ts';
+import { understandVillager } from '../understanding/villager.ts';
+import { advanceClaim } from '../claims/advance.ts';
+import { transactionOf } from '../plans/runner.ts';
+import { answer } from './answer.ts';
 
 type Command<I extends CadreCommand['intent']> = Extract<CadreCommand, { intent: I }>;
 
@@ -29,10 +31,12 @@ export async function declare(context: Context, known: KnownVillage, message: In
   }
   const household = await householdRow(context, command.household.code);
   const contact = await householdContact(context.db, household.id);
-  await context.db.transaction((tx) => createClaims(tx, message, { village: known.village, householdId: household.id, memberId: contact?.id, enteredBy: cadre.id },
-    understanding.items.map((item) => ({ rule: known.rules.get(item.rule.code)!, text: command.text }))));
+  const tx = transactionOf(context);
+  await createClaims(tx, message, { village: known.village, householdId: household.id, memberId: contact?.id, enteredBy: cadre.id },
+    understanding.items.map((item) => ({ rule: known.rules.get(item.rule.code)!, text: command.text })));
   await answer(context, message, cadre, templates.declare.done(household.code, understanding.items.map((i) => itemName(i.rule.name))), 'declared');
-  for (const claimId of await claimsOfMessage(context.db, message.id)) await context.jobs.enqueue({ name: 'validate', data: { claimId } });
+  // Answered, recorded and on its way to review in one transaction: no claim is left understood.
+  for (const claimId of await claimsOfMessage(tx, message.id)) await advanceClaim(context, claimId);
 }
 
 /** 扣分: a deduction from the negative list, posted to the ledger; the household is told why. */
@@ -49,9 +53,9 @@ export async function recordDeduction(context: Context, known: KnownVillage, mes
   const lines: string[] = [];
   for (const item of command.items) {
     const rule = known.rules.get(item.rule.code)!;
-    const recorded = await context.db.transaction((tx) => deduct(tx, {
+    const recorded = await deduct(transactionOf(context), {
       household, rule, key: `deduction-message-${message.id}-${rule.code}`, cadreId: cadre.id, messageId: message.id, channel: message.channel,
-    }));
+    });
     lines.push(templates.deduction.line(itemName(rule.name), recorded.pointsListed, recorded.pointsTaken, recorded.reference));
   }
   const { balance } = await householdBalance(context.db, household.code);

@@ -1,7 +1,7 @@
-import type { LoadedClaim } from '../src/claims/claims.ts';
-import type { Context } from '../src/context.ts';
-import { routeTo } from '../src/messages/addressing.ts';
-import { queueMessages, type MessageToSend } from '../src/messages/outbound.ts';
+import type { LoadedClaim } from '../claims/claims.ts';
+import type { Context } from '../context.ts';
+import { routeTo } from '../messages/addressing.ts';
+import { queueMessages, type MessageToSend } from '../messages/outbound.ts';
 
 /**
  * A message to the villager a claim is for, once per `topic` (its kind is claim_<topic>, with the

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Context } from '../src/context.ts';
-import { markProcessed } from '../src/messages/inbound.ts';
-import type { PipelineJob } from '../src/queue/jobs.ts';
+import type { Context } from '../context.ts';
+import { markProcessed } from '../messages/inbound.ts';
+import type { PipelineJob } from './jobs.ts';
 
 /** BullMQ will not run the job again: it was told not to, or this was its last attempt. */
 export function isFinalFailure(job: Job, error: Error): boolean {

@@ -1,11 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import { loadClaim, transition } from '../src/claims/claims.ts';
-import type { Context } from '../src/context.ts';
-import { claimEvents, claims, type InboundMessage } from '../src/db/schema/index.ts';
-import { currentRound } from '../src/reviews/rounds.ts';
-import { itemName, templates } from '../src/templates.ts';
-import type { Objection } from '../src/understanding/objection.ts';
-import { tellClaimant } from './claim-notices.ts';
+import { loadClaim, transition } from '../claims/claims.ts';
+import type { Context } from '../context.ts';
+import { claimEvents, claims, type InboundMessage } from '../db/schema/index.ts';
+import { currentRound } from '../reviews/rounds.ts';
+import { itemName, templates } from '../templates.ts';
+import type { Objection } from '../understanding/objection.ts';
+import { tellClaimant } from '../claims/notices.ts';
+import { requestReview } from '../claims/advance.ts';
+import { transactionOf } from '../plans/runner.ts';
 
 export interface Objector {
   /** member:<id> or cadre:<id>, as claim events name people. */
@@ -26,9 +28,9 @@ async function sendBack(context: Context, objector: Objector, message: InboundMe
     eq(claims.villageId, objector.villageId), eq(claims.reference, objection.reference), eq(claims.state, 'publicity'),
   ));
   if (!claim) return undefined;
-  const moved = await context.db.transaction((tx) => transition(tx, claim.id, 'publicity', 'awaiting_review', {
+  const moved = await transition(transactionOf(context), claim.id, 'publicity', 'awaiting_review', {
     actor: objector.actor, channel: message.channel, messageId: message.id, reason: objection.reason ?? templates.noReason, detail: { objection: true },
-  }));
+  });
   return moved?.id;
 }
 
@@ -40,9 +42,10 @@ export async function object(context: Context, objector: Objector, message: Inbo
   if (objection.reference === undefined) return templates.publicity.howToObject();
   const claimId = (await objectedBefore(context, message.id)) ?? (await sendBack(context, objector, message, { ...objection, reference: objection.reference }));
   if (claimId === undefined) return templates.publicity.notInPublicity(objection.reference);
-  const round = (await currentRound(context.db, claimId))!.round;
-  await context.jobs.enqueue({ name: 'review-request', data: { claimId, round } });
+  const review = (await currentRound(context.db, claimId))!;
   const loaded = (await loadClaim(context.db, claimId))!;
+  const { round } = review;
+  if (loaded.claim.state === 'awaiting_review') await requestReview(context, loaded, review);
   await tellClaimant(context, loaded, `objection-round-${round}`, templates.publicity.toClaimant(itemName(loaded.rule.name)));
   return templates.publicity.objectionTaken(objection.reference);
 }

@@ -1,36 +1,31 @@
-import { UnrecoverableError } from 'bullmq';
-import { loadClaim, transition } from '../src/claims/claims.ts';
-import type { Context } from '../src/context.ts';
-import type { InboundMessage } from '../src/db/schema/index.ts';
-import { findCadre, type KnownCadre } from '../src/directory.ts';
-import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
-import { replyChannel, replyTo } from '../src/messages/reply.ts';
-import { ONE_SEGMENT, pagesWithin } from '../src/messages/pages.ts';
-import { approve } from '../src/reviews/approval.ts';
-import { writeToReviewers } from '../src/reviews/requests.ts';
-import { reviewersOf } from '../src/reviews/reviewers.ts';
-import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../src/reviews/review.ts';
-import { currentRound } from '../src/reviews/rounds.ts';
-import { itemName, templates } from '../src/templates.ts';
-import { understandCadre } from '../src/understanding/cadre.ts';
-import { knownVillage } from '../src/understanding/village-models.ts';
-import { declare, recordDeduction, recordRedemption } from './cadre-records.ts';
-import { tellClaimant } from './claim-notices.ts';
-import { object } from './objection.ts';
-import { afterApproval } from './publicity.ts';
-import { decideAppeal } from './deduction-appeals.ts';
-import { reverseRedemptionByMessage } from './redemption-reversals.ts';
-import type { PipelineStage } from './stage.ts';
+import { loadClaim, transition } from '../claims/claims.ts';
+import type { Context } from '../context.ts';
+import type { InboundMessage } from '../db/schema/index.ts';
+import type { KnownCadre } from '../directory.ts';
+import { markProcessed } from '../messages/inbound.ts';
+import { replyChannel, replyTo } from '../messages/reply.ts';
+import { ONE_SEGMENT, pagesWithin } from '../messages/pages.ts';
+import { approve } from '../reviews/approval.ts';
+import { correctClaimByMessage } from '../reviews/correct.ts';
+import { writeToReviewers } from '../reviews/requests.ts';
+import { reviewersOf } from '../reviews/reviewers.ts';
+import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../reviews/review.ts';
+import { currentRound } from '../reviews/rounds.ts';
+import { itemName, templates } from '../templates.ts';
+import { understandCadre } from '../understanding/cadre.ts';
+import type { KnownVillage } from '../understanding/village-models.ts';
+import { declare, recordDeduction, recordRedemption } from './records.ts';
+import { tellClaimant } from '../claims/notices.ts';
+import { object } from '../reviews/objection.ts';
+import { afterApproval } from '../reviews/publicity.ts';
+import { decideAppeal } from '../deductions/appeal-messages.ts';
+import { reverseRedemptionByMessage } from '../supermarket/reverse-by-message.ts';
+import { answer } from './answer.ts';
+import { transactionOf } from '../plans/runner.ts';
 
 /** The most a cadre can approve with one 全部同意, and list with one 待审. */
 const BATCH_LIMIT = 50;
 const LIST_LIMIT = 30;
-
-/** Answers a cadre and closes the message. */
-export async function answer(context: Context, message: InboundMessage, cadre: KnownCadre, text: string, outcome: string) {
-  await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone });
-  await markProcessed(context.db, message.id, outcome);
-}
 
 /** What follows a decision: publicity or posting, asking a second approver, or telling the villager. Safe to repeat. */
 async function followUp(context: Context, claimId: number, verdict: Verdict) {
@@ -48,11 +43,11 @@ async function followUp(context: Context, claimId: number, verdict: Verdict) {
 /** The cadre's verdict on one claim awaiting review; the outcome says what changed (see approve). */
 async function decideClaim(context: Context, message: InboundMessage, cadre: KnownCadre, claimId: number, verdict: 'approved' | 'rejected', reason?: string) {
   const via = { channel: message.channel, messageId: message.id };
-  if (verdict === 'approved') return approve(context.db, claimId, cadre, via);
+  if (verdict === 'approved') return approve(transactionOf(context), claimId, cadre, via);
   // A rejection by any approver rejects, whatever the item.
-  const moved = await context.db.transaction((tx) => transition(tx, claimId, 'awaiting_review', 'rejected', {
+  const moved = await transition(transactionOf(context), claimId, 'awaiting_review', 'rejected', {
     actor: `cadre:${cadre.id}`, ...via, reason, set: { reviewedBy: cadre.id },
-  }));
+  });
   return moved ? 'rejected' : 'not_waiting';
 }
 
@@ -65,16 +60,18 @@ const REFUSALS = {
   entered_by_you: [templates.review.enteredByYou, 'entered_by_you'],
 } as const;
 
+/** What follows the cadre's verdict, and their answer. */
+async function concluded(context: Context, message: InboundMessage, cadre: KnownCadre, claimId: number, verdict: Verdict) {
+  await followUp(context, claimId, verdict);
+  const { claim, village } = (await loadClaim(context.db, claimId))!;
+  const publicityDays = village.settings.publicityDays ?? 0;
+  const text = verdict === 'approved' && publicityDays > 0
+    ? templates.publicity.approved(claim.reference!, publicityDays) : VERDICT_ANSWERS[verdict](claim.reference!);
+  return answer(context, message, cadre, text, verdict);
+}
+
+/** 同意 1234 / 驳回 1234 原因: decides the claim and, approved, posts it, all in the message's one transaction. */
 async function decide(context: Context, message: InboundMessage, cadre: KnownCadre, decision: Decision) {
-  const earlier = (await decisionsMadeBy(context.db, message.id))[0];
-  if (earlier) {
-    await followUp(context, earlier.claimId, earlier.verdict);
-    const { claim, village } = (await loadClaim(context.db, earlier.claimId))!;
-    const publicityDays = village.settings.publicityDays ?? 0;
-    const text = earlier.verdict === 'approved' && publicityDays > 0
-      ? templates.publicity.approved(claim.reference!, publicityDays) : VERDICT_ANSWERS[earlier.verdict](claim.reference!);
-    return answer(context, message, cadre, text, earlier.verdict);
-  }
   const target = await findTarget(context.db, cadre, decision);
   if (target.kind === 'unknown-reference') return answer(context, message, cadre, templates.decision.unknownReference(target.reference), 'unknown_reference');
   if (target.kind === 'nothing-waiting') return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');
@@ -90,7 +87,7 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
     const [text, status] = REFUSALS[outcome as keyof typeof REFUSALS];
     return answer(context, message, cadre, text(claim.reference!), status);
   }
-  return decide(context, message, cadre, decision);
+  return concluded(context, message, cadre, claim.id, outcome as Verdict);
 }
 
 /** 全部同意: this cadre's approval of every claim waiting for them (never their own household's); a two-person item gets their vote. */
@@ -123,13 +120,7 @@ async function listWaiting(context: Context, message: InboundMessage, cadre: Kno
 }
 
 /** A cadre's message: a review decision, 全部同意, 待审, a declaration for a villager, a deduction or a redemption. */
-export const cadreCommand: PipelineStage<'cadre-command'> = async (context, { messageId }) => {
-  const message = await loadInbound(context.db, messageId);
-  if (!message) throw new UnrecoverableError(`no inbound message ${messageId}`);
-  if (message.processedAt) return;
-  const cadre = await findCadre(context.db, message.channel, message.sender);
-  if (!cadre) throw new UnrecoverableError(`sender of message ${messageId} is not a cadre`);
-  const known = await knownVillage(context.db, cadre.village);
+export async function cadreCommand(context: Context, message: InboundMessage, cadre: KnownCadre, known: KnownVillage) {
   const command = understandCadre(known.model, message.text);
 
   switch (command.intent) {
@@ -148,9 +139,10 @@ export const cadreCommand: PipelineStage<'cadre-command'> = async (context, { me
       return recordRedemption(context, message, cadre, command);
     case 'decide_deduction':
       return decideAppeal(context, known, message, cadre, command);
+    case 'correct_claim': return correctClaimByMessage(context, message, cadre, command);
     case 'reverse_redemption':
       return reverseRedemptionByMessage(context, message, cadre, command.redemption);
     case 'other':
       return answer(context, message, cadre, templates.decision.help(), 'cadre_help');
   }
-};
+}

@@ -1,9 +1,9 @@
-import type { Context } from '../src/context.ts';
-import type { InboundMessage } from '../src/db/schema/index.ts';
-import type { KnownCadre } from '../src/directory.ts';
-import { reverseFor } from '../src/supermarket/desk.ts';
-import { templates } from '../src/templates.ts';
-import { answer } from './cadre-command.ts';
+import type { Context } from '../context.ts';
+import type { InboundMessage } from '../db/schema/index.ts';
+import type { KnownCadre } from '../directory.ts';
+import { reverseFor } from '../supermarket/desk.ts';
+import { templates } from '../templates.ts';
+import { answer } from '../commands/answer.ts';
 
 /** 撤销兑换 12: a cadre who can redeem undoes a redemption; points and stock come back once. */
 export async function reverseRedemptionByMessage(context: Context, message: InboundMessage, cadre: KnownCadre, redemptionId: number | undefined) {
