@@ -1,4 +1,11 @@
-# jifen runs its TypeScript sources with tsx, a regular dependency: no build step, no dev dependencies.
+# Build: the CLI runs the JavaScript tsc compiles to dist/ (npm ci runs `prepare`, which builds).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+# Run: the build's production dependencies (the embedded PostgreSQL's install script has run there)
+# and the compiled dist/; the server runs its sources through tsx.
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
@@ -7,11 +14,10 @@ ENV NODE_ENV=production \
 
 WORKDIR /app
 
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-
 COPY . .
-# The embedded PostgreSQL (used only without DATABASE_URL) keeps its cluster in /app/data; it runs as the user node.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The embedded PostgreSQL (used only without DATABASE_URL) keeps its cluster and backups in /app/data; it runs as the user node.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 

@@ -10,7 +10,8 @@
  *   BENCH_PROFILE=1         also count SQL statements and report job and claim timings (slightly slower)
  *   BENCH_WEEKLY_HOUSEHOLDS=100000, BENCH_WEEKLY_VILLAGES=200   the weekly fan-out (20,000 / 40 without Redis)
  *   BENCH_OPEN_LOOP_S=20    the open-loop run's length: claims offered at half the e2e rate for this long
- *   BENCH_ONLY=weekly       run only some parts: understanding, start, e2e, weekly (comma-separated)
+ *   BENCH_ONLY=weekly       run only some parts: understanding, start, e2e, weekly, cli (comma-separated)
+ *   BENCH_CLI_RUNS=7        runs of `jifen balance` (and of bare node) for the CLI start-up ratio
  *
  * First, without any backend, understanding throughput on one core (bench/understanding.ts); then
  * `npm start`'s start-up time and idle memory on the embedded default (bench/embedded-start.ts).
@@ -22,6 +23,7 @@
  *   RESULT e2e_claims_per_s=<x> baseline_jobs_per_s=<y> ratio=<x/y>
  *   RESULT open_loop_claims_per_s=<r> p95_stored_to_review_ms=<t>   (claims offered at half the e2e rate)
  *   RESULT e2e_sql_per_claim=<n> jobs_per_claim=<m> p95_stored_to_review_ms=<t>   (statements and jobs counted webhook to confirmation; p95 of the open loop)
+ *   RESULT cli_balance_ms=<t> node_startup_ms=<b> ratio=<t/b>
  * The weekly fan-out runs on its own database, queue prefix and fake provider (its 100,000 households
  * would slow the claims down, and its messages must not reach the end-to-end run's provider).
  */
@@ -29,6 +31,7 @@ import { closeContext, createContext, type Context } from '../src/context.ts';
 import { createLogger } from '../src/log.ts';
 import { FakeTwilio } from '../test/support/fake-twilio.ts';
 import { runBaseline } from './baseline.ts';
+import { runCliBench } from './cli.ts';
 import { APPROVER, runEndToEnd } from './e2e.ts';
 import { runEmbeddedStartBench } from './embedded-start.ts';
 import { createBenchEnv, type BenchEnv } from './env.ts';
@@ -48,7 +51,7 @@ const onRedis = !!process.env.REDIS_URL?.trim();
 const weeklyHouseholds = envInt('BENCH_WEEKLY_HOUSEHOLDS', onRedis ? 100_000 : 20_000);
 const weeklyVillages = envInt('BENCH_WEEKLY_VILLAGES', onRedis ? 200 : 40);
 const openLoopSeconds = envInt('BENCH_OPEN_LOOP_S', 20);
-const only = new Set((process.env.BENCH_ONLY ?? 'understanding,start,e2e,weekly').split(',').map((part) => part.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'understanding,start,e2e,weekly,cli').split(',').map((part) => part.trim()));
 
 const deadline = new Deadline(timeoutMs);
 // Last resort if cleanup itself hangs: the process never outlives the limit by more than a minute.
@@ -135,6 +138,11 @@ try {
     log(`open loop: webhook stored → review request sent over ${latency.n} claims: p50 ${fmt(latency.p50Ms)} ms, p95 ${fmt(latency.p95Ms)} ms, max ${fmt(latency.maxMs)} ms`);
     process.stdout.write(`RESULT open_loop_claims_per_s=${fmt(ratePerS)} p95_stored_to_review_ms=${fmt(latency.p95Ms)}\n`);
     process.stdout.write(`RESULT e2e_sql_per_claim=${fmt(e2e.sqlPerClaim)} jobs_per_claim=${fmt(e2e.jobsPerClaim)} p95_stored_to_review_ms=${fmt(latency.p95Ms)}\n`);
+    await closeRun();
+  }
+  if (only.has('cli')) {
+    const cli = await runCliBench(await openRun(), env!);
+    process.stdout.write(`RESULT cli_balance_ms=${fmt(cli.cliBalanceMs)} node_startup_ms=${fmt(cli.nodeStartupMs)} ratio=${fmt(cli.cliBalanceMs / cli.nodeStartupMs)}\n`);
   }
 } catch (error) {
   exitCode = 1;

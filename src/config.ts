@@ -6,6 +6,9 @@ import { wechatOfficialSettings, type WechatOfficialSettings } from '../channels
 import { wechatySettings, type WechatySettings } from '../channels/wechaty/settings.ts';
 import { qqSettings, type QqSettings } from '../channels/qq/settings.ts';
 import { optional, type Env } from './env.ts';
+import { packageRoot } from './package-root.ts';
+import { backupSettings, type BackupSettings } from './backups/settings.ts';
+import { operationsSettings, type OperationsSettings } from './ops-settings.ts';
 import { speechToTextSettings, type SpeechToTextSettings } from './speech/speech-to-text.ts';
 
 /** Everything jifen reads from the environment, checked once at boot. */
@@ -55,6 +58,10 @@ export interface Config {
   /** Messages per send job in the weekly fan-out. */
   weeklySendBatch: number;
   logLevel: string;
+  /** `jifen backup` and the daily backup of the embedded default. */
+  backups: BackupSettings;
+  /** Shutdown, rate and flood limits, the workers' metrics port. */
+  operations: OperationsSettings;
 }
 
 function integer(env: Env, name: string, fallback: number): number {
@@ -102,13 +109,15 @@ export function loadConfig(env: Env = process.env): Config {
     qq: qqSettings(env),
     speechToText: speechToTextSettings(env),
     // Unset: the bundled example village; set but empty: import nothing.
-    seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
+    seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.join(packageRoot, 'example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000),
     reviewFollowUpEveryMs: positive(env, 'REVIEW_FOLLOW_UP_EVERY_MS', 300_000),
     sendPerSecond: { sms: positive(env, 'SMS_MAX_PER_SECOND', 50), wechat: positive(env, 'WECHAT_MAX_PER_SECOND', 100), qq: positive(env, 'QQ_MAX_PER_SECOND', 20) },
     weeklySendBatch: positive(env, 'WEEKLY_SEND_BATCH', 50),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    backups: backupSettings(env, path.resolve(optional(env, 'DATA_DIR') ?? 'data')),
+    operations: operationsSettings(env),
   };
 }
 

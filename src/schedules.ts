@@ -1,3 +1,4 @@
+import { scheduleDailyBackup } from './backups/schedule.ts';
 import type { Context } from './context.ts';
 import { scheduleReviewFollowUps } from './reviews/follow-up-schedule.ts';
 import { scheduleExpiry } from './supermarket/expiry-schedule.ts';
@@ -12,12 +13,18 @@ export interface KeptSchedules {
   stop(): void;
 }
 
-/** Registers the weekly, expiry and review follow-up job schedulers of every village, once. */
+/**
+ * Registers the weekly, expiry and review follow-up job schedulers of every village, once, and
+ * the daily backup when this process serves the embedded database (only it runs the backup worker).
+ */
 export async function assertSchedules(context: Context): Promise<void> {
   await Promise.all([
     registerWeeklySchedules(context).catch((error) => context.log.error({ err: error }, 'could not register the weekly schedules')),
     scheduleExpiry(context).catch((error) => context.log.warn({ err: error }, 'could not schedule points expiry')),
     scheduleReviewFollowUps(context).catch((error) => context.log.warn({ err: error }, 'could not schedule review follow-ups')),
+    context.database.embedded
+      ? scheduleDailyBackup(context).catch((error) => context.log.warn({ err: error }, 'could not schedule the daily backup'))
+      : undefined,
   ]);
 }
 

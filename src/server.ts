@@ -18,9 +18,9 @@ context.log.info(`jifen listening on ${address} — backend: ${describeBackend(c
 for (const adapter of context.channels.adapters) {
   if (adapter.dryRun) context.log.warn(`${adapter.channel} (${adapter.provider}): DRY RUN — no provider credentials, outbound messages are recorded with status dry_run and not sent`);
 }
+// SIGTERM: /readyz turns 503; then new requests are refused while those in flight and the running jobs finish.
 onShutdown(context.log, async () => {
   await stopChannels();
-  await app.close();
-  await workers.close();
+  await Promise.all([app.close(), workers.close()]);
   await closeContext(context);
-});
+}, config.operations.shutdown);

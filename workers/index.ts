@@ -5,6 +5,7 @@ import { runInTransaction } from '../src/plans/runner.ts';
 import { sweep as sweepUnfinished } from '../src/plans/sweeper.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
+import { runDailyBackup } from '../src/backups/schedule.ts';
 import { keepSchedules } from '../src/schedules.ts';
 import { advanceClaimJob } from './advance-claim.ts';
 import { announcementReport, announcementSend } from './announcement.ts';
@@ -17,6 +18,7 @@ import { reviewFollowUp } from './review-follow-up.ts';
 import { onStageFailed } from '../src/queue/failures.ts';
 import { onSendExhausted, send, sendBatch } from './send.ts';
 import type { PipelineStage } from '../src/queue/stage.ts';
+import { recordJob } from '../src/metrics/process-metrics.ts';
 import { runWeeklyJob } from './weekly.ts';
 
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
@@ -69,6 +71,14 @@ export function sendingChannels(channels: Channels, ownConnections: boolean): Ou
   return OUTBOUND_CHANNELS.filter((channel) => ownConnections || !channels.sender(channel)?.start);
 }
 
+/** Every job a worker of this process finishes is timed and counted (jifen_job_duration_seconds, jifen_job_failures_total). */
+function measureJobs(workers: WorkerHandle[]): void {
+  for (const worker of workers) {
+    worker.on('completed', (job) => recordJob(job.queueName, job, 'completed'));
+    worker.on('failed', (job, _error) => recordJob(job?.queueName ?? 'unknown', job, 'failed'));
+  }
+}
+
 /**
  * Starts the pipeline, outbound (one per channel) and weekly workers, keeps the villages' weekly,
  * expiry and review follow-up schedules registered, and runs the sweeper that re-queues unfinished work (src/plans/sweeper.ts).
@@ -80,13 +90,16 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   const settings = { concurrency: workerConcurrency, lockDuration: jobLockMs, stalledInterval: jobLockMs };
   const pipeline = backend.worker(QUEUES.pipeline, (job) => runStage(context, job), settings);
   const weekly = backend.worker(QUEUES.weekly, (job) => runWeeklyJob(context, job), settings);
-  const workers: WorkerHandle[] = [pipeline, weekly, ...sendingChannels(context.channels, ownConnections).map((channel) => outboundWorker(context, channel, settings))];
+  // Only the process serving the embedded database backs it up (daily); an external PostgreSQL is backed up by its operator.
+  const maintenance = context.database.embedded ? [backend.worker(QUEUES.maintenance, () => runDailyBackup(context), { ...settings, concurrency: 1 })] : [];
+  const workers: WorkerHandle[] = [pipeline, weekly, ...maintenance, ...sendingChannels(context.channels, ownConnections).map((channel) => outboundWorker(context, channel, settings))];
   pipeline.on('failed', (job, error) => {
     context.log.warn({ job: job?.id, err: error }, 'pipeline job failed');
     onStageFailed(context, job, error).catch((e) => context.log.error({ err: e }, 'could not record the failure'));
   });
   weekly.on('failed', (job, error) => context.log.warn({ job: job?.id, err: error }, 'weekly job failed'));
   for (const worker of workers) worker.on('error', (error) => context.log.error({ err: error }, 'worker error'));
+  measureJobs(workers);
   const schedules = keepSchedules(context);
 
   const sweep = () => sweepUnfinished(context)

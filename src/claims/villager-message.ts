@@ -8,6 +8,7 @@ import type { Context } from '../context.ts';
 import type { InboundMessage } from '../db/schema/index.ts';
 import type { KnownMember } from '../directory.ts';
 import { householdBalance } from '../ledger/balance.ts';
+import { holdFlood } from '../messages/flood.ts';
 import { loadInbound, markProcessed } from '../messages/inbound.ts';
 import { optIn, optOut } from '../messages/opt-outs.ts';
 import { replyTo } from '../messages/reply.ts';
@@ -81,6 +82,7 @@ async function act(context: Context, known: KnownVillage, member: KnownMember, m
  * and its review request at once; questions and answers are sent from here.
  */
 export async function villagerMessage(context: Context, message: InboundMessage, member: KnownMember): Promise<void> {
+  if (await holdFlood(context, message, member)) return;
   if (await checkinFromVillager(context, member, message)) return;
   const known = await knownVillage(context.db, member.village);
   const understanding = understandVillager(known.model, message.text);

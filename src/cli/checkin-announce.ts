@@ -5,7 +5,6 @@ import { announcementsWithProgress, progressLine } from '../announcements/progre
 import { confirmAnnouncement, requestAnnouncement } from '../announcements/request.ts';
 import { closeCheckin } from '../checkin/close.ts';
 import { openCheckin } from '../checkin/open.ts';
-import { checkinPoster } from '../checkin/poster.ts';
 import type { Context } from '../context.ts';
 import { cadres, rules, type Village } from '../db/schema/index.ts';
 import { routeTo } from '../messages/addressing.ts';
@@ -34,7 +33,8 @@ export function registerCheckinAnnounceCommands(program: Command, withContext: W
         const [rule] = await context.db.select().from(rules).where(and(eq(rules.villageId, village.id), eq(rules.code, options.item.toUpperCase()), eq(rules.kind, 'earn')));
         if (!rule) throw new Error(`no item ${options.item} in ${village.code}`);
         const opened = await runInTransaction(context, (context) => openCheckin(context, { village, cadre, rule, minutes: options.minutes, now: new Date() }), 'cli:checkin-open');
-        if (options.pdf) await writeFile(options.pdf, await checkinPoster(village, rule, opened.event));
+        // The poster's PDF and QR libraries are loaded only when a poster is asked for.
+        if (options.pdf) await writeFile(options.pdf, await (await import('../checkin/poster.ts')).checkinPoster(village, rule, opened.event));
         return { code: opened.event.code, item: rule.code, closesAt: opened.event.closesAt.toISOString(), text: opened.reply, pdf: options.pdf };
       });
       print(!!options.json, result, () => `${result.text}${result.pdf ? `\nposter written to ${result.pdf}` : ''}`);

@@ -1,44 +1,24 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config.ts';
-import { closeContext, createContext, type Context } from '../context.ts';
-import { createLogger } from '../log.ts';
-import { householdBalance } from '../ledger/balance.ts';
-import { verifyLedger } from '../ledger/verify.ts';
-import { importVillage } from '../village/import.ts';
-import { readVillageFile } from '../village/village-file.ts';
-import { classifyLines } from './classify.ts';
-import { correctionLines } from './corrections.ts';
-import { declareOrally } from '../claims/declare.ts';
-import { recentMessages } from './messages.ts';
-import { printPublicity } from './publicity.ts';
+import { print, withContext, withDatabase } from './session.ts';
 import { registerSupermarketCommands } from './supermarket.ts';
 import { registerCheckinAnnounceCommands } from './checkin-announce.ts';
-import { announcementsWithProgress, progressLine } from '../announcements/progress.ts';
-import { registerWeeklySchedules } from '../weekly/run.ts';
 import { weeklyCommand } from './weekly.ts';
+import { registerBackupCommands } from './backup.ts';
 
 /**
  * `jifen`: the operators' CLI. It reads the same environment as the server; on the embedded
  * default it joins the running server's database instead of opening the data folder twice.
+ * Each command imports what it needs when it runs (see session.ts).
  */
-async function withContext<T>(run: (context: Context) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const context = await createContext(config, { log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
-  try {
-    return await run(context);
-  } finally {
-    await closeContext(context);
-  }
-}
-
-const print = (json: boolean, value: unknown, text: () => string) => console.log(json ? JSON.stringify(value) : text());
-
 const program = new Command('jifen').description('村民积分 jifen — operators\' commands').showHelpAfterError();
 
 program.command('import <village-file>')
   .description('create or update a village from its YAML file (idempotent)')
   .option('--json', 'print JSON')
   .action(async (file: string, options: { json?: boolean }) => {
+    const { readVillageFile } = await import('../village/village-file.ts');
+    const { importVillage } = await import('../village/import.ts');
+    const { registerWeeklySchedules } = await import('../weekly/run.ts');
     const villageFile = await readVillageFile(file);
     const summary = await withContext(async (context) => {
       const imported = await importVillage(context.db, villageFile);
@@ -54,7 +34,8 @@ program.command('balance <household-code>')
   .description('a household\'s balance and lifetime earned total')
   .option('--json', 'print JSON')
   .action(async (code: string, options: { json?: boolean }) => {
-    const balance = await withContext((context) => householdBalance(context.db, code));
+    const { householdBalance } = await import('../ledger/balance.ts');
+    const balance = await withDatabase((db) => householdBalance(db, code));
     print(!!options.json, balance, () => `${balance.household}: balance ${balance.balance}, lifetime ${balance.lifetime}`);
   });
 
@@ -62,7 +43,8 @@ program.command('corrections')
   .description('villager messages whose claim a cadre corrected (改 1234 P07), as lines of the understanding corpus (JSONL)')
   .requiredOption('--village <code>', 'the village')
   .action(async (options: { village: string }) => {
-    const lines = await withContext((context) => correctionLines(context.db, options.village));
+    const { correctionLines } = await import('./corrections.ts');
+    const lines = await withDatabase((db) => correctionLines(db, options.village));
     for (const line of lines) console.log(JSON.stringify(line));
   });
 
@@ -72,7 +54,9 @@ program.command('messages')
   .option('--limit <n>', 'how many', (value) => Number.parseInt(value, 10), 20)
   .option('--json', 'print JSON')
   .action(async (options: { to?: string; limit: number; json?: boolean }) => {
-    const [lines, sending] = await withContext((context) => Promise.all([recentMessages(context.db, options), announcementsWithProgress(context.db, { sendingOnly: true })]));
+    const { recentMessages } = await import('./messages.ts');
+    const { announcementsWithProgress, progressLine } = await import('../announcements/progress.ts');
+    const [lines, sending] = await withDatabase((db) => Promise.all([recentMessages(db, options), announcementsWithProgress(db, { sendingOnly: true })]));
     // Announcements still going out head the list with their progress (text output; JSON keeps its shape).
     print(!!options.json, lines, () => [...sending.map(progressLine), ...lines.map((m) => `${m.at} ${m.direction === 'in' ? '←' : '→'} ${m.channel} ${m.address} [${m.status}] ${m.text}`)].join('\n'));
   });
@@ -82,7 +66,8 @@ program.command('ledger').description('the points ledger')
   .description('recompute every balance from the entries; non-zero exit when anything is off')
   .option('--json', 'print JSON')
   .action(async (options: { json?: boolean }) => {
-    const report = await withContext((context) => verifyLedger(context.db));
+    const { verifyLedger } = await import('../ledger/verify.ts');
+    const report = await withDatabase((db) => verifyLedger(db));
     print(!!options.json, report, () => report.ok
       ? `ledger ok: ${report.transactions} transactions, ${report.accounts} accounts`
       : `ledger has ${report.problems.length} problem(s):\n${report.problems.join('\n')}`);
@@ -94,6 +79,7 @@ program.command('declare <household-code> <text...>')
   .requiredOption('--cadre <phone>', 'the phone number of the cadre entering it (answered by SMS)')
   .option('--json', 'print JSON')
   .action(async (household: string, words: string[], options: { cadre: string; json?: boolean }) => {
+    const { declareOrally } = await import('../claims/declare.ts');
     const result = await withContext((context) => declareOrally(context, { cadrePhone: options.cadre, household, text: words.join(' ') }));
     print(!!options.json, result, () => `declaration for ${household} recorded as message ${result.messageId}; the cadre is answered by SMS`);
   });
@@ -110,7 +96,8 @@ program.command('publicity')
   .option('--to <YYYY-MM-DD>', 'last day (default today)', day)
   .option('--pdf <file>', 'write the PDF to this file')
   .action(async (options: { village: string; from?: string; to?: string; pdf?: string }) => {
-    const { output } = await withContext((context) => printPublicity(context, options));
+    const { printPublicity } = await import('./publicity.ts');
+    const { output } = await withDatabase((db) => printPublicity(db, options));
     console.log(output);
   });
 
@@ -119,12 +106,14 @@ program.command('classify')
   .requiredOption('--village-file <file>', 'the village whose rules the messages are about')
   .option('--cadre', 'read the messages as a cadre\'s commands')
   .action(async (options: { villageFile: string; cadre?: boolean }) => {
+    const { classifyLines } = await import('./classify.ts');
     await classifyLines(options.villageFile, process.stdin, process.stdout, options.cadre);
   });
 
 registerSupermarketCommands(program, withContext, print);
 registerCheckinAnnounceCommands(program, withContext, print);
 weeklyCommand(program, withContext);
+registerBackupCommands(program, print);
 
 try {
   await program.parseAsync();

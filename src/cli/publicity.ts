@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { Context } from '../context.ts';
+import type { Executor } from '../db/database.ts';
 import { publicityHtml } from '../reviews/publicity-html.ts';
 import { publicityList, type PublicityList } from '../reviews/publicity-list.ts';
 import { publicityPdf } from '../reviews/publicity-pdf.ts';
@@ -13,8 +13,8 @@ export interface PublicityOptions {
 }
 
 /** `jifen publicity`: a village's publicity list (公示) as HTML on stdout, or as a PDF file. */
-export async function printPublicity(context: Context, options: PublicityOptions): Promise<{ list: PublicityList; output: string }> {
-  const list = await publicityList(context.db, options.village, { from: options.from, to: options.to });
+export async function printPublicity(db: Executor, options: PublicityOptions): Promise<{ list: PublicityList; output: string }> {
+  const list = await publicityList(db, options.village, { from: options.from, to: options.to });
   if (!list) throw new Error(`no village ${options.village}`);
   if (!options.pdf) return { list, output: publicityHtml(list) };
   await fs.writeFile(options.pdf, await publicityPdf(list));

@@ -4,6 +4,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { Config } from '../config.ts';
 import * as schema from './schema/index.ts';
+import { packageRoot } from '../package-root.ts';
 import { findRunningServer, startEmbeddedServer, type EmbeddedServer } from './embedded.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -22,7 +23,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const MIGRATIONS = path.resolve(import.meta.dirname, '../../migrations');
+const MIGRATIONS = path.join(packageRoot, 'migrations');
 const MIGRATION_LOCK = 7_001_001;
 
 /** Postgres returns bigint counts and sums as strings; these are point totals, well within 2^53. */

@@ -82,6 +82,11 @@ async function binaries(): Promise<Binaries> {
   return (await import(/* @vite-ignore */ specifier)) as Binaries;
 }
 
+/** The folder of the embedded server's binaries (the backups look for client programs there first); undefined without the package. */
+export async function embeddedBinDir(): Promise<string | undefined> {
+  return binaries().then(({ postgres }) => path.dirname(postgres), () => undefined);
+}
+
 interface OsUser {
   uid: number;
   gid: number;

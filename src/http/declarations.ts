@@ -2,23 +2,27 @@ import type { FastifyPluginAsync } from 'fastify';
 import { declareOrally, UnknownPartyError } from '../claims/declare.ts';
 import type { Context } from '../context.ts';
 import { requireApiToken } from './api-token.ts';
-import { cadrePhone, householdCode } from './properties.ts';
+import { Type, type Static } from 'typebox';
+import { cadrePhone, ErrorReply, householdCode } from './properties.ts';
 
-const body = {
-  type: 'object',
-  required: ['household', 'text', 'cadre'],
-  additionalProperties: false,
-  properties: {
-    household: householdCode,
-    text: { type: 'string', minLength: 1, maxLength: 500 },
-    cadre: cadrePhone,
-  },
-} as const;
+const body = Type.Object({
+  household: householdCode,
+  text: Type.String({ minLength: 1, maxLength: 500, description: 'what the villager declared, as the cadre heard it' }),
+  cadre: cadrePhone,
+}, { additionalProperties: false });
+
+const schema = {
+  tags: ['declarations'],
+  summary: '口头申报: record a claim a villager declared in person (as `jifen declare`)',
+  security: [{ bearer: [] }],
+  body,
+  response: { 202: Type.Object({ messageId: Type.Integer() }), 404: ErrorReply },
+};
 
 /** POST /api/declarations: 口头申报 over HTTP (for a township system or a cadre's tool), as `jifen declare`. */
 export const declarationRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
   requireApiToken(app, context);
-  app.post<{ Body: { household: string; text: string; cadre: string } }>('/declarations', { schema: { body } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof body> }>('/declarations', { schema }, async (request, reply) => {
     try {
       const { messageId } = await declareOrally(context, { household: request.body.household, text: request.body.text, cadrePhone: request.body.cadre });
       return reply.code(202).send({ messageId });

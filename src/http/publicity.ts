@@ -8,6 +8,8 @@ const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const params = { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 40 } } } as const;
 const querystring = { type: 'object', additionalProperties: false, properties: { from: DAY, to: DAY } } as const;
 
+const tags = ['publicity'];
+
 type Request = { Params: { code: string }; Querystring: { from?: string; to?: string } };
 
 /**
@@ -17,12 +19,12 @@ type Request = { Params: { code: string }; Querystring: { from?: string; to?: st
  */
 export const publicityRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
   const load = async (request: { params: Request['Params']; query: Request['Querystring'] }) => publicityList(context.db, request.params.code, request.query);
-  app.get<Request>('/villages/:code/publicity', { schema: { params, querystring } }, async (request, reply) => {
+  app.get<Request>('/villages/:code/publicity', { schema: { tags, summary: '公示: the publicity list as HTML (public)', params, querystring } }, async (request, reply) => {
     const list = await load(request);
     if (!list) return reply.code(404).send({ error: `no village ${request.params.code}` });
     return reply.type('text/html; charset=utf-8').send(publicityHtml(list));
   });
-  app.get<Request>('/villages/:code/publicity.pdf', { schema: { params, querystring } }, async (request, reply) => {
+  app.get<Request>('/villages/:code/publicity.pdf', { schema: { tags, summary: '公示: the publicity list as an A4 PDF (public)', params, querystring } }, async (request, reply) => {
     const list = await load(request);
     if (!list) return reply.code(404).send({ error: `no village ${request.params.code}` });
     return reply.type('application/pdf').header('content-disposition', `inline; filename="publicity-${list.village.code}-${list.from}-${list.to}.pdf"`)

@@ -4,35 +4,26 @@ import type { Context } from '../context.ts';
 import { IdempotencyConflictError } from '../idempotency.ts';
 import { DeskError, redeemAtDesk, reverseAtDesk } from '../supermarket/desk.ts';
 import { requireApiToken } from './api-token.ts';
-import { cadrePhone, householdCode } from './properties.ts';
+import { Type, type Static } from 'typebox';
+import { cadrePhone, ErrorReply, householdCode } from './properties.ts';
 
-const redemptionBody = {
-  type: 'object',
-  required: ['household', 'goods', 'cadre'],
-  additionalProperties: false,
-  properties: {
-    household: householdCode,
-    /** The goods' code in the village's catalogue (S01). */
-    goods: { type: 'string', minLength: 1, maxLength: 40 },
-    quantity: { type: 'integer', minimum: 1, maximum: 999, default: 1 },
-    /** The cadre recording it (can_redeem). */
-    cadre: cadrePhone,
-    /** The caller's name for this redemption: a retried call with the same key records it once and answers the same
-     * (`replayed: true`); the key reused for a different request is refused (409 idempotency_conflict). */
-    key: { type: 'string', minLength: 1, maxLength: 100 },
-  },
-} as const;
+const redemptionBody = Type.Object({
+  household: householdCode,
+  goods: Type.String({ minLength: 1, maxLength: 40, description: 'the goods\' code in the village\'s catalogue (S01)' }),
+  quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, default: 1 })),
+  cadre: Type.String({ ...cadrePhone, description: 'the cadre recording it (can_redeem)' }),
+  key: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the caller\'s name for this redemption: a retried call with the same key records it once and answers the same (`replayed: true`); the key reused for a different request is refused (409 idempotency_conflict)' })),
+}, { additionalProperties: false });
 
-const reversalBody = {
-  type: 'object',
-  required: ['cadre'],
-  additionalProperties: false,
-  properties: { cadre: cadrePhone },
-} as const;
+const reversalBody = Type.Object({ cadre: cadrePhone }, { additionalProperties: false });
+const reversalParams = Type.Object({ id: Type.String({ maxLength: 20 }) });
+
+const tags = ['supermarket'];
+const security = [{ bearer: [] }];
 
 const DESK_STATUS = { unknown_cadre: 404, unknown_household: 404, not_allowed: 403 } as const;
 
-interface RedemptionRequest { household: string; goods: string; quantity: number; cadre: string; key?: string }
+type RedemptionRequest = Static<typeof redemptionBody> & { quantity: number };
 
 /**
  * POST /api/redemptions (as `jifen redeem`): 201 with the redemption and the new balance, 409 with
@@ -46,13 +37,17 @@ export const redemptionRoutes: FastifyPluginAsync<{ context: Context }> = async 
     if (error instanceof IdempotencyConflictError) return reply.code(409).send({ ok: false, refused: error.code, reason: error.message });
     return reply.send(error);
   });
-  app.post<{ Body: RedemptionRequest }>('/redemptions', { schema: { body: redemptionBody } }, async (request, reply) => {
+  app.post<{ Body: RedemptionRequest }>('/redemptions', {
+    schema: { tags, security, summary: '兑换: record a redemption (as `jifen redeem`)', body: redemptionBody, response: { 401: ErrorReply, 403: ErrorReply } },
+  }, async (request, reply) => {
     const { household, goods, quantity, cadre, key } = request.body;
     const result = await redeemAtDesk(context, { cadrePhone: cadre, household, goods, quantity, key: `redemption-api-${key ?? randomUUID()}` });
     if (result.ok) return reply.code(201).send(result);
     return reply.code(result.refused === 'unknown_goods' ? 404 : 409).send(result);
   });
-  app.post<{ Params: { id: string }; Body: { cadre: string } }>('/redemptions/:id/reversal', { schema: { body: reversalBody } }, async (request, reply) => {
+  app.post<{ Params: { id: string }; Body: { cadre: string } }>('/redemptions/:id/reversal', {
+    schema: { tags, security, summary: 'undo a redemption: points back, stock restored (idempotent)', params: reversalParams, body: reversalBody },
+  }, async (request, reply) => {
     const id = Number(request.params.id);
     if (!Number.isSafeInteger(id) || id <= 0) return reply.code(404).send({ error: `no redemption ${request.params.id}` });
     const result = await reverseAtDesk(context, request.body.cadre, id);

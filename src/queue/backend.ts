@@ -14,6 +14,7 @@ export interface QueueHandle {
 
 export interface WorkerHandle {
   on(event: 'failed', listener: (job: Job | undefined, error: Error) => void): unknown;
+  on(event: 'completed', listener: (job: Job) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   /** Holds the queue back for this long (all workers): a batch job spends more than one unit of the rate limit. */
   rateLimit(ms: number): Promise<void>;

@@ -1,10 +1,10 @@
 /** Every queue and job jifen runs, in one place. */
 
 /**
- * The claim pipeline's stages, and the weekly notifications. Recorded messages are sent from one
+ * The claim pipeline's stages, the weekly notifications, and maintenance (the embedded default's daily backup). Recorded messages are sent from one
  * queue per channel (outboundQueue), so each channel's provider gets its own rate limit.
  */
-export const QUEUES = { pipeline: 'pipeline', weekly: 'weekly' } as const;
+export const QUEUES = { pipeline: 'pipeline', weekly: 'weekly', maintenance: 'maintenance' } as const;
 
 /** The channels jifen sends on, each with its own outbound queue and rate limit. */
 export const OUTBOUND_CHANNELS = ['sms', 'wechat', 'qq'] as const;

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { packageRoot } from '../package-root.ts';
 
 /** One way of saying something: every group must be present (any one of its alternatives). */
 export type Say = string[][];
@@ -51,4 +53,4 @@ export function parseLexicon(text: string): Lexicon {
 }
 
 /** The lexicon shipped with jifen (lexicon.yaml beside this file). */
-export const builtInLexicon: Lexicon = parseLexicon(readFileSync(new URL('./lexicon.yaml', import.meta.url), 'utf8'));
+export const builtInLexicon: Lexicon = parseLexicon(readFileSync(path.join(packageRoot, 'src/understanding/lexicon.yaml'), 'utf8'));

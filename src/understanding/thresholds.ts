@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../package-root.ts';
 
 /**
  * The confidence a claim needs to be decided without asking back, per size of a village's positive
@@ -12,7 +14,8 @@ export interface Calibration {
   thresholds: Array<{ listSize: number; threshold: number }>;
 }
 
-export const CALIBRATION_FILE = new URL('./calibration.json', import.meta.url);
+// Found from the package root, so the compiled CLI in dist/ reads the same file as the sources.
+export const CALIBRATION_FILE = path.join(packageRoot, 'src/understanding/calibration.json');
 
 const calibration = JSON.parse(readFileSync(CALIBRATION_FILE, 'utf8')) as Calibration;
 

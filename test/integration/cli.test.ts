@@ -14,6 +14,7 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
   let context: Context;
   let dataDir: string;
   const jifen = (...args: string[]) => cli.jifen(...args);
+  const jifenWith = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) => cli.jifenWith(extraEnv, ...args);
 
   beforeAll(async () => {
     cli = await startCliHarness('jifen-cli-');
@@ -29,6 +30,19 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     expect(JSON.parse((await jifen('import', EXAMPLE_VILLAGE, '--json')).stdout)).toEqual(summary);
     const [row] = (await context.db.execute<{ households: number }>(sql`select count(*)::int as households from jifen.households`)).rows;
     expect(row!.households).toBe(40);
+  });
+
+  it('logs to stderr only: --json stdout is JSON alone at any LOG_LEVEL', async () => {
+    for (const command of [['balance', 'FNP-003', '--json'], ['catalogue', '--village', 'fangniuping', '--json']]) {
+      const { stdout, stderr } = await jifenWith({ LOG_LEVEL: 'debug' }, ...command);
+      expect(() => JSON.parse(stdout)).not.toThrow();
+      expect(stdout.trim().split('\n')).toHaveLength(1);
+      expect(stderr ?? '').not.toContain('"household"');
+    }
+    // A command with every channel loaded logs at info (Wechaty is off): on stderr, not stdout.
+    const logged = await jifenWith({ LOG_LEVEL: 'info' }, 'import', EXAMPLE_VILLAGE, '--json');
+    expect(JSON.parse(logged.stdout)).toMatchObject({ village: 'fangniuping' });
+    expect(logged.stderr).toContain('"level":30');
   });
 
   it('prints a balance, refuses an unknown household', async () => {

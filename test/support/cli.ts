@@ -14,6 +14,8 @@ export interface CliRun {
   code: number;
   /** stdout, followed by stderr when the command failed. */
   stdout: string;
+  /** stderr of a command that succeeded (its logs). */
+  stderr?: string;
 }
 
 /** A running jifen's database (and queues) and the operator's CLI pointed at it. */
@@ -23,6 +25,8 @@ export interface CliHarness {
   dataDir: string;
   /** Runs `bin/jifen.js …` as an operator would, with the server's configuration. */
   jifen(...args: string[]): Promise<CliRun>;
+  /** The same, with more environment (a log level). */
+  jifenWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun>;
   close(): Promise<void>;
 }
 
@@ -35,18 +39,20 @@ export async function startCliHarness(prefix: string): Promise<CliHarness> {
     ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir,
     DATABASE_URL: database.config.databaseUrl ?? '', REDIS_URL: database.config.redisUrl ?? '', QUEUE_PREFIX: database.config.queuePrefix,
   };
+  const jifenWith = async (extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['bin/jifen.js', ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout + failed.stderr };
+    }
+  };
   return {
     context,
     dataDir,
-    async jifen(...args) {
-      try {
-        const { stdout } = await run(process.execPath, ['bin/jifen.js', ...args], { cwd: ROOT, env });
-        return { code: 0, stdout };
-      } catch (error) {
-        const failed = error as { code: number; stdout: string; stderr: string };
-        return { code: failed.code, stdout: failed.stdout + failed.stderr };
-      }
-    },
+    jifen: (...args) => jifenWith({}, ...args),
+    jifenWith,
     async close() {
       await closeContext(context);
       await database.drop();
