@@ -8,7 +8,8 @@ import { EXAMPLE_VILLAGE } from '../support/jifen.ts';
 
 const LIU_FANG = '+8613900010001';
 
-describe(`jifen checkin and jifen announce (${testBackend})`, () => {
+// Each test spawns CLI processes one after another: on a loaded 2-core machine that takes minutes, not a hang.
+describe(`jifen checkin and jifen announce (${testBackend})`, { timeout: 300_000 }, () => {
   let cli: CliHarness;
   const jifen = (...args: string[]) => cli.jifen(...args);
 

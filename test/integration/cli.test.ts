@@ -9,7 +9,8 @@ import { EXAMPLE_VILLAGE } from '../support/jifen.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { award } from '../support/records.ts';
 
-describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
+// Each test spawns CLI processes one after another: on a loaded 2-core machine that takes minutes, not a hang.
+describe(`the jifen CLI beside a running jifen (${testBackend})`, { timeout: 300_000 }, () => {
   let cli: CliHarness;
   let context: Context;
   let dataDir: string;
