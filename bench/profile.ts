@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
@@ -17,6 +18,7 @@ interface QueryStat {
  */
 export class QueryProfiler {
   private readonly stats = new Map<string, QueryStat>();
+  private readonly texts = new Map<string, number>();
   private recording = false;
   private original: ((...args: unknown[]) => unknown) | undefined;
 
@@ -27,6 +29,7 @@ export class QueryProfiler {
     const record = (text: string, started: number) => {
       if (!this.recording) return;
       const label = classify(text);
+      if (process.env.BENCH_PROFILE_SQL) this.texts.set(text, (this.texts.get(text) ?? 0) + 1);
       const stat = this.stats.get(label) ?? { count: 0, totalMs: 0 };
       stat.count++;
       stat.totalMs += performance.now() - started;
@@ -69,10 +72,14 @@ export class QueryProfiler {
     const rows = [...this.stats.entries()].map(([label, s]) => ({ label, ...s }));
     const total = rows.reduce((sum, r) => sum + r.count, 0);
     const group = (prefix: string) => rows.filter((r) => r.label.startsWith(prefix)).reduce((sum, r) => sum + r.count, 0);
+    // BENCH_PROFILE_SQL=<file>: every distinct statement with its count, to see what a claim runs.
+    if (process.env.BENCH_PROFILE_SQL) {
+      writeFileSync(process.env.BENCH_PROFILE_SQL, [...this.texts.entries()].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${(n / claims).toFixed(2)}\t${t.replace(/\s+/g, ' ')}`).join('\n'));
+    }
     log(`profile: ${total} SQL statements during the end-to-end run = ${fmt(total / claims)} per claim `
       + `(jifen ${fmt(group('app') / claims)}, transaction control ${fmt(group('tx') / claims)}, queue ${fmt(group('queue') / claims)})`);
     log('profile: top statements by total client-side time (count, total ms, mean ms, per claim):');
-    for (const r of rows.sort((a, b) => b.totalMs - a.totalMs).slice(0, 18)) {
+    for (const r of rows.sort((a, b) => b.totalMs - a.totalMs).slice(0, 40)) {
       log(`  ${String(r.count).padStart(7)} ${r.totalMs.toFixed(0).padStart(8)} ms ${(r.totalMs / r.count).toFixed(2).padStart(7)} ms ${fmt(r.count / claims).padStart(6)}/claim  ${r.label}`);
     }
   }

@@ -3,7 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { PermanentSendError } from '../channels/types.ts';
 import { senderOf, type Context } from '../src/context.ts';
 import { outboundMessages } from '../src/db/schema/index.ts';
-import { applyUnmatchedReports } from '../src/messages/delivery-reports.ts';
+import { applyUnmatchedReports, type UnmatchedReport } from '../src/messages/delivery-reports.ts';
 import { queueFallback } from '../src/messages/outbound.ts';
 import { isFinalFailure } from '../src/queue/failures.ts';
 import type { OutboundMessage } from '../src/db/schema/index.ts';
@@ -70,15 +70,24 @@ async function handOver(context: Context, message: OutboundMessage): Promise<Han
   }
 }
 
-/** Records what the providers took, in one statement, then any delivery report that came before. */
+/**
+ * Records what the providers took and finds the delivery reports that came before, in one
+ * statement; then applies those reports.
+ */
 async function recordHandedOver(context: Context, handed: HandedOver[]): Promise<void> {
   if (handed.length === 0) return;
-  await context.db.execute(sql`
-    update jifen.outbound_messages o
-    set status = h.status, provider_id = h."providerId", sent_at = case when h.status = 'sent' then now() end, error = null
-    from jsonb_to_recordset(${JSON.stringify(handed)}::jsonb) as h(id bigint, status text, "providerId" text)
-    where o.id = h.id`);
-  await applyUnmatchedReports(context, handed.flatMap((h) => (h.providerId ? [h.providerId] : [])));
+  const early = await context.db.execute(sql`
+    with recorded as (
+      update jifen.outbound_messages o
+      set status = h.status, provider_id = h."providerId", sent_at = case when h.status = 'sent' then now() end, error = null
+      from jsonb_to_recordset(${JSON.stringify(handed)}::jsonb) as h(id bigint, status text, "providerId" text)
+      where o.id = h.id
+      returning o.provider_id)
+    select r.id, r.provider_id as "providerId", r.status, r.error from jifen.unmatched_delivery_reports r
+    where r.provider_id in (select provider_id from recorded where provider_id is not null)
+    order by r.id`);
+  const reports = early.rows as unknown as UnmatchedReport[];
+  await applyUnmatchedReports(context, reports.map((report) => ({ ...report, id: Number(report.id) })));
 }
 
 /** Fails the message for good and sends it on its fallback channel, if it has one. */

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor, Transaction } from '../db/database.ts';
 import {
   claimEvents, claims, COUNTED_CLAIM_STATES, OPEN_CLAIM_STATES, households, members, rules, villages, type Claim, type ClaimState,
+  type Household, type Member, type Rule, type Village,
 } from '../db/schema/index.ts';
 
 export interface Transition {
@@ -24,6 +25,7 @@ export async function transition(tx: Transaction, claimId: number, from: ClaimSt
   const [claim] = await tx.update(claims).set({ ...how.set, ...(how.reason === undefined ? {} : { reason: how.reason }), state: to })
     .where(and(eq(claims.id, claimId), eq(claims.state, from))).returning();
   if (!claim) return undefined;
+  remembered(tx, claim);
   await tx.insert(claimEvents).values({
     claimId, fromState: from, toState: to, actor: how.actor, channel: how.channel, messageId: how.messageId, reason: how.reason, detail: how.detail,
   });
@@ -49,6 +51,7 @@ export async function advance(tx: Transaction, claimId: number, from: ClaimState
   const [claim] = await tx.update(claims).set({ ...how.set, ...(reason === undefined ? {} : { reason }), state: last.to })
     .where(and(eq(claims.id, claimId), eq(claims.state, from))).returning();
   if (!claim) return undefined;
+  remembered(tx, claim);
   await tx.insert(claimEvents).values(steps.map((step, i) => ({
     claimId, fromState: i === 0 ? from : steps[i - 1]!.to, toState: step.to, actor: how.actor, reason: step.reason, detail: step.detail,
   })));
@@ -66,19 +69,59 @@ export const freeReference = (villageId: number) => sql<number>`(
     and o.state in (${sql.join(OPEN_CLAIM_STATES.map((state) => sql`${state}`), sql`, `)}))
   limit 1)`;
 
-/** A claim with everything a stage needs to decide and to write to people. */
-export async function loadClaim(db: Executor, claimId: number) {
-  const [row] = await db.select({ claim: claims, rule: rules, household: households, village: villages, member: members })
+/**
+ * Claims loaded in an open transaction, by transaction: the steps of one job (advance, request
+ * review; approve, publicity, post) read a claim once. transition/advance, the only writers of
+ * claims, keep the entry current with the row their UPDATE returns.
+ */
+const loadedIn = new WeakMap<object, Map<number, LoadedClaim>>();
+
+/** Only a transaction's reads are kept: the pool is long-lived and shared. */
+const isTransaction = (db: Executor) => 'rollback' in db;
+
+function remembered(db: Executor, claim: Claim): void {
+  const cached = loadedIn.get(db)?.get(claim.id);
+  if (!cached) return;
+  // A correction that changes the item changes the joined rule: read it again next time.
+  if (cached.rule.id !== claim.ruleId) loadedIn.get(db)!.delete(claim.id);
+  else cached.claim = claim;
+}
+
+/** Keeps a claim its transaction just created (or read) for the job's later steps. */
+export function rememberClaim(db: Executor, loaded: LoadedClaim): void {
+  if (!isTransaction(db)) return;
+  const cache = loadedIn.get(db) ?? new Map<number, LoadedClaim>();
+  loadedIn.set(db, cache);
+  cache.set(loaded.claim.id, loaded);
+}
+
+/**
+ * A claim with everything a stage needs to decide and to write to people; read once per
+ * transaction. `lock`: reads it afresh and locks its row (FOR UPDATE) until commit.
+ */
+export async function loadClaim(db: Executor, claimId: number, { lock = false } = {}) {
+  const cached = lock ? undefined : loadedIn.get(db)?.get(claimId);
+  if (cached) return cached;
+  const query = db.select({ claim: claims, rule: rules, household: households, village: villages, member: members })
     .from(claims)
     .innerJoin(rules, eq(rules.id, claims.ruleId))
     .innerJoin(households, eq(households.id, claims.householdId))
     .innerJoin(villages, eq(villages.id, claims.villageId))
     .leftJoin(members, eq(members.id, claims.memberId))
     .where(eq(claims.id, claimId));
+  // FOR UPDATE OF the claim alone (its members join is outer); drizzle would qualify the name, which PostgreSQL refuses.
+  const [row] = lock ? await query.for('update', { of: sql.raw('claims') as unknown as typeof claims }) : await query;
+  if (row) rememberClaim(db, row);
   return row;
 }
 
-export type LoadedClaim = NonNullable<Awaited<ReturnType<typeof loadClaim>>>;
+export interface LoadedClaim {
+  claim: Claim;
+  rule: Rule;
+  household: Household;
+  village: Village;
+  member: Member | null;
+}
 
 /** Claims of the same household and item that count against the cap of this claim's period. */
 export async function countTowardCap(tx: Executor, claim: Pick<Claim, 'id' | 'householdId' | 'ruleId' | 'periodKey'>): Promise<number> {

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor, Transaction } from '../db/database.ts';
-import { claimEvents, claims, type InboundMessage, type Rule, type Village } from '../db/schema/index.ts';
+import { claimEvents, claims, type Claim, type InboundMessage, type Rule, type Village } from '../db/schema/index.ts';
 import { periodKey } from './period.ts';
 
 export interface Claimant {
@@ -14,22 +14,23 @@ export interface Claimant {
 
 /**
  * Records one claim per item of a message with its first two events (received, understood);
- * a claim the message already made is left as it is.
+ * a claim the message already made is left as it is. Returns the claims it created.
  */
-export async function createClaims(tx: Transaction, message: InboundMessage, claimant: Claimant, items: Array<{ rule: Rule; text: string }>): Promise<void> {
-  if (items.length === 0) return;
+export async function createClaims(tx: Transaction, message: InboundMessage, claimant: Claimant, items: Array<{ rule: Rule; text: string }>): Promise<Claim[]> {
+  if (items.length === 0) return [];
   const created = await tx.insert(claims).values(items.map(({ rule, text }) => ({
     villageId: claimant.village.id, householdId: claimant.householdId, memberId: claimant.memberId, enteredBy: claimant.enteredBy,
     sourceMessageId: message.id, ruleId: rule.id, text, state: 'understood' as const, claimedAt: message.receivedAt,
     periodKey: periodKey(rule.per, message.receivedAt, claimant.village.timezone),
-  }))).onConflictDoNothing({ target: [claims.sourceMessageId, claims.ruleId] }).returning({ id: claims.id, ruleId: claims.ruleId });
-  if (created.length === 0) return; // a re-run: the message's claims exist already
+  }))).onConflictDoNothing({ target: [claims.sourceMessageId, claims.ruleId] }).returning();
+  if (created.length === 0) return created; // a re-run: the message's claims exist already
   const actor = claimant.enteredBy === undefined ? `member:${claimant.memberId}` : `cadre:${claimant.enteredBy}`;
   const codes = new Map(items.map(({ rule }) => [rule.id, rule.code]));
   await tx.insert(claimEvents).values(created.flatMap(({ id, ruleId }) => [
     { claimId: id, toState: 'received' as const, actor, channel: message.channel, messageId: message.id },
     { claimId: id, fromState: 'received' as const, toState: 'understood' as const, actor: 'system', detail: { rule: codes.get(ruleId) } },
   ]));
+  return created;
 }
 
 export async function claimsOfMessage(db: Executor, messageId: number): Promise<number[]> {

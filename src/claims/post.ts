@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Context } from '../context.ts';
 import type { ClaimState } from '../db/schema/index.ts';
-import { householdAccountId, systemAccountId } from '../ledger/accounts.ts';
+import { householdAndSystemAccountIds } from '../ledger/accounts.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { post as postToLedger } from '../ledger/ledger.ts';
 import { transactionOf } from '../plans/runner.ts';
@@ -22,12 +22,13 @@ export async function postClaim(context: Context, claimId: number, from: ClaimSt
 
   if (claim.state === from) {
     const points = claim.points!;
+    const account = await householdAndSystemAccountIds(tx, household.id, village.id, 'issuance');
     const posting = await postToLedger(tx, {
       idempotencyKey: `claim-${claimId}`, kind: 'award', affectsLifetime: true,
       memo: `${household.code} ${rule.code} ${rule.name} (claim ${claimId})`,
       entries: [
-        { accountId: await householdAccountId(tx, household.id), amount: points },
-        { accountId: await systemAccountId(tx, village.id, 'issuance'), amount: -points },
+        { accountId: account.household, amount: points },
+        { accountId: account.system, amount: -points },
       ],
     });
     await transition(tx, claimId, from, 'posted', { actor: 'system', reason, detail: { transactionId: posting.transactionId } });

@@ -1,5 +1,5 @@
 import { checkinFromVillager } from '../checkin/messages.ts';
-import { transition } from '../claims/claims.ts';
+import { rememberClaim, transition } from '../claims/claims.ts';
 import { closeConversation, conversationFor, openConversation } from '../claims/conversations.ts';
 import { linkEarlierPhotos } from '../claims/evidence.ts';
 import { claimsOfMessage, claimToWithdraw, createClaims } from '../claims/new-claims.ts';
@@ -34,12 +34,17 @@ async function record(context: Context, known: KnownVillage, member: KnownMember
   const tx = transactionOf(context);
   if (plan.closes !== undefined) await closeConversation(tx, plan.closes, message.id);
   if (plan.ask) await openConversation(tx, member.id, message, plan.ask.kind, plan.ask.options);
-  await createClaims(tx, message, { village: known.village, householdId: member.household.id, memberId: member.id },
-    plan.claims.flatMap(({ code, text }) => {
-      const rule = known.rules.get(code);
-      return rule ? [{ rule, text }] : [];
-    }));
-  const claimIds = await claimsOfMessage(tx, message.id);
+  const items = plan.claims.flatMap(({ code, text }) => {
+    const rule = known.rules.get(code);
+    return rule ? [{ rule, text }] : [];
+  });
+  const created = await createClaims(tx, message, { village: known.village, householdId: member.household.id, memberId: member.id }, items);
+  // The claims just created are what advanceClaim would read: it finds them in the transaction's cache.
+  const { household, village, ...memberRow } = member;
+  for (const claim of created) {
+    rememberClaim(tx, { claim, rule: items.find(({ rule }) => rule.id === claim.ruleId)!.rule, household, village, member: memberRow });
+  }
+  const claimIds = created.length > 0 ? created.map((claim) => claim.id) : await claimsOfMessage(tx, message.id);
   // A photo sent on its own just before the words is their evidence (WeChat: picture first, then text).
   await linkEarlierPhotos(tx, message, claimIds);
   return claimIds;

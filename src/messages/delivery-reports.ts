@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DeliveryStatus } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
 import { outboundMessages, unmatchedDeliveryReports, type OutboundStatus } from '../db/schema/index.ts';
@@ -34,11 +34,19 @@ export async function recordDelivery(context: Context, providerId: string, statu
   }
 }
 
-/** Called by the send worker once it has stored messages' provider ids: applies the reports that came first. */
-export async function applyUnmatchedReports(context: Context, providerIds: string[]): Promise<void> {
-  if (providerIds.length === 0) return;
-  const reports = await context.db.select().from(unmatchedDeliveryReports)
-    .where(inArray(unmatchedDeliveryReports.providerId, providerIds)).orderBy(asc(unmatchedDeliveryReports.id));
+/** A delivery report kept because it came before its message's provider id was stored. */
+export interface UnmatchedReport {
+  id: number;
+  providerId: string;
+  status: DeliveryStatus;
+  error: string | null;
+}
+
+/**
+ * Called by the send worker once it has stored messages' provider ids, with the reports it found
+ * waiting for them (looked up in the statement that stored the ids): applies them, then deletes them.
+ */
+export async function applyUnmatchedReports(context: Context, reports: UnmatchedReport[]): Promise<void> {
   for (const report of reports) {
     // Applied before it is deleted: a crash in between leaves a report that applies twice, harmlessly.
     await applyReport(context, report.providerId, report.status, report.error);

@@ -1,7 +1,7 @@
 import { eq, and } from 'drizzle-orm';
-import { transition } from '../claims/claims.ts';
+import { loadClaim, transition } from '../claims/claims.ts';
 import type { Transaction } from '../db/database.ts';
-import { claims, reviewApprovals, rules, villages, type Cadre } from '../db/schema/index.ts';
+import { reviewApprovals, type Cadre } from '../db/schema/index.ts';
 import { needsTwoApprovers } from './policy.ts';
 import { currentRound } from './rounds.ts';
 
@@ -19,11 +19,9 @@ export interface Via {
  * vote, unique per claim, cadre and round. The claim's row is locked, so two approvals at once are counted in turn.
  */
 export async function approve(tx: Transaction, claimId: number, cadre: Cadre, via: Via): Promise<ApprovalOutcome> {
-  const [locked] = await tx.select({ id: claims.id }).from(claims).where(and(eq(claims.id, claimId), eq(claims.state, 'awaiting_review'))).for('update');
-  if (!locked) return 'not_waiting';
-  const [row] = await tx.select({ claim: claims, rule: rules, village: villages }).from(claims)
-    .innerJoin(rules, eq(rules.id, claims.ruleId)).innerJoin(villages, eq(villages.id, claims.villageId)).where(eq(claims.id, claimId));
-  if (!row) return 'not_waiting';
+  // Read with its lock; the job's later steps (publicity, posting) use this read.
+  const row = await loadClaim(tx, claimId, { lock: true });
+  if (row?.claim.state !== 'awaiting_review') return 'not_waiting';
   const how = { actor: `cadre:${cadre.id}`, channel: via.channel, messageId: via.messageId };
   if (!needsTwoApprovers(row.rule, row.claim.points, row.village)) {
     await transition(tx, claimId, 'awaiting_review', 'approved', { ...how, set: { reviewedBy: cadre.id } });
