@@ -170,4 +170,24 @@ export const templates = {
     lowStockItem: (name: string, stock: number) => `${name}${stock}`,
     more: (count: number) => `等${count}种`,
   },
+  /** The village office's web console (/console): its sign-in code and what it tells the person at the screen. */
+  console: {
+    code: (code: string, minutes: number) => `积分管理后台登录验证码：${code}，${minutes}分钟内有效。不是您本人操作请忽略`,
+    codeSent: (masked: string) => `如果 ${masked} 已在村里或镇里登记，验证码已发出，请填写收到的6位验证码`,
+    notPhone: () => '请填写11位手机号码',
+    tooMany: () => '验证码请求太频繁，请过一小时再试',
+    wrongCode: (left: number) => `验证码不对，还可以再试${left}次`,
+    codeExpired: () => '验证码已失效或试错次数用完，请重新获取',
+    signedOut: () => '已退出登录',
+    notApprover: () => '您没有审核权限（can_approve）',
+    notRedeemer: () => '您没有登记兑换的权限（can_redeem）',
+    decided: (approved: number, firstApprovals: number, refused: number) =>
+      `已处理：同意 ${approved} 条${firstApprovals > 0 ? `，${firstApprovals} 条已记下您的同意、还须另一位村干部同意` : ''}${refused > 0 ? `；${refused} 条未处理（已由他人审核或不在您的待审中）` : ''}`,
+    rejectedCount: (count: number) => `已驳回 ${count} 条，已告知村民`,
+    needReason: () => '驳回须写明原因',
+    nothingPicked: () => '请先选择要兑换的商品和数量',
+    redeemed: (id: number, points: number, balance: number) => `兑换成功，兑换号 ${id}，扣 ${points}分，余额 ${balance}分`,
+    reversed: (id: number, points: number, balance: number) => `已撤销兑换 ${id}，退回 ${points}分，余额 ${balance}分`,
+    restocked: (name: string, stock: number) => `${name} 库存已更新为 ${stock}`,
+  },
 };

@@ -1,23 +1,19 @@
 import { UnrecoverableError } from 'bullmq';
-import { loadClaim, transition } from '../src/claims/claims.ts';
+import { loadClaim } from '../src/claims/claims.ts';
 import type { Context } from '../src/context.ts';
 import type { InboundMessage } from '../src/db/schema/index.ts';
 import { findCadre, type KnownCadre } from '../src/directory.ts';
 import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyChannel, replyTo } from '../src/messages/reply.ts';
 import { ONE_SEGMENT, pagesWithin } from '../src/messages/pages.ts';
-import { approve } from '../src/reviews/approval.ts';
-import { writeToReviewers } from '../src/reviews/requests.ts';
-import { reviewersOf } from '../src/reviews/reviewers.ts';
+import { decideClaim } from '../src/reviews/decide.ts';
 import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../src/reviews/review.ts';
-import { currentRound } from '../src/reviews/rounds.ts';
 import { itemName, templates } from '../src/templates.ts';
 import { understandCadre } from '../src/understanding/cadre.ts';
 import { knownVillage } from '../src/understanding/village-models.ts';
 import { declare, recordDeduction, recordRedemption } from './cadre-records.ts';
-import { tellClaimant } from './claim-notices.ts';
 import { object } from './objection.ts';
-import { afterApproval } from './publicity.ts';
+import { followUp } from './review-decided.ts';
 import { decideAppeal } from './deduction-appeals.ts';
 import { reverseRedemptionByMessage } from './redemption-reversals.ts';
 import type { PipelineStage } from './stage.ts';
@@ -30,30 +26,6 @@ const LIST_LIMIT = 30;
 export async function answer(context: Context, message: InboundMessage, cadre: KnownCadre, text: string, outcome: string) {
   await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone });
   await markProcessed(context.db, message.id, outcome);
-}
-
-/** What follows a decision: publicity or posting, asking a second approver, or telling the villager. Safe to repeat. */
-async function followUp(context: Context, claimId: number, verdict: Verdict) {
-  if (verdict === 'approved') return afterApproval(context, claimId);
-  const loaded = (await loadClaim(context.db, claimId))!;
-  if (verdict === 'first_approval') {
-    const { claim, rule, household, village } = loaded;
-    const round = (await currentRound(context.db, claimId))!.round;
-    const text = templates.review.secondApprover(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!);
-    return writeToReviewers(context, loaded, await reviewersOf(context.db, loaded, round, 'all'), 'second', round, text);
-  }
-  await tellClaimant(context, loaded, 'rejected', templates.rejected(loaded.rule.name, loaded.claim.reason ?? templates.noReason));
-}
-
-/** The cadre's verdict on one claim awaiting review; the outcome says what changed (see approve). */
-async function decideClaim(context: Context, message: InboundMessage, cadre: KnownCadre, claimId: number, verdict: 'approved' | 'rejected', reason?: string) {
-  const via = { channel: message.channel, messageId: message.id };
-  if (verdict === 'approved') return approve(context.db, claimId, cadre, via);
-  // A rejection by any approver rejects, whatever the item.
-  const moved = await context.db.transaction((tx) => transition(tx, claimId, 'awaiting_review', 'rejected', {
-    actor: `cadre:${cadre.id}`, ...via, reason, set: { reviewedBy: cadre.id },
-  }));
-  return moved ? 'rejected' : 'not_waiting';
 }
 
 const VERDICT_ANSWERS: Record<Verdict, (reference: number) => string> = {
@@ -85,7 +57,7 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
   }
   const verdict = decision.intent === 'approve' ? 'approved' : 'rejected';
   const reason = decision.intent === 'reject' ? decision.reason ?? templates.noReason : undefined;
-  const outcome = await decideClaim(context, message, cadre, claim.id, verdict, reason);
+  const outcome = await decideClaim(context.db, cadre, claim.id, verdict, { channel: message.channel, messageId: message.id }, reason);
   if (outcome in REFUSALS) {
     const [text, status] = REFUSALS[outcome as keyof typeof REFUSALS];
     return answer(context, message, cadre, text(claim.reference!), status);
@@ -95,7 +67,7 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
 
 /** 全部同意: this cadre's approval of every claim waiting for them (never their own household's); a two-person item gets their vote. */
 async function approveAll(context: Context, message: InboundMessage, cadre: KnownCadre) {
-  for (const claim of await waitingFor(context.db, cadre, BATCH_LIMIT)) await decideClaim(context, message, cadre, claim.id, 'approved');
+  for (const claim of await waitingFor(context.db, cadre, BATCH_LIMIT)) await decideClaim(context.db, cadre, claim.id, 'approved', { channel: message.channel, messageId: message.id });
   const decided = await decisionsMadeBy(context.db, message.id);
   for (const { claimId, verdict } of decided) await followUp(context, claimId, verdict);
   if (decided.length === 0) return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');

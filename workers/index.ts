@@ -12,6 +12,7 @@ import { intake } from './intake.ts';
 import { post } from './post.ts';
 import { publicityEnded } from './publicity.ts';
 import { reviewEscalate, reviewRemind } from './review-follow-up.ts';
+import { reviewDecided } from './review-decided.ts';
 import { reviewRequest } from './review-request.ts';
 import { score } from './score.ts';
 import { onStageFailed } from './failures.ts';
@@ -24,7 +25,7 @@ import { runWeeklyJob } from './weekly.ts';
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
   intake, understand, 'cadre-command': cadreCommand, validate, score, 'review-request': reviewRequest, post,
-  'review-remind': reviewRemind, 'review-escalate': reviewEscalate, 'publicity-end': publicityEnded, expire,
+  'review-remind': reviewRemind, 'review-escalate': reviewEscalate, 'publicity-end': publicityEnded, expire, 'review-decided': reviewDecided,
 };
 
 const SWEEP_INTERVAL_MS = 10_000;

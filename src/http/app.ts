@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
+import { consoleRoutes } from '../console/plugin.ts';
 import { channelHost } from '../messages/host.ts';
 import { declarationRoutes } from './declarations.ts';
 import { redemptionRoutes } from './redemptions.ts';
@@ -20,6 +21,7 @@ export async function buildApp(context: Context): Promise<FastifyInstance> {
   await app.register(declarationRoutes, { context, prefix: '/api' });
   await app.register(publicityRoutes, { context });
   await app.register(redemptionRoutes, { context, prefix: '/api' });
+  await app.register(consoleRoutes, { context, prefix: '/console' });
   for (const adapter of context.channels.adapters) {
     if (adapter.routes) await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });
   }

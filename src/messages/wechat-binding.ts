@@ -1,22 +1,12 @@
-import { randomInt } from 'node:crypto';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
 import { cadres, members, wechatBindings, type InboundMessage } from '../db/schema/index.ts';
 import { findSender } from '../directory.ts';
 import { templates } from '../templates.ts';
 import { normalizeText } from '../text.ts';
+import { checkTypedCode, codeExpiry, CODE_MINUTES, maskPhone, mobileNumber, newCode } from './one-time-codes.ts';
 import { queueMessages } from './outbound.ts';
 import { replyTo } from './reply.ts';
-
-const CODE_MINUTES = 10;
-const MAX_ATTEMPTS = 5;
-const MOBILE = /^(?:\+?86)?(1\d{10})$/;
-
-/** A mainland mobile number as the village files write it (+86…), or undefined. */
-function mobileNumber(text: string): string | undefined {
-  const digits = /^[\d+\s-]+$/.test(text) ? MOBILE.exec(text.replace(/[\s-]/g, ''))?.[1] : undefined;
-  return digits && `+86${digits}`;
-}
 
 /** Step 1: a registered number gets a 6-digit code by SMS (once per message). */
 async function sendCode(context: Context, message: InboundMessage, phone: string): Promise<string> {
@@ -24,8 +14,8 @@ async function sendCode(context: Context, message: InboundMessage, phone: string
   const village = (member ?? cadre)?.village;
   if (!village) return templates.binding.unknownNumber();
   await context.db.insert(wechatBindings).values({
-    wechatId: message.sender, phone, code: String(randomInt(0, 1_000_000)).padStart(6, '0'), messageId: message.id,
-    expiresAt: new Date(message.receivedAt.getTime() + CODE_MINUTES * 60_000),
+    wechatId: message.sender, phone, code: newCode(), messageId: message.id,
+    expiresAt: codeExpiry(message.receivedAt),
   }).onConflictDoNothing({ target: wechatBindings.messageId });
   const [binding] = await context.db.select().from(wechatBindings).where(eq(wechatBindings.messageId, message.id));
   await queueMessages(context, [{
@@ -33,7 +23,7 @@ async function sendCode(context: Context, message: InboundMessage, phone: string
     text: templates.binding.code(binding!.code, CODE_MINUTES), sender: village.settings.smsSenderNumber,
     kind: 'binding_code', params: { code: binding!.code, minutes: String(CODE_MINUTES) },
   }]);
-  return templates.binding.codeSent(`${phone.slice(-11, -8)}****${phone.slice(-4)}`);
+  return templates.binding.codeSent(maskPhone(phone));
 }
 
 /** Step 2: the code sent back on WeChat binds the WeChat id to the member and cadre with that number. */
@@ -43,8 +33,9 @@ async function checkCode(context: Context, message: InboundMessage, code: string
   const [binding] = await context.db.select().from(wechatBindings).where(and(
     eq(wechatBindings.wechatId, message.sender), isNull(wechatBindings.boundBy), gt(wechatBindings.expiresAt, message.receivedAt),
   )).orderBy(desc(wechatBindings.id)).limit(1);
-  if (!binding || binding.attempts >= MAX_ATTEMPTS) return templates.binding.start();
-  if (binding.code !== code) {
+  const check = binding ? checkTypedCode(binding, code) : 'used_up';
+  if (!binding || check === 'used_up') return templates.binding.start();
+  if (check === 'wrong') {
     await context.db.update(wechatBindings).set({ attempts: sql`${wechatBindings.attempts} + 1` }).where(eq(wechatBindings.id, binding.id));
     return templates.binding.wrongCode();
   }

@@ -25,7 +25,7 @@ function jobOptions(backend: QueueBackend): JobsOptions {
  * starts, so a cadre's reply is not stuck behind a burst of fresh claims.
  */
 const STAGE_PRIORITY: Record<PipelineJob['name'], number> = {
-  post: 1, 'publicity-end': 1, 'cadre-command': 2, 'review-request': 3, 'review-remind': 3, 'review-escalate': 3,
+  post: 1, 'publicity-end': 1, 'cadre-command': 2, 'review-decided': 2, 'review-request': 3, 'review-remind': 3, 'review-escalate': 3,
   score: 4, validate: 5, understand: 6, intake: 7, expire: 8,
 };
 

@@ -20,6 +20,8 @@ export type PipelineJob =
   | { name: 'score'; data: { claimId: number } }
   | { name: 'review-request'; data: { claimId: number; round?: number } }
   | { name: 'post'; data: { claimId: number } }
+  /** A cadre's decision made in the console: publicity or posting, a second approver asked, or the villager told. */
+  | { name: 'review-decided'; data: { claimId: number; verdict: 'approved' | 'rejected' | 'first_approval'; round: number } }
   /** Delayed: remind the first reviewers, then ask every approver, if the claim still waits in that review round. */
   | { name: 'review-remind'; data: { claimId: number; round: number } }
   | { name: 'review-escalate'; data: { claimId: number; round: number } }
@@ -58,7 +60,9 @@ export function pipelineJobId(job: PipelineJob): string {
   const subject = 'claimId' in job.data ? `claim-${job.data.claimId}` : 'villageId' in job.data ? `village-${job.data.villageId}` : `message-${job.data.messageId}`;
   // A claim sent back to review by an objection goes through review again: a new round, new jobs.
   const round = 'round' in job.data && job.data.round ? `-round-${job.data.round}` : '';
-  return `${job.name}-${subject}${round}`;
+  // One review round may see a first approval and then the decision: each has its follow-up.
+  const verdict = 'verdict' in job.data ? `-${job.data.verdict}` : '';
+  return `${job.name}-${subject}${round}${verdict}`;
 }
 
 export const outboundJobId = (job: OutboundJob) =>
