@@ -8,6 +8,8 @@ import { Eta } from 'eta';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import type { ConsoleUser } from './people.ts';
+import { counterRoutes } from './counter-routes.ts';
+import { householdRoutes } from './household-routes.ts';
 import { reviewRoutes } from './review-routes.ts';
 import { SESSION_COOKIE, sessionUser } from './sign-in.ts';
 import { signInRoutes } from './sign-in-routes.ts';
@@ -56,6 +58,8 @@ const pages: FastifyPluginAsync<{ context: Context }> = async (app, { context })
   });
   await app.register(signInRoutes, { context });
   await app.register(reviewRoutes, { context });
+  await app.register(householdRoutes, { context });
+  await app.register(counterRoutes, { context });
 };
 
 /** The village office at /console: cadres and township officers, signed in by a code on their own channel. */
