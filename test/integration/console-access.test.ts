@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desc, eq } from 'drizzle-orm';
+import { outboundMessages, redemptions } from '../../src/db/schema/index.ts';
+import { redeemAtCounter } from '../../src/console/counter.ts';
+import { requestSignInCode, signIn } from '../../src/console/sign-in.ts';
+import { findCadre } from '../../src/directory.ts';
+import { importVillage } from '../../src/village/import.ts';
+import { readVillageFile } from '../../src/village/village-file.ts';
+import { testBackend } from '../support/backend.ts';
+import { people, startJifen, type Harness } from '../support/jifen.ts';
+import { award } from '../support/records.ts';
+
+const SHUANGQIAO = path.resolve(import.meta.dirname, '../fixtures/villages/shuangqiao.yaml');
+const heLi = '+8613911010001'; // 双桥村, approves
+const qiuDacheng = '+8613911010002'; // 双桥村, supermarket
+
+/** Every console route but sign-in, with a value for its parameters. */
+const ROUTES: Array<[method: 'GET' | 'POST', url: string]> = [
+  ['GET', '/console'], ['GET', '/console/review'], ['POST', '/console/review'], ['POST', '/console/sign-out'],
+  ['GET', '/console/households'], ['GET', '/console/households/FNP-003'],
+  ['GET', '/console/counter'], ['GET', '/console/counter/FNP-003'], ['GET', '/console/counter/FNP-003/preview'], ['POST', '/console/counter/FNP-003'],
+  ['GET', '/console/redemptions/1'], ['POST', '/console/redemptions/1/reversal'], ['GET', '/console/stock'], ['POST', '/console/stock/S01'],
+];
+
+describe(`console access (${testBackend})`, () => {
+  let jifen: Harness;
+  const cookieOf = async (phone: string) => {
+    await requestSignInCode(jifen.context, phone, '10.0.0.1');
+    const [sent] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.address, phone)).orderBy(desc(outboundMessages.id)).limit(1);
+    const result = await signIn(jifen.context, phone, sent!.params!.code!, '10.0.0.1');
+    if (result.kind !== 'signed_in') throw new Error(`could not sign in ${phone}`);
+    return `jifen_console=${result.token}`;
+  };
+  beforeAll(async () => {
+    jifen = await startJifen({ workers: false });
+    await importVillage(jifen.context.db, await readVillageFile(SHUANGQIAO));
+  });
+  afterAll(async () => { await jifen?.close(); });
+
+  it.each(ROUTES)('%s %s refuses an anonymous request', async (method, url) => {
+    const response = await jifen.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+    if (method === 'GET') {
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe('/console/sign-in');
+    } else {
+      expect(response.statusCode).toBe(401);
+    }
+  });
+
+  it('a session cookie that was never issued is anonymous', async () => {
+    const response = await jifen.app.inject({ url: '/console/review', headers: { cookie: 'jifen_console=forged' } });
+    expect(response.headers.location).toBe('/console/sign-in');
+  });
+
+  it('a cadre of one village sees nothing of another', async () => {
+    await award(jifen.context, 'FNP-003', 30);
+    const cookie = await cookieOf(heLi);
+    const household = await jifen.app.inject({ url: '/console/households/FNP-003', headers: { cookie } });
+    expect(household.statusCode).toBe(404);
+    const search = await jifen.app.inject({ url: '/console/households?q=FNP', headers: { cookie } });
+    expect(search.body).not.toContain('FNP-');
+    expect(search.body).not.toContain('王兰英');
+    const everyone = await jifen.app.inject({ url: '/console/households', headers: { cookie } });
+    expect(everyone.body).toContain('SQ-001');
+    expect(everyone.body).not.toContain('FNP-');
+  });
+
+  it('a supermarket keeper of one village can neither redeem for nor read a receipt of another', async () => {
+    const fangniuping = await cookieOf(people.liuFang);
+    const shuangqiao = await cookieOf(qiuDacheng);
+    const counter = await jifen.app.inject({ url: '/console/counter/FNP-003', headers: { cookie: shuangqiao } });
+    expect(counter.statusCode).toBe(404);
+    const found = await jifen.app.inject({ url: '/console/counter?q=FNP-003', headers: { cookie: shuangqiao } });
+    expect(found.body).not.toContain('王兰英');
+    // A redemption of 放牛坪 exists; 双桥's keeper asks for its receipt.
+    const page = await jifen.app.inject({ url: '/console/counter/FNP-003', headers: { cookie: fangniuping } });
+    expect(page.statusCode).toBe(200);
+    await redeemAtCounter(jifen.context, (await findCadre(jifen.context.db, 'cli', people.liuFang))!, 'FNP-003', [{ code: 'S01', quantity: 1 }], 'access-test-1', '10.0.0.1');
+    const [done] = await jifen.context.db.select().from(redemptions);
+    const receipt = await jifen.app.inject({ url: `/console/redemptions/${done!.id}`, headers: { cookie: shuangqiao } });
+    expect(receipt.statusCode).toBe(404);
+    expect(receipt.body).not.toContain('王兰英');
+  });
+
+  it('a cadre without can_redeem is refused at the counter, one without can_approve at the queue', async () => {
+    const approver = await cookieOf(heLi);
+    expect((await jifen.app.inject({ url: '/console/counter', headers: { cookie: approver } })).statusCode).toBe(403);
+    const keeper = await cookieOf(qiuDacheng);
+    expect((await jifen.app.inject({ url: '/console/review', headers: { cookie: keeper } })).statusCode).toBe(403);
+  });
+
+  it('limits sign-in codes per phone', async () => {
+    const results = [];
+    for (let i = 0; i < 6; i++) results.push((await requestSignInCode(jifen.context, people.zhangMing, `10.0.1.${i}`)).kind);
+    expect(results).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'too_many']);
+  });
+
+  it('limits sign-in codes per address, known phone or not', async () => {
+    const results = [];
+    for (let i = 0; i < 21; i++) results.push((await requestSignInCode(jifen.context, `+861390009${String(i).padStart(4, '0')}`, '10.0.2.1')).kind);
+    expect(results.filter((kind) => kind === 'too_many')).toHaveLength(1);
+    expect(results.at(-1)).toBe('too_many');
+  });
+
+  it('a code takes five tries, then a new one is needed', async () => {
+    await requestSignInCode(jifen.context, people.wangJianguo, '10.0.3.1');
+    const outcomes = [];
+    for (let i = 0; i < 6; i++) outcomes.push((await signIn(jifen.context, people.wangJianguo, 'abcdef', '10.0.3.1')).kind);
+    expect(outcomes).toEqual(['wrong', 'wrong', 'wrong', 'wrong', 'wrong', 'expired']);
+  });
+});
