@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { closeContext, createContext, type Context } from '../context.ts';
@@ -6,6 +7,7 @@ import { householdBalance } from '../ledger/balance.ts';
 import { verifyLedger } from '../ledger/verify.ts';
 import { importVillage } from '../village/import.ts';
 import { readVillageFile } from '../village/village-file.ts';
+import { importTownship, isTownshipFile, readTownshipFile } from '../village/township-file.ts';
 import { classifyLines } from './classify.ts';
 import { declareOrally } from '../claims/declare.ts';
 import { recentMessages } from './messages.ts';
@@ -33,9 +35,14 @@ const print = (json: boolean, value: unknown, text: () => string) => console.log
 const program = new Command('jifen').description('村民积分 jifen — operators\' commands').showHelpAfterError();
 
 program.command('import <village-file>')
-  .description('create or update a village from its YAML file (idempotent)')
+  .description('create or update a village (or a township: its villages and officers) from its YAML file (idempotent)')
   .option('--json', 'print JSON')
   .action(async (file: string, options: { json?: boolean }) => {
+    if (isTownshipFile(await fs.readFile(file, 'utf8'))) {
+      const township = await readTownshipFile(file);
+      const summary = await withContext((context) => importTownship(context.db, township));
+      return print(!!options.json, summary, () => `imported township ${summary.township}: ${summary.villages} villages, ${summary.officers} officers`);
+    }
     const villageFile = await readVillageFile(file);
     const summary = await withContext(async (context) => {
       const imported = await importVillage(context.db, villageFile);

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import type { ConsoleUser } from './people.ts';
 import { counterRoutes } from './counter-routes.ts';
+import { dashboardRoutes } from './dashboard-routes.ts';
 import { householdRoutes } from './household-routes.ts';
 import { reviewRoutes } from './review-routes.ts';
 import { SESSION_COOKIE, sessionUser } from './sign-in.ts';
@@ -27,10 +28,11 @@ declare module 'fastify' {
 const VIEWS = path.resolve(import.meta.dirname, 'views');
 const ASSETS = path.resolve(import.meta.dirname, 'assets');
 const HTMX = path.dirname(new URL(import.meta.resolve('htmx.org')).pathname);
+const ECHARTS = path.resolve(path.dirname(new URL(import.meta.resolve('echarts')).pathname), 'dist');
 
-/** The console's own stylesheet and htmx, straight from its npm package: no build step. */
+/** The console's own stylesheet, htmx and ECharts, straight from their npm packages: no build step. */
 const assetRoutes: FastifyPluginAsync = async (app) => {
-  await app.register(fastifyStatic, { root: [ASSETS, HTMX], allowedPath: (file) => /^\/(?:console\.css|htmx\.min\.js)$/.test(file), maxAge: '1h' });
+  await app.register(fastifyStatic, { root: [ASSETS, HTMX, ECHARTS], allowedPath: (file) => /^\/(?:console\.css|htmx\.min\.js|echarts\.min\.js)$/.test(file), maxAge: '1h' });
 };
 
 /** Every route but the sign-in pages needs an open session; a page redirects to sign-in, anything else is 401. */
@@ -54,12 +56,13 @@ const pages: FastifyPluginAsync<{ context: Context }> = async (app, { context })
   app.addHook('preHandler', (request, reply, done) => (request.method === 'POST' ? app.csrfProtection(request, reply, done) : done()));
   app.get('/', async (request, reply) => {
     const user = request.consoleUser!;
-    return reply.redirect(user.kind === 'cadre' && user.cadre.canApprove ? '/console/review' : '/console/households', 303);
+    return reply.redirect(user.kind === 'officer' ? '/console/dashboard' : user.cadre.canApprove ? '/console/review' : '/console/households', 303);
   });
   await app.register(signInRoutes, { context });
   await app.register(reviewRoutes, { context });
   await app.register(householdRoutes, { context });
   await app.register(counterRoutes, { context });
+  await app.register(dashboardRoutes, { context });
 };
 
 /** The village office at /console: cadres and township officers, signed in by a code on their own channel. */
