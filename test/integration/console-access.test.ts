@@ -6,6 +6,7 @@ import { redeemAtCounter } from '../../src/console/counter.ts';
 import { requestSignInCode, signIn } from '../../src/console/sign-in.ts';
 import { findCadre } from '../../src/directory.ts';
 import { importVillage } from '../../src/village/import.ts';
+import { importTownship, parseTownshipFile } from '../../src/village/township-file.ts';
 import { readVillageFile } from '../../src/village/village-file.ts';
 import { testBackend } from '../support/backend.ts';
 import { people, startJifen, type Harness } from '../support/jifen.ts';
@@ -21,7 +22,13 @@ const ROUTES: Array<[method: 'GET' | 'POST', url: string]> = [
   ['GET', '/console/households'], ['GET', '/console/households/FNP-003'],
   ['GET', '/console/counter'], ['GET', '/console/counter/FNP-003'], ['GET', '/console/counter/FNP-003/preview'], ['POST', '/console/counter/FNP-003'],
   ['GET', '/console/redemptions/1'], ['POST', '/console/redemptions/1/reversal'], ['GET', '/console/stock'], ['POST', '/console/stock/S01'],
+  ['GET', '/console/dashboard'], ['GET', '/console/dashboard.xlsx'],
 ];
+
+const LONGSHUI = `township: { code: longshui, name: 龙水镇 }
+villages: [shuangqiao]
+officers: [{ name: 周强, phone: "+8613911030009" }]
+`;
 
 describe(`console access (${testBackend})`, () => {
   let jifen: Harness;
@@ -88,6 +95,16 @@ describe(`console access (${testBackend})`, () => {
     expect((await jifen.app.inject({ url: '/console/counter', headers: { cookie: approver } })).statusCode).toBe(403);
     const keeper = await cookieOf(qiuDacheng);
     expect((await jifen.app.inject({ url: '/console/review', headers: { cookie: keeper } })).statusCode).toBe(403);
+  });
+
+  it('a township officer reads only their township\'s villages', async () => {
+    await importTownship(jifen.context.db, parseTownshipFile(LONGSHUI));
+    const cookie = await cookieOf('+8613911030009');
+    const dashboard = await jifen.app.inject({ url: '/console/dashboard', headers: { cookie } });
+    expect(dashboard.body).toContain('双桥村');
+    expect(dashboard.body).not.toContain('放牛坪村');
+    expect((await jifen.app.inject({ url: '/console/households/FNP-003', headers: { cookie } })).statusCode).toBe(404);
+    expect((await jifen.app.inject({ url: '/console/households/SQ-001', headers: { cookie } })).statusCode).toBe(200);
   });
 
   it('limits sign-in codes per phone', async () => {
