@@ -8,6 +8,7 @@ import { Eta } from 'eta';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import type { ConsoleUser } from './people.ts';
+import { cardRoutes } from './card-routes.ts';
 import { counterRoutes } from './counter-routes.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
 import { householdRoutes } from './household-routes.ts';
@@ -63,6 +64,7 @@ const pages: FastifyPluginAsync<{ context: Context }> = async (app, { context })
   await app.register(householdRoutes, { context });
   await app.register(counterRoutes, { context });
   await app.register(dashboardRoutes, { context });
+  await app.register(cardRoutes, { context });
 };
 
 /** The village office at /console: cadres and township officers, signed in by a code on their own channel. */

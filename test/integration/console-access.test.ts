@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
-import { outboundMessages, redemptions } from '../../src/db/schema/index.ts';
+import { households, outboundMessages, redemptions } from '../../src/db/schema/index.ts';
+import { issueCards } from '../../src/console/cards.ts';
 import { redeemAtCounter } from '../../src/console/counter.ts';
 import { requestSignInCode, signIn } from '../../src/console/sign-in.ts';
 import { findCadre } from '../../src/directory.ts';
@@ -22,7 +23,7 @@ const ROUTES: Array<[method: 'GET' | 'POST', url: string]> = [
   ['GET', '/console/households'], ['GET', '/console/households/FNP-003'],
   ['GET', '/console/counter'], ['GET', '/console/counter/FNP-003'], ['GET', '/console/counter/FNP-003/preview'], ['POST', '/console/counter/FNP-003'],
   ['GET', '/console/redemptions/1'], ['POST', '/console/redemptions/1/reversal'], ['GET', '/console/stock'], ['POST', '/console/stock/S01'],
-  ['GET', '/console/dashboard'], ['GET', '/console/dashboard.xlsx'],
+  ['GET', '/console/dashboard'], ['GET', '/console/dashboard.xlsx'], ['POST', '/console/cards.pdf'], ['POST', '/console/households/FNP-003/cards/revoke'],
 ];
 
 const LONGSHUI = `township: { code: longshui, name: 龙水镇 }
@@ -105,6 +106,38 @@ describe(`console access (${testBackend})`, () => {
     expect(dashboard.body).not.toContain('放牛坪村');
     expect((await jifen.app.inject({ url: '/console/households/FNP-003', headers: { cookie } })).statusCode).toBe(404);
     expect((await jifen.app.inject({ url: '/console/households/SQ-001', headers: { cookie } })).statusCode).toBe(200);
+  });
+
+  it('a household card\'s token opens that household\'s 查分 page and nothing else', async () => {
+    const list = await jifen.context.db.select().from(households).where(eq(households.code, 'FNP-003'));
+    const [card] = await issueCards(jifen.context.db, list);
+    const own = await jifen.app.inject({ url: `/console/q/${card!.token}` });
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain('FNP-003');
+    expect(own.body).not.toMatch(/\+86|139\d{8}/);
+    expect(own.body).not.toContain('FNP-002');
+    expect(own.body).not.toContain('退出');
+    for (const url of ['/console/households/FNP-003', '/console/review', '/console/dashboard']) {
+      const other = await jifen.app.inject({ url, headers: { cookie: `jifen_console=${card!.token}` } });
+      expect(other.headers.location).toBe('/console/sign-in');
+    }
+    expect((await jifen.app.inject({ url: `/console/q/${card!.token.slice(0, -2)}xx` })).statusCode).toBe(404);
+    await issueCards(jifen.context.db, list);
+    expect((await jifen.app.inject({ url: `/console/q/${card!.token}` })).statusCode).toBe(404);
+  });
+
+  it('a cadre prints the village\'s cards: a PDF, each card with its own working link', async () => {
+    const cookie = await cookieOf(people.liuFang);
+    const form = await jifen.app.inject({ url: '/console/households', headers: { cookie } });
+    const csrfCookie = form.cookies.find((c) => c.name === '_csrf')!;
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const pdf = await jifen.app.inject({
+      method: 'POST', url: '/console/cards.pdf', payload: `_csrf=${encodeURIComponent(token)}`,
+      headers: { cookie: `${cookie}; _csrf=${csrfCookie.value}`, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('limits sign-in codes per phone', async () => {

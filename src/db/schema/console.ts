@@ -1,7 +1,7 @@
 import { bigserial, check, index, integer, jsonb, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, jifen } from './namespace.ts';
-import { cadres, villages } from './villages.ts';
+import { cadres, households, villages } from './villages.ts';
 
 /** A township (镇): the villages it oversees and its officers, from a township file (`jifen import`). */
 export const townships = jifen.table('townships', {
@@ -63,3 +63,15 @@ export const consoleAudit = jifen.table('console_audit', {
 export type Officer = typeof officers.$inferSelect;
 export type Township = typeof townships.$inferSelect;
 export type ConsoleSession = typeof consoleSessions.$inferSelect;
+
+/**
+ * A household card's 查分 link: the QR on the printed card carries a random token, the row only its
+ * sha256. Printing new cards for a household revokes its old ones.
+ */
+export const householdCards = jifen.table('household_cards', {
+  id: serial('id').primaryKey(),
+  householdId: integer('household_id').notNull().references(() => households.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [index('household_cards_household').on(t.householdId)]);
