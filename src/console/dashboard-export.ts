@@ -23,3 +23,12 @@ export async function dashboardWorkbook(figures: VillageFigures[], period: { fro
   for (const f of figures) for (const star of f.stars) stars.addRow([f.name, star.code, star.head, star.lifetime]);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
+
+/** Every household of these villages with its balance and lifetime total, as the ledger's accounts hold them. */
+export async function balancesWorkbook(rows: Array<{ village: string; code: string; head: string; balance: number; lifetime: number }>): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('余额');
+  sheet.addRow(['村', '户号', '户主', '余额', '累计获得']);
+  for (const row of rows) sheet.addRow([row.village, row.code, row.head, row.balance, row.lifetime]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

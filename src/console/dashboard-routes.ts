@@ -4,7 +4,7 @@ import { audit } from './audit.ts';
 import { dashboard } from './dashboard.ts';
 import { dashboardWorkbook } from './dashboard-export.ts';
 import { actorOf } from './people.ts';
-import { page } from './render.ts';
+import { page, sendWorkbook } from './render.ts';
 
 const DAY_MS = 86_400_000;
 const query = { type: 'object', properties: { days: { type: 'integer', enum: [7, 30, 365], default: 7 }, notice: { type: 'string', maxLength: 200 } } } as const;
@@ -33,7 +33,6 @@ export const dashboardRoutes: FastifyPluginAsync<{ context: Context }> = async (
   app.get<{ Querystring: { days: number } }>('/dashboard.xlsx', { schema: { querystring: query } }, async (request, reply) => {
     const { rows, label } = await figures(request);
     await audit(context.db, { actor: actorOf(request.consoleUser!), ip: request.ip, action: 'export_dashboard', detail: { days: request.query.days } });
-    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="dashboard-${label.from}-${label.to}.xlsx"`).send(await dashboardWorkbook(rows, label));
+    return sendWorkbook(reply, `dashboard-${label.from}-${label.to}.xlsx`, await dashboardWorkbook(rows, label));
   });
 };

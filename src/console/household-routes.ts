@@ -1,8 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
 import { itemName } from '../templates.ts';
-import { householdRecord, searchHouseholds } from './households.ts';
-import { page } from './render.ts';
+import { audit } from './audit.ts';
+import { balancesWorkbook } from './dashboard-export.ts';
+import { balancesOf, householdRecord, searchHouseholds } from './households.ts';
+import { actorOf } from './people.ts';
+import { page, sendWorkbook } from './render.ts';
 
 const search = { type: 'object', properties: { q: { type: 'string', maxLength: 40 }, notice: { type: 'string', maxLength: 200 } } } as const;
 const codeParams = { type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 40 } } } as const;
@@ -17,6 +20,12 @@ export const householdRoutes: FastifyPluginAsync<{ context: Context }> = async (
     // htmx asks for the results alone while the person types.
     const template = request.headers['hx-request'] ? 'household-list' : 'households';
     return page(request, reply, template, { q, found });
+  });
+
+  app.get('/balances.xlsx', async (request, reply) => {
+    const rows = await balancesOf(context.db, villageIds(request));
+    await audit(context.db, { actor: actorOf(request.consoleUser!), ip: request.ip, action: 'export_balances' });
+    return sendWorkbook(reply, 'balances.xlsx', await balancesWorkbook(rows));
   });
 
   app.get<{ Params: { code: string } }>('/households/:code', { schema: { params: codeParams } }, async (request, reply) => {

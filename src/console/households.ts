@@ -47,3 +47,9 @@ export async function householdRecord(db: Executor, villageIds: number[], code: 
     .where(eq(deductions.householdId, row.household.id)).orderBy(desc(deductions.id));
   return { ...row, members: people, optedOut, statement, deductions: deducted };
 }
+
+/** Balances of every household of these villages, for the export. */
+export const balancesOf = (db: Executor, villageIds: number[]) =>
+  db.select({ village: villages.name, code: households.code, head: households.head, balance: accounts.balance, lifetime: accounts.lifetimeEarned })
+    .from(households).innerJoin(villages, eq(villages.id, households.villageId)).innerJoin(accounts, eq(accounts.householdId, households.id))
+    .where(inArray(households.villageId, villageIds)).orderBy(villages.code, households.code);

@@ -10,3 +10,8 @@ export async function page(request: FastifyRequest, reply: FastifyReply, templat
 /** Back to a page with a notice for the person (a PRG redirect: reloading does not submit again). */
 export const backTo = (reply: FastifyReply, url: string, notice?: string) =>
   reply.redirect(notice ? `${url}${url.includes('?') ? '&' : '?'}notice=${encodeURIComponent(notice)}` : url, 303);
+
+/** An Excel workbook as a download. */
+export const sendWorkbook = (reply: FastifyReply, filename: string, workbook: Buffer) =>
+  reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename="${filename}"`).send(workbook);

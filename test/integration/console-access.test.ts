@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { desc, eq } from 'drizzle-orm';
 import { households, outboundMessages, redemptions } from '../../src/db/schema/index.ts';
 import { issueCards } from '../../src/console/cards.ts';
 import { redeemAtCounter } from '../../src/console/counter.ts';
 import { requestSignInCode, signIn } from '../../src/console/sign-in.ts';
 import { findCadre } from '../../src/directory.ts';
+import { householdBalance } from '../../src/ledger/balance.ts';
 import { importVillage } from '../../src/village/import.ts';
 import { importTownship, parseTownshipFile } from '../../src/village/township-file.ts';
 import { readVillageFile } from '../../src/village/village-file.ts';
@@ -20,7 +22,7 @@ const qiuDacheng = '+8613911010002'; // 双桥村, supermarket
 /** Every console route but sign-in, with a value for its parameters. */
 const ROUTES: Array<[method: 'GET' | 'POST', url: string]> = [
   ['GET', '/console'], ['GET', '/console/review'], ['POST', '/console/review'], ['POST', '/console/sign-out'],
-  ['GET', '/console/households'], ['GET', '/console/households/FNP-003'],
+  ['GET', '/console/households'], ['GET', '/console/households/FNP-003'], ['GET', '/console/balances.xlsx'],
   ['GET', '/console/counter'], ['GET', '/console/counter/FNP-003'], ['GET', '/console/counter/FNP-003/preview'], ['POST', '/console/counter/FNP-003'],
   ['GET', '/console/redemptions/1'], ['POST', '/console/redemptions/1/reversal'], ['GET', '/console/stock'], ['POST', '/console/stock/S01'],
   ['GET', '/console/dashboard'], ['GET', '/console/dashboard.xlsx'], ['POST', '/console/cards.pdf'], ['POST', '/console/households/FNP-003/cards/revoke'],
@@ -138,6 +140,16 @@ describe(`console access (${testBackend})`, () => {
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('exports the balances of the cadre\'s village only, as the accounts hold them', async () => {
+    const response = await jifen.app.inject({ url: '/console/balances.xlsx', headers: { cookie: await cookieOf(people.liuFang) } });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    const rows = workbook.getWorksheet('余额')!.getSheetValues().slice(2) as unknown[][];
+    expect(rows).toHaveLength(40);
+    expect(rows.every((row) => row[1] === '放牛坪村')).toBe(true);
+    expect(rows.find((row) => row[2] === 'FNP-003')![4]).toBe((await householdBalance(jifen.context.db, 'FNP-003')).balance);
   });
 
   it('limits sign-in codes per phone', async () => {
