@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
+import { IdempotencyConflictError } from '../idempotency.ts';
 import type { KnownCadre } from '../directory.ts';
+import { DeskError } from '../supermarket/desk.ts';
 import { householdRecord, searchHouseholds } from './households.ts';
 import { goodsOf, pickedLines, priceOf, receipt, redeemAtCounter, restock, reverseAtCounter } from './counter.ts';
 import { backTo, page } from './render.ts';
@@ -58,7 +60,11 @@ export const counterRoutes: FastifyPluginAsync<{ context: Context }> = async (ap
     const cadre = redeemer(request);
     const lines = pickedLines(await goodsOf(context, cadre.villageId), request.body);
     if (lines.length === 0) return counterPage(request, reply.code(400), cadre, request.params.code, { error: templates.console.nothingPicked() });
-    const result = await redeemAtCounter(context, cadre, request.params.code, lines, request.body.key, request.ip);
+    const result = await redeemAtCounter(context, cadre, request.params.code, lines, request.body.key, request.ip).catch((error: unknown) => {
+      if (error instanceof IdempotencyConflictError) return { kind: 'refused' as const, reason: templates.console.formReused() };
+      if (error instanceof DeskError) return { kind: 'refused' as const, reason: error.message };
+      throw error;
+    });
     if (result.kind === 'refused') return counterPage(request, reply.code(409), cadre, request.params.code, { error: result.reason });
     return reply.redirect(`/console/redemptions/${result.id}`, 303);
   });

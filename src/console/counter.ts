@@ -3,7 +3,7 @@ import type { Context } from '../context.ts';
 import { catalogueItems, households, redemptions, type CatalogueItem } from '../db/schema/index.ts';
 import type { KnownCadre } from '../directory.ts';
 import { householdBalance } from '../ledger/balance.ts';
-import { redeemFor, refusal, reverseFor, villageHousehold } from '../supermarket/desk.ts';
+import { redeemAtDesk, reverseFor } from '../supermarket/desk.ts';
 import type { RedemptionLine } from '../supermarket/redeem.ts';
 import { audit } from './audit.ts';
 
@@ -28,14 +28,14 @@ export function priceOf(goods: CatalogueItem[], lines: RedemptionLine[], balance
 export type CounterResult = { kind: 'done'; id: number } | { kind: 'refused'; reason: string };
 
 /**
- * A redemption confirmed at the counter, through the same desk as SMS, CLI and API. The form's key
- * names it: a double click or a resent form redeems once.
+ * A redemption confirmed at the counter: the same keyed desk request as the CLI and API. The form's
+ * key names it: a double click or a resent form redeems once and shows the same receipt; the key
+ * reused for other goods is refused (IdempotencyConflictError), nothing recorded.
  */
 export async function redeemAtCounter(context: Context, cadre: KnownCadre, code: string, lines: RedemptionLine[], formKey: string, ip: string): Promise<CounterResult> {
-  const household = await villageHousehold(context, cadre, code);
-  const result = await redeemFor(context, cadre, household, lines, `redemption-console-${formKey}`);
-  await audit(context.db, { actor: `cadre:${cadre.id}`, ip, action: 'redeem', detail: { household: code, lines, result: result.kind, ...(result.kind === 'done' ? { redemption: result.id } : {}) } });
-  return result.kind === 'done' ? { kind: 'done', id: result.id } : { kind: 'refused', reason: refusal(code, result) };
+  const result = await redeemAtDesk(context, { cadrePhone: cadre.phone, household: code, lines, key: `redemption-console-${formKey}` });
+  await audit(context.db, { actor: `cadre:${cadre.id}`, ip, action: 'redeem', detail: { household: code, lines, ...(result.ok ? { redemption: result.redemption, replayed: result.replayed } : { result: result.refused }) } });
+  return result.ok ? { kind: 'done', id: result.redemption } : { kind: 'refused', reason: result.reason };
 }
 
 /** A redemption of the cadre's village with its household's balance now, for the receipt. */

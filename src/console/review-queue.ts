@@ -3,7 +3,8 @@ import { loadClaim, type LoadedClaim } from '../claims/claims.ts';
 import type { Context } from '../context.ts';
 import { claimEvidence, claims, inboundMessages, rules, type Attachment } from '../db/schema/index.ts';
 import type { KnownCadre } from '../directory.ts';
-import { decideClaim } from '../reviews/decide.ts';
+import { runInTransaction } from '../plans/runner.ts';
+import { decideClaim, followUp } from '../reviews/decide.ts';
 import { waitingFor } from '../reviews/review.ts';
 import { currentRound } from '../reviews/rounds.ts';
 import { audit } from './audit.ts';
@@ -53,24 +54,25 @@ export interface ConsoleDecision {
 export interface DecisionTally { approved: number; rejected: number; firstApprovals: number; refused: number }
 
 /**
- * Decides claims picked in the queue with the same function a cadre's SMS goes through. Only claims
- * waiting for this cadre can be decided (their village, not their household, not voted on yet);
- * each decision's follow-up (posting, a second approver, telling the villager) is a job.
+ * Decides claims picked in the queue with the same functions a cadre's SMS goes through, each claim
+ * in one transaction with its follow-up (posting or publicity, a second approver asked, or the
+ * villager told). Only claims waiting for this cadre can be decided (their village, not their
+ * household, not voted on yet).
  */
 export async function decideFromConsole(context: Context, cadre: KnownCadre, decision: ConsoleDecision): Promise<DecisionTally> {
   const waiting = new Set((await waitingFor(context.db, cadre, QUEUE_LIMIT)).map((claim) => claim.id));
   const tally: DecisionTally = { approved: 0, rejected: 0, firstApprovals: 0, refused: 0 };
   for (const claimId of decision.claimIds) {
-    const outcome = waiting.has(claimId)
-      ? await decideClaim(context.db, cadre, claimId, decision.verdict, { channel: 'console' }, decision.reason) : 'not_waiting';
-    await audit(context.db, { actor: `cadre:${cadre.id}`, ip: decision.ip, action: `claim_${decision.verdict}`, detail: { claimId, outcome, reason: decision.reason } });
-    if (outcome !== 'approved' && outcome !== 'rejected' && outcome !== 'first_approval') {
-      tally.refused++;
-      continue;
-    }
-    tally[outcome === 'first_approval' ? 'firstApprovals' : outcome]++;
-    const round = (await currentRound(context.db, claimId))?.round ?? 0;
-    await context.jobs.enqueue({ name: 'review-decided', data: { claimId, verdict: outcome, round } });
+    const outcome = await runInTransaction(context, async (work) => {
+      const decided = waiting.has(claimId)
+        ? await decideClaim(work, cadre, claimId, decision.verdict, { channel: 'console' }, decision.reason) : 'not_waiting';
+      if (decided === 'approved' || decided === 'rejected' || decided === 'first_approval') await followUp(work, claimId, decided);
+      await audit(work.db, { actor: `cadre:${cadre.id}`, ip: decision.ip, action: `claim_${decision.verdict}`, detail: { claimId, outcome: decided, reason: decision.reason } });
+      return decided;
+    }, `console-decision-${claimId}`);
+    if (outcome === 'approved' || outcome === 'rejected') tally[outcome]++;
+    else if (outcome === 'first_approval') tally.firstApprovals++;
+    else tally.refused++;
   }
   return tally;
 }
