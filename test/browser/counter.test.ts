@@ -39,6 +39,10 @@ describe('console: households and the supermarket counter (Chromium)', () => {
     const second = await c.page.request.post(`${c.base}/console/counter/FNP-003`, { form, maxRedirects: 0 });
     expect([first.status(), second.status()]).toEqual([303, 303]);
     expect(second.headers().location).toBe(first.headers().location);
+    // The same key with other goods is refused (a keyed request's content differs): nothing recorded.
+    const reused = await c.page.request.post(`${c.base}/console/counter/FNP-003`, { form: { ...form, qty_S01: '1' }, maxRedirects: 0 });
+    expect(reused.status()).toBe(409);
+    expect(await reused.text()).toContain('这张兑换单已提交过别的商品');
     expect(await stockOf(c.jifen, 'S01')).toBe(stockBefore! - 2);
     expect(await householdBalance(c.jifen.context.db, 'FNP-003')).toMatchObject({ balance: 10 });
     const household = await c.jifen.context.db.select().from(redemptions);
