@@ -201,4 +201,20 @@ export const templates = {
     reversed: (id: number, points: number, balance: number) => `已撤销兑换 ${id}，退回 ${points}分，余额 ${balance}分`,
     restocked: (name: string, stock: number) => `${name} 库存已更新为 ${stock}`,
   },
+  /** The roster (花名册) imported from Excel in the console: what is wrong with a row. */
+  roster: {
+    notWorkbook: () => '读不出这个文件，请用下载的模板（.xlsx）填写',
+    unknownColumn: (name: string) => `不认识的列「${name}」，请用模板里的列名`,
+    missingColumn: (name: string) => `缺少「${name}」列`,
+    missingCode: () => '缺少户号',
+    missingHead: () => '缺少户主',
+    missingName: () => '缺少成员姓名',
+    badPhone: (phone: string) => `手机号「${phone}」不是11位手机号码`,
+    duplicatePhone: (phone: string, row: number) => `手机号 ${phone} 与第 ${row} 行重复`,
+    phoneTaken: (phone: string, code: string) => `手机号 ${phone} 已登记在农户 ${code}`,
+    otherVillage: (code: string) => `户号 ${code} 已属于别的村`,
+    checked: (households: number, members: number) => `检查通过：${households} 户、${members} 人，尚未写入。确认无误后点「导入」`,
+    imported: (households: number, members: number) => `已导入 ${households} 户、${members} 人（再次导入同一文件不会重复）`,
+    hasProblems: (count: number) => `有 ${count} 处问题，未写入任何数据。请改好后重新上传`,
+  },
 };

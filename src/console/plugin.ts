@@ -13,6 +13,7 @@ import { counterRoutes } from './counter-routes.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
 import { householdRoutes } from './household-routes.ts';
 import { reviewRoutes } from './review-routes.ts';
+import { rosterRoutes } from './roster-routes.ts';
 import { SESSION_COOKIE, sessionUser } from './sign-in.ts';
 import { signInRoutes } from './sign-in-routes.ts';
 
@@ -65,6 +66,7 @@ const pages: FastifyPluginAsync<{ context: Context }> = async (app, { context })
   await app.register(counterRoutes, { context });
   await app.register(dashboardRoutes, { context });
   await app.register(cardRoutes, { context });
+  await app.register(rosterRoutes, { context });
 };
 
 /** The village office at /console: cadres and township officers, signed in by a code on their own channel. */

@@ -26,6 +26,7 @@ const ROUTES: Array<[method: 'GET' | 'POST', url: string]> = [
   ['GET', '/console/counter'], ['GET', '/console/counter/FNP-003'], ['GET', '/console/counter/FNP-003/preview'], ['POST', '/console/counter/FNP-003'],
   ['GET', '/console/redemptions/1'], ['POST', '/console/redemptions/1/reversal'], ['GET', '/console/stock'], ['POST', '/console/stock/S01'],
   ['GET', '/console/dashboard'], ['GET', '/console/dashboard.xlsx'], ['POST', '/console/cards.pdf'], ['POST', '/console/households/FNP-003/cards/revoke'],
+  ['GET', '/console/roster'], ['GET', '/console/roster/template.xlsx'], ['POST', '/console/roster'],
 ];
 
 const LONGSHUI = `township: { code: longshui, name: 龙水镇 }
@@ -98,6 +99,7 @@ describe(`console access (${testBackend})`, () => {
     expect((await jifen.app.inject({ url: '/console/counter', headers: { cookie: approver } })).statusCode).toBe(403);
     const keeper = await cookieOf(qiuDacheng);
     expect((await jifen.app.inject({ url: '/console/review', headers: { cookie: keeper } })).statusCode).toBe(403);
+    expect((await jifen.app.inject({ url: '/console/roster', headers: { cookie: keeper } })).statusCode).toBe(403);
   });
 
   it('a township officer reads only their township\'s villages', async () => {
