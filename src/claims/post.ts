@@ -6,16 +6,17 @@ import { householdBalance } from '../ledger/balance.ts';
 import { post as postToLedger } from '../ledger/ledger.ts';
 import { transactionOf } from '../plans/runner.ts';
 import { templates } from '../templates.ts';
-import { loadClaim, transition } from './claims.ts';
+import { loadClaim, transition, type LoadedClaim } from './claims.ts';
 import { tellClaimant } from './notices.ts';
 
 /**
  * Posts a claim's points to the household with the claim's move from `from` (approved, or the end
  * of its publicity) to posted, and tells the villager; all in the caller's transaction. Safe to repeat.
+ * `preloaded`: the claim as the caller just read it in this transaction.
  */
-export async function postClaim(context: Context, claimId: number, from: ClaimState, reason?: string): Promise<void> {
+export async function postClaim(context: Context, claimId: number, from: ClaimState, reason?: string, preloaded?: LoadedClaim): Promise<void> {
   const tx = transactionOf(context);
-  const loaded = await loadClaim(tx, claimId);
+  const loaded = preloaded ?? (await loadClaim(tx, claimId));
   if (!loaded) throw new UnrecoverableError(`no claim ${claimId}`);
   const { claim, rule, household, village } = loaded;
 

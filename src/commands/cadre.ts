@@ -33,12 +33,11 @@ const REFUSALS = {
 } as const;
 
 /** What follows the cadre's verdict, and their answer. */
-async function concluded(context: Context, message: InboundMessage, cadre: KnownCadre, claimId: number, verdict: Verdict) {
-  await followUp(context, claimId, verdict);
-  const { claim, village } = (await loadClaim(context.db, claimId))!;
-  const publicityDays = village.settings.publicityDays ?? 0;
+async function concluded(context: Context, message: InboundMessage, cadre: KnownCadre, claim: { id: number; reference: number }, verdict: Verdict) {
+  await followUp(context, claim.id, verdict);
+  const publicityDays = cadre.village.settings.publicityDays ?? 0;
   const text = verdict === 'approved' && publicityDays > 0
-    ? templates.publicity.approved(claim.reference!, publicityDays) : VERDICT_ANSWERS[verdict](claim.reference!);
+    ? templates.publicity.approved(claim.reference, publicityDays) : VERDICT_ANSWERS[verdict](claim.reference);
   return answer(context, message, cadre, text, verdict);
 }
 
@@ -59,7 +58,7 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
     const [text, status] = REFUSALS[outcome as keyof typeof REFUSALS];
     return answer(context, message, cadre, text(claim.reference!), status);
   }
-  return concluded(context, message, cadre, claim.id, outcome as Verdict);
+  return concluded(context, message, cadre, { id: claim.id, reference: claim.reference! }, outcome as Verdict);
 }
 
 /** 全部同意: this cadre's approval of every claim waiting for them (never their own household's); a two-person item gets their vote. */

@@ -190,7 +190,7 @@ async function startOnce(options: ClusterOptions, port: number): Promise<Running
   const child = spawn('/bin/sh', ['-c', WATCHDOG, 'jifen-postgres', postgres, '-D', options.dir, ...settingFlags(options, port)], {
     ...owner, detached: true, stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' },
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()).once('error', () => resolve()));
   try {
     await untilReady(child, log);
   } catch (error) {

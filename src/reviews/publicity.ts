@@ -16,7 +16,7 @@ export async function afterApproval(context: Context, claimId: number): Promise<
   const tx = transactionOf(context);
   const loaded = (await loadClaim(tx, claimId))!;
   const days = loaded.village.settings.publicityDays ?? 0;
-  if (days <= 0) return postClaim(context, claimId, 'approved');
+  if (days <= 0) return postClaim(context, claimId, 'approved', undefined, loaded);
   if (loaded.claim.state === 'approved') await transition(tx, claimId, 'approved', 'publicity', { actor: 'system', detail: { days } });
   const { claim, rule } = (await loadClaim(tx, claimId))!;
   if (claim.state !== 'publicity') return;
