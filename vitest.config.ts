@@ -23,6 +23,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       })),
+      // The console in Debian's Chromium (playwright-core), on PostgreSQL.
+      ...(process.env.DATABASE_URL ? [{
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          env: { JIFEN_TEST_BACKEND: 'postgres' },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      }] : []),
     ],
   },
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { Command } from 'commander';
 import { print, withContext, withDatabase } from './session.ts';
 import { registerSupermarketCommands } from './supermarket.ts';
@@ -13,9 +14,15 @@ import { registerBackupCommands } from './backup.ts';
 const program = new Command('jifen').description('村民积分 jifen — operators\' commands').showHelpAfterError();
 
 program.command('import <village-file>')
-  .description('create or update a village from its YAML file (idempotent)')
+  .description('create or update a village (or a township: its villages and officers) from its YAML file (idempotent)')
   .option('--json', 'print JSON')
   .action(async (file: string, options: { json?: boolean }) => {
+    const { importTownship, isTownshipFile, readTownshipFile } = await import('../village/township-file.ts');
+    if (isTownshipFile(await fs.readFile(file, 'utf8'))) {
+      const township = await readTownshipFile(file);
+      const summary = await withContext((context) => importTownship(context.db, township));
+      return print(!!options.json, summary, () => `imported township ${summary.township}: ${summary.villages} villages, ${summary.officers} officers`);
+    }
     const { readVillageFile } = await import('../village/village-file.ts');
     const { importVillage } = await import('../village/import.ts');
     const { registerWeeklySchedules } = await import('../weekly/run.ts');

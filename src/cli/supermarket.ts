@@ -53,7 +53,7 @@ export function registerSupermarketCommands(program: Command, withContext: WithC
       if (!household || !goods) throw new Error('redeem needs <household-code> <goods-code> [quantity], or --reverse <redemption-id>');
       const count = quantity === undefined ? 1 : Number(quantity);
       if (!Number.isSafeInteger(count) || count < 1) throw new Error(`quantity ${quantity} is not a whole number ≥ 1`);
-      const result = await withContext((context) => redeemAtDesk(context, { cadrePhone: options.cadre, household, goods, quantity: count, key: `redemption-cli-${options.key ?? randomUUID()}` }));
+      const result = await withContext((context) => redeemAtDesk(context, { cadrePhone: options.cadre, household, lines: [{ code: goods, quantity: count }], key: `redemption-cli-${options.key ?? randomUUID()}` }));
       print(!!options.json, result, () => result.ok
         ? `redemption ${result.redemption}${result.replayed ? ' (recorded before)' : ''}: ${result.household} ${result.lines.join(', ')}, ${result.points} points, balance ${result.balance}`
         : `refused (${result.refused}): ${result.reason}`);

@@ -1,57 +1,29 @@
 import { announcementCommand } from '../announcements/messages.ts';
 import { checkinCommand } from '../checkin/messages.ts';
-import { loadClaim, transition } from '../claims/claims.ts';
+import { loadClaim } from '../claims/claims.ts';
 import type { Context } from '../context.ts';
 import type { InboundMessage } from '../db/schema/index.ts';
 import type { KnownCadre } from '../directory.ts';
 import { markProcessed } from '../messages/inbound.ts';
 import { replyChannel, replyTo } from '../messages/reply.ts';
 import { ONE_SEGMENT, pagesWithin } from '../messages/pages.ts';
-import { approve } from '../reviews/approval.ts';
 import { correctClaimByMessage } from '../reviews/correct.ts';
-import { writeToReviewers } from '../reviews/requests.ts';
-import { reviewersOf } from '../reviews/reviewers.ts';
+import { decideClaim, followUp } from '../reviews/decide.ts';
 import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../reviews/review.ts';
-import { currentRound } from '../reviews/rounds.ts';
 import { itemName, templates } from '../templates.ts';
 import { understandCadre } from '../understanding/cadre.ts';
 import type { KnownVillage } from '../understanding/village-models.ts';
 import { declare, recordDeduction, recordRedemption } from './records.ts';
-import { tellClaimant } from '../claims/notices.ts';
 import { object } from '../reviews/objection.ts';
-import { afterApproval } from '../reviews/publicity.ts';
 import { decideAppeal } from '../deductions/appeal-messages.ts';
 import { reverseRedemptionByMessage } from '../supermarket/reverse-by-message.ts';
 import { answer } from './answer.ts';
-import { transactionOf } from '../plans/runner.ts';
 
 /** The most a cadre can approve with one 全部同意, and list with one 待审. */
 const BATCH_LIMIT = 50;
 const LIST_LIMIT = 30;
 
-/** What follows a decision: publicity or posting, asking a second approver, or telling the villager. Safe to repeat. */
-async function followUp(context: Context, claimId: number, verdict: Verdict) {
-  if (verdict === 'approved') return afterApproval(context, claimId);
-  const loaded = (await loadClaim(context.db, claimId))!;
-  if (verdict === 'first_approval') {
-    const { claim, rule, household, village } = loaded;
-    const round = (await currentRound(context.db, claimId))!.round;
-    const text = templates.review.secondApprover(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!);
-    return writeToReviewers(context, loaded, await reviewersOf(context.db, loaded, round, 'all'), 'second', round, text);
-  }
-  await tellClaimant(context, loaded, 'rejected', templates.rejected(loaded.rule.name, loaded.claim.reason ?? templates.noReason));
-}
-
-/** The cadre's verdict on one claim awaiting review; the outcome says what changed (see approve). */
-async function decideClaim(context: Context, message: InboundMessage, cadre: KnownCadre, claimId: number, verdict: 'approved' | 'rejected', reason?: string) {
-  const via = { channel: message.channel, messageId: message.id };
-  if (verdict === 'approved') return approve(transactionOf(context), claimId, cadre, via);
-  // A rejection by any approver rejects, whatever the item.
-  const moved = await transition(transactionOf(context), claimId, 'awaiting_review', 'rejected', {
-    actor: `cadre:${cadre.id}`, ...via, reason, set: { reviewedBy: cadre.id },
-  });
-  return moved ? 'rejected' : 'not_waiting';
-}
+const viaMessage = (message: InboundMessage) => ({ channel: message.channel, messageId: message.id });
 
 const VERDICT_ANSWERS: Record<Verdict, (reference: number) => string> = {
   approved: templates.decision.approved, rejected: templates.decision.rejected, first_approval: templates.review.firstApproval,
@@ -83,7 +55,7 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
   }
   const verdict = decision.intent === 'approve' ? 'approved' : 'rejected';
   const reason = decision.intent === 'reject' ? decision.reason ?? templates.noReason : undefined;
-  const outcome = await decideClaim(context, message, cadre, claim.id, verdict, reason);
+  const outcome = await decideClaim(context, cadre, claim.id, verdict, viaMessage(message), reason);
   if (outcome in REFUSALS) {
     const [text, status] = REFUSALS[outcome as keyof typeof REFUSALS];
     return answer(context, message, cadre, text(claim.reference!), status);
@@ -93,7 +65,7 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
 
 /** 全部同意: this cadre's approval of every claim waiting for them (never their own household's); a two-person item gets their vote. */
 async function approveAll(context: Context, message: InboundMessage, cadre: KnownCadre) {
-  for (const claim of await waitingFor(context.db, cadre, BATCH_LIMIT)) await decideClaim(context, message, cadre, claim.id, 'approved');
+  for (const claim of await waitingFor(context.db, cadre, BATCH_LIMIT)) await decideClaim(context, cadre, claim.id, 'approved', viaMessage(message));
   const decided = await decisionsMadeBy(context.db, message.id);
   for (const { claimId, verdict } of decided) await followUp(context, claimId, verdict);
   if (decided.length === 0) return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
+import { consoleRoutes } from '../console/plugin.ts';
 import { channelHost } from '../messages/host.ts';
 import { httpDuration } from '../metrics/process-metrics.ts';
 import { declarationRoutes } from './declarations.ts';
@@ -37,6 +38,7 @@ export async function buildApp(context: Context): Promise<FastifyInstance> {
   });
   await app.register(queuesUiRoutes, { context });
   await app.register(publicityRoutes, { context });
+  await app.register(consoleRoutes, { context, prefix: '/console' });
   for (const adapter of context.channels.adapters) {
     if (adapter.routes) await app.register(adapter.routes, { prefix: `/channels/${adapter.prefix}`, host });
   }

@@ -41,7 +41,7 @@ export const redemptionRoutes: FastifyPluginAsync<{ context: Context }> = async 
     schema: { tags, security, summary: '兑换: record a redemption (as `jifen redeem`)', body: redemptionBody, response: { 401: ErrorReply, 403: ErrorReply } },
   }, async (request, reply) => {
     const { household, goods, quantity, cadre, key } = request.body;
-    const result = await redeemAtDesk(context, { cadrePhone: cadre, household, goods, quantity, key: `redemption-api-${key ?? randomUUID()}` });
+    const result = await redeemAtDesk(context, { cadrePhone: cadre, household, lines: [{ code: goods, quantity }], key: `redemption-api-${key ?? randomUUID()}` });
     if (result.ok) return reply.code(201).send(result);
     return reply.code(result.refused === 'unknown_goods' ? 404 : 409).send(result);
   });

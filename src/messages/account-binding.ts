@@ -1,16 +1,12 @@
-import { randomInt } from 'node:crypto';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
 import { cadres, members, wechatBindings, type InboundMessage } from '../db/schema/index.ts';
 import { findSender } from '../directory.ts';
 import { templates } from '../templates.ts';
 import { normalizeText } from '../text.ts';
+import { checkTypedCode, codeExpiry, CODE_MINUTES, maskPhone, mobileNumber, newCode } from './one-time-codes.ts';
 import { queueMessages } from './outbound.ts';
 import { replyTo } from './reply.ts';
-
-const CODE_MINUTES = 10;
-const MAX_ATTEMPTS = 5;
-const MOBILE = /^(?:\+?86)?(1\d{10})$/;
 
 /** The channels whose users bind themselves to a registered member, and the column that keeps their address. */
 const BOUND_ON = { wechat: 'wechat', qq: 'qq' } as const;
@@ -22,20 +18,14 @@ export const bindsByCode = (channel: string): channel is BindingChannel => Objec
 /** What a villager calls the channel, in the binding texts. */
 const CHANNEL_NAMES: Record<BindingChannel, string> = { wechat: '微信', qq: 'QQ' };
 
-/** A mainland mobile number as the village files write it (+86…), or undefined. */
-function mobileNumber(text: string): string | undefined {
-  const digits = /^[\d+\s-]+$/.test(text) ? MOBILE.exec(text.replace(/[\s-]/g, ''))?.[1] : undefined;
-  return digits && `+86${digits}`;
-}
-
 /** Step 1: a registered number gets a 6-digit code by SMS (once per message). */
 async function sendCode(context: Context, message: InboundMessage, channel: BindingChannel, phone: string): Promise<string> {
   const { member, cadre } = await findSender(context.db, 'sms', phone);
   const village = (member ?? cadre)?.village;
   if (!village) return templates.binding.unknownNumber();
   await context.db.insert(wechatBindings).values({
-    channel, address: message.sender, phone, code: String(randomInt(0, 1_000_000)).padStart(6, '0'), messageId: message.id,
-    expiresAt: new Date(message.receivedAt.getTime() + CODE_MINUTES * 60_000),
+    channel, address: message.sender, phone, code: newCode(), messageId: message.id,
+    expiresAt: codeExpiry(message.receivedAt),
   }).onConflictDoNothing({ target: wechatBindings.messageId });
   const [binding] = await context.db.select().from(wechatBindings).where(eq(wechatBindings.messageId, message.id));
   await queueMessages(context, [{
@@ -43,7 +33,7 @@ async function sendCode(context: Context, message: InboundMessage, channel: Bind
     text: templates.binding.code(binding!.code, CODE_MINUTES, CHANNEL_NAMES[channel]), sender: village.settings.smsSenderNumber,
     kind: 'binding_code', params: { code: binding!.code, minutes: String(CODE_MINUTES) },
   }]);
-  return templates.binding.codeSent(`${phone.slice(-11, -8)}****${phone.slice(-4)}`);
+  return templates.binding.codeSent(maskPhone(phone));
 }
 
 /** Step 2: the code sent back on the channel binds its address to the member and cadre with that number. */
@@ -53,8 +43,9 @@ async function checkCode(context: Context, message: InboundMessage, channel: Bin
   const [binding] = await context.db.select().from(wechatBindings).where(and(
     eq(wechatBindings.channel, channel), eq(wechatBindings.address, message.sender), isNull(wechatBindings.boundBy), gt(wechatBindings.expiresAt, message.receivedAt),
   )).orderBy(desc(wechatBindings.id)).limit(1);
-  if (!binding || binding.attempts >= MAX_ATTEMPTS) return templates.binding.start(CHANNEL_NAMES[channel]);
-  if (binding.code !== code) {
+  const check = binding ? checkTypedCode(binding, code) : 'used_up';
+  if (!binding || check === 'used_up') return templates.binding.start(CHANNEL_NAMES[channel]);
+  if (check === 'wrong') {
     await context.db.update(wechatBindings).set({ attempts: sql`${wechatBindings.attempts} + 1` }).where(eq(wechatBindings.id, binding.id));
     return templates.binding.wrongCode();
   }

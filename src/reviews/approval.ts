@@ -10,7 +10,8 @@ export type ApprovalOutcome = 'approved' | 'first_approval' | 'already_approved'
 
 export interface Via {
   channel: string;
-  messageId: number;
+  /** The cadre's message, when the decision came as one (not from the console). */
+  messageId?: number;
 }
 
 /**

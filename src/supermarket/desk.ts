@@ -60,8 +60,8 @@ export async function reverseFor(context: Context, cadre: KnownCadre, redemption
 export interface DeskRedemption {
   cadrePhone: string;
   household: string;
-  goods: string;
-  quantity: number;
+  /** The goods and how many of each (one line from the CLI and API, several from the console's counter). */
+  lines: RedemptionLine[];
   /** Names the redemption so a retried call records it once; reused for another request it is refused. */
   key: string;
 }
@@ -85,14 +85,14 @@ export function refusal(household: string, result: Exclude<Redemption, { kind: '
  * for another request throws IdempotencyConflictError; a refusal records nothing, the key included.
  */
 export async function redeemAtDesk(context: Context, request: DeskRedemption): Promise<DeskResult> {
-  const { key, cadrePhone, ...goods } = request;
+  const { key, cadrePhone, household: code, lines } = request;
   let parties: { cadre: KnownCadre; household: Household } | undefined;
-  const { response, replayed } = await answerOnce<DeskResult>(context.db, key, { cadre: cadrePhone, ...goods }, {
+  const { response, replayed } = await answerOnce<DeskResult>(context.db, key, { cadre: cadrePhone, household: code, lines }, {
     run: async (tx) => {
       const cadre = await redeemingCadre(tx, cadrePhone);
-      const household = await villageHousehold(tx, cadre, request.household);
+      const household = await villageHousehold(tx, cadre, code);
       parties = { cadre, household };
-      const result = await redeem(tx, household, [{ code: request.goods, quantity: request.quantity }], key, cadre.id);
+      const result = await redeem(tx, household, lines, key, cadre.id);
       if (result.kind !== 'done') return { ok: false, refused: result.kind, reason: refusal(household.code, result) };
       return { ok: true, redemption: result.id, household: household.code, points: result.points, balance: result.balance, lines: receiptLines(result), replayed: false };
     },
@@ -100,7 +100,7 @@ export async function redeemAtDesk(context: Context, request: DeskRedemption): P
   });
   if (!response.ok) return response;
   // Sent after the commit; a replay sends it again in case the first was cut short (one message per redemption).
-  const { cadre, household } = parties ?? await deskParties(context, cadrePhone, request.household);
+  const { cadre, household } = parties ?? await deskParties(context, cadrePhone, code);
   await sendReceipt(context, household, cadre.village, response.redemption, response.lines, response.points, response.balance);
   return { ...response, replayed };
 }

@@ -40,6 +40,37 @@ async function householdOfPhone(tx: Executor, phone: string): Promise<number | n
   return member?.householdId ?? null;
 }
 
+/**
+ * Creates or updates households with their members and accounts (by household code, and member
+ * name within a household); the village file and the console's roster import share it.
+ */
+export async function upsertHouseholds(tx: Executor, villageId: number, list: VillageFile['households']) {
+  const householdIds = new Map<string, number>();
+  let memberCount = 0;
+  for (const household of list) {
+    const [row] = await tx.insert(households).values({
+      villageId, code: household.code, head: household.head, groupName: household.group,
+    }).onConflictDoUpdate({
+      target: households.code,
+      set: { villageId: incoming('village_id'), head: incoming('head'), groupName: incoming('group_name') },
+    }).returning({ id: households.id });
+    householdIds.set(household.code, row!.id);
+    if (household.members.length === 0) continue;
+    memberCount += household.members.length;
+    await tx.insert(members).values(household.members.map((member) => ({
+      householdId: row!.id, name: member.name, phone: member.phone ?? null, wechat: member.wechat ?? null, prefers: member.prefers ?? 'sms',
+    }))).onConflictDoUpdate({
+      target: [members.householdId, members.name],
+      set: { phone: incoming('phone'), wechat: incoming('wechat'), prefers: incoming('prefers') },
+    });
+  }
+  if (householdIds.size > 0) {
+    await tx.insert(accounts).values([...householdIds.values()].map((householdId) => ({ villageId, kind: 'household' as const, householdId })))
+      .onConflictDoNothing();
+  }
+  return { householdIds, members: memberCount };
+}
+
 /** Creates or updates everything the file describes; running it twice changes nothing the second time. */
 export async function importVillage(db: Db, file: VillageFile): Promise<ImportSummary> {
   const v = file.village;
@@ -78,27 +109,7 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       });
     }
 
-    const householdIds = new Map<string, number>();
-    let memberCount = 0;
-    for (const household of file.households) {
-      const [row] = await tx.insert(households).values({
-        villageId, code: household.code, head: household.head, groupName: household.group,
-      }).onConflictDoUpdate({
-        target: households.code,
-        set: { villageId: incoming('village_id'), head: incoming('head'), groupName: incoming('group_name') },
-      }).returning({ id: households.id });
-      householdIds.set(household.code, row!.id);
-      if (household.members.length === 0) continue;
-      memberCount += household.members.length;
-      await tx.insert(members).values(household.members.map((member) => ({
-        householdId: row!.id, name: member.name, phone: member.phone ?? null, wechat: member.wechat ?? null, prefers: member.prefers ?? 'sms',
-      }))).onConflictDoUpdate({
-        target: [members.householdId, members.name],
-        set: { phone: incoming('phone'), wechat: incoming('wechat'), prefers: incoming('prefers') },
-      });
-    }
-    await tx.insert(accounts).values([...householdIds.values()].map((householdId) => ({ villageId, kind: 'household' as const, householdId })))
-      .onConflictDoNothing();
+    const { householdIds, members: memberCount } = await upsertHouseholds(tx, villageId, file.households);
     await ensureSystemAccounts(tx, villageId);
 
     for (const cadre of file.cadres) {

@@ -58,7 +58,7 @@ describe(`the points supermarket (${testBackend})`, () => {
     await award(jifen.context, 'FNP-036', 52);
     const stockBefore = await stock('S05');
     const attempts = await Promise.all(Array.from({ length: 16 }, (_, i) => redeemAtDesk(jifen.context, {
-      cadrePhone: people.ranDebing, household: 'FNP-036', goods: 'S05', quantity: 1, key: `test-concurrent-${i}`,
+      cadrePhone: people.ranDebing, household: 'FNP-036', lines: [{ code: 'S05', quantity: 1 }], key: `test-concurrent-${i}`,
     })));
     expect(attempts.filter((a) => a.ok)).toHaveLength(10);
     expect(attempts.filter((a) => !a.ok).map((a) => !a.ok && a.refused)).toEqual(Array(6).fill('not_enough_points'));
@@ -70,7 +70,7 @@ describe(`the points supermarket (${testBackend})`, () => {
   it('concurrent redemptions never oversell: exactly the stock is handed out', async () => {
     await award(jifen.context, 'FNP-037', 5000);
     const attempts = await Promise.all(Array.from({ length: 8 }, (_, i) => redeemAtDesk(jifen.context, {
-      cadrePhone: people.ranDebing, household: 'FNP-037', goods: 'S02', quantity: 3, key: `test-oversell-${i}`,
+      cadrePhone: people.ranDebing, household: 'FNP-037', lines: [{ code: 'S02', quantity: 3 }], key: `test-oversell-${i}`,
     })));
     expect(attempts.filter((a) => a.ok)).toHaveLength(6);
     expect(await stock('S02')).toBe(2);

@@ -9,6 +9,7 @@ export * from './claim-evidence.ts';
 export * from './reviews.ts';
 export * from './deductions.ts';
 export * from './redemptions.ts';
+export * from './console.ts';
 export * from './outbox.ts';
 export * from './keyed-requests.ts';
 export * from './checkins.ts';

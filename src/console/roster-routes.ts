@@ -1,0 +1,41 @@
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Context } from '../context.ts';
+import { templates } from '../templates.ts';
+import { importRoster, rosterTemplate } from '../village/roster.ts';
+import { audit } from './audit.ts';
+import { page, sendWorkbook } from './render.ts';
+
+/** A roster is a few hundred rows: a small upload, one file. */
+const UPLOAD_LIMITS = { fileSize: 2 * 1024 * 1024, files: 1, fields: 4 };
+
+interface RosterForm { mode?: string; file?: Buffer }
+
+/** 花名册导入: a cadre who approves checks an Excel roster (nothing written), then imports it; importing it again changes nothing. */
+export const rosterRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
+  // Fields and the file land on the body, so the CSRF check reads _csrf as from any form.
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: UPLOAD_LIMITS });
+  app.addHook('preHandler', async (request, reply) => {
+    const user = request.consoleUser!;
+    if (user.kind !== 'cadre' || !user.cadre.canApprove) return page(request, reply.code(403), 'message', { title: '花名册导入', error: templates.console.notApprover() });
+  });
+
+  app.get('/roster', async (request, reply) => page(request, reply, 'roster'));
+  app.get('/roster/template.xlsx', async (_request, reply) => sendWorkbook(reply, 'roster-template.xlsx', await rosterTemplate()));
+
+  app.post<{ Body: RosterForm }>('/roster', async (request, reply) => {
+    const user = request.consoleUser!;
+    if (user.kind !== 'cadre') return reply.code(403).send();
+    const { mode, file } = request.body ?? {};
+    if (!Buffer.isBuffer(file) || file.length === 0) return page(request, reply.code(400), 'roster', { error: templates.roster.notWorkbook() });
+    const result = await importRoster(context.db, user.cadre.villageId, file, mode !== 'import');
+    if (result.kind === 'problems') {
+      return page(request, reply.code(422), 'roster', { error: templates.roster.hasProblems(result.problems.length), problems: result.problems });
+    }
+    if (result.kind === 'imported') {
+      await audit(context.db, { actor: `cadre:${user.cadre.id}`, ip: request.ip, action: 'roster_import', detail: { households: result.households, members: result.members } });
+    }
+    const notice = templates.roster[result.kind](result.households, result.members);
+    return page(request, reply, 'roster', { notice });
+  });
+};
