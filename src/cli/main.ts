@@ -10,6 +10,7 @@ import { classifyLines } from './classify.ts';
 import { declareOrally } from '../claims/declare.ts';
 import { recentMessages } from './messages.ts';
 import { printPublicity } from './publicity.ts';
+import { isCalendarDay } from '../claims/period.ts';
 import { registerSupermarketCommands } from './supermarket.ts';
 import { registerWeeklySchedules } from '../weekly/run.ts';
 import { weeklyCommand } from './weekly.ts';
@@ -87,7 +88,7 @@ program.command('declare <household-code> <text...>')
   });
 
 const day = (value: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`not a date (YYYY-MM-DD): ${value}`);
+  if (!isCalendarDay(value)) throw new Error(`not a date (YYYY-MM-DD): ${value}`);
   return value;
 };
 

@@ -9,3 +9,4 @@ export * from './claim-evidence.ts';
 export * from './reviews.ts';
 export * from './deductions.ts';
 export * from './redemptions.ts';
+export * from './replay-nonces.ts';
