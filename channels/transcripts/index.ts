@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import { staleProblem } from '../replay-window.ts';
 import type { ChannelAdapter, ChannelHost, NormalizedInbound } from '../types.ts';
 import type { TranscriptSettings } from './settings.ts';
 
@@ -8,8 +9,6 @@ export { transcriptSettings, type TranscriptSettings } from './settings.ts';
 /** One call's transcript is a few kB; 64 kB is far more than a long call holds. */
 export const BODY_LIMIT = 64 * 1024;
 export const SIGNATURE_HEADER = 'x-jifen-signature';
-/** A sender's clock may run a little ahead of jifen's; more than this is a mistake. */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Prefixes the call id in the stored external id: transcripts share the voice channel with Twilio
@@ -65,8 +64,8 @@ function field(body: Record<string, unknown>, name: string, maxLength: number): 
 
 /**
  * A transcript `{ caller, text, callId, timestamp }` → one normalized inbound voice message, or a
- * TranscriptError. The call's own time is when the claim was made (it decides the cap's period); a
- * time more than a few minutes ahead of jifen's clock is refused.
+ * TranscriptError. The call's own time is when the claim was made (it decides the cap's period); it
+ * is signed with the body, so it is also the replay window: more than five minutes from jifen's clock is refused.
  */
 export function normalizeTranscript(rawBody: Buffer, now = new Date()): NormalizedInbound {
   let parsed: unknown;
@@ -83,7 +82,8 @@ export function normalizeTranscript(rawBody: Buffer, now = new Date()): Normaliz
   const timestamp = field(body, 'timestamp', 64);
   const at = parseTimestamp(timestamp);
   if (!at) throw new TranscriptError('timestamp must be an ISO 8601 date and time with a zone, e.g. 2026-03-12T14:05:00+08:00');
-  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new TranscriptError('timestamp is in the future');
+  const stale = staleProblem(at.getTime(), now.getTime(), 'timestamp');
+  if (stale) throw new TranscriptError(stale);
   return {
     channel: 'voice',
     externalId: `${EXTERNAL_ID_PREFIX}${callId}`,
@@ -96,6 +96,7 @@ export function normalizeTranscript(rawBody: Buffer, now = new Date()): Normaliz
 }
 
 function routes(settings: TranscriptSettings): FastifyPluginAsync<{ host: ChannelHost }> {
+  const now = settings.now ?? Date.now;
   return async (app, { host }) => {
     // JSON only, kept as the bytes received: the signature covers them, not a re-serialization.
     app.removeAllContentTypeParsers();
@@ -113,7 +114,7 @@ function routes(settings: TranscriptSettings): FastifyPluginAsync<{ host: Channe
       }
       let message: NormalizedInbound;
       try {
-        message = normalizeTranscript(rawBody);
+        message = normalizeTranscript(rawBody, new Date(now()));
       } catch (error) {
         if (error instanceof TranscriptError) return reply.code(400).send({ error: error.message });
         throw error;

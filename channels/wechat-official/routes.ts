@@ -22,7 +22,7 @@ export const BODY_LIMIT = 64 * 1024;
 const safeMode = (request: FastifyRequest) => param(request.query as Query, 'encrypt_type') === 'aes';
 
 function refuse(request: FastifyRequest, reply: FastifyReply, why: string) {
-  request.log.warn({ url: request.url }, `wechat official webhook refused: ${why}`);
+  request.log.warn({ path: request.routeOptions.url }, `wechat official webhook refused: ${why}`);
   return reply.code(403).send({ error: why });
 }
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config.ts';
+import { configuredSecrets, loadConfig } from '../config.ts';
 import { closeContext, createContext, type Context } from '../context.ts';
 import { createLogger } from '../log.ts';
 import { householdBalance } from '../ledger/balance.ts';
@@ -21,7 +21,7 @@ import { weeklyCommand } from './weekly.ts';
  */
 async function withContext<T>(run: (context: Context) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const context = await createContext(config, { log: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+  const context = await createContext(config, { log: createLogger(process.env.LOG_LEVEL ?? 'warn', undefined, configuredSecrets(config)) });
   try {
     return await run(context);
   } finally {
