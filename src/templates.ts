@@ -70,6 +70,7 @@ export const templates = {
     receipt: (lines: string[], points: number, balance: number, id: number) => `您家在积分超市兑换了 ${lines.join('、')}，扣 ${points}分，余额 ${balance}分（兑换号${id}）`,
     outOfStock: (goods: string, left: number) => `${goods} 库存只剩 ${left}，未兑换`,
     notEnoughPoints: (household: string, needed: number, balance: number) => `${household} 余额 ${balance}分，不够兑换（需 ${needed}分），未兑换`,
+    badQuantity: (household: string, max: number) => `兑换数量须是1到${max}的整数，如「兑换 ${household} S01 2」，未兑换`,
   },
   noReason: '未说明原因',
   binding: {
