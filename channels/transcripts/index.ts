@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import { jsonDepth, MAX_JSON_DEPTH, storableJson } from '../../src/storable.ts';
 import { staleProblem } from '../replay-window.ts';
 import type { ChannelAdapter, ChannelHost, NormalizedInbound } from '../types.ts';
 import type { TranscriptSettings } from './settings.ts';
@@ -26,16 +27,6 @@ export function signatureMatches(secret: string, body: Buffer, header: string | 
   if (!match) return false;
   const expected = createHmac('sha256', secret).update(body).digest();
   return timingSafeEqual(Buffer.from(match[1]!, 'hex'), expected);
-}
-
-/** PostgreSQL text and jsonb cannot hold NUL, in values or keys. */
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '');
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replaceAll('\u0000', ''), withoutNul(inner)]));
-  }
-  return value;
 }
 
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))$/i;
@@ -68,14 +59,16 @@ function field(body: Record<string, unknown>, name: string, maxLength: number): 
  * is signed with the body, so it is also the replay window: more than five minutes from jifen's clock is refused.
  */
 export function normalizeTranscript(rawBody: Buffer, now = new Date()): NormalizedInbound {
+  const json = rawBody.toString('utf8');
+  if (jsonDepth(json) > MAX_JSON_DEPTH) throw new TranscriptError(`body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(rawBody.toString('utf8'));
+    parsed = JSON.parse(json);
   } catch {
     throw new TranscriptError('body is not valid JSON');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TranscriptError('body must be a JSON object');
-  const body = withoutNul(parsed) as Record<string, unknown>;
+  const body = storableJson(parsed) as Record<string, unknown>;
   const caller = field(body, 'caller', 64);
   const text = field(body, 'text', BODY_LIMIT);
   const callId = field(body, 'callId', 200);

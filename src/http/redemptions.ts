@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
 import { DeskError, redeemAtDesk, reverseAtDesk } from '../supermarket/desk.ts';
 import { requireApiToken } from './api-token.ts';
-import { cadrePhone, householdCode } from './properties.ts';
+import { cadrePhone, goodsCode, householdCode, printable } from './properties.ts';
 
 const redemptionBody = {
   type: 'object',
@@ -12,12 +12,12 @@ const redemptionBody = {
   properties: {
     household: householdCode,
     /** The goods' code in the village's catalogue (S01). */
-    goods: { type: 'string', minLength: 1, maxLength: 40 },
+    goods: goodsCode,
     quantity: { type: 'integer', minimum: 1, maximum: 999, default: 1 },
     /** The cadre recording it (can_redeem). */
     cadre: cadrePhone,
     /** The caller's name for this redemption: a retried call with the same key records it once. */
-    key: { type: 'string', minLength: 1, maxLength: 100 },
+    key: printable(100),
   },
 } as const;
 
