@@ -99,8 +99,8 @@ export const templates = {
     firstApproval: (reference: number) => `已记下您同意 ${reference}；此项须两位村干部同意，已请其他村干部审核`,
     alreadyApproved: (reference: number) => `您已同意过 ${reference}，还须另一位村干部同意`,
     enteredByYou: (reference: number) => `申报 ${reference} 是您代报的，须由另两位村干部审核`,
-    approvedAll: (count: number, waitingSecond: number, own: number) =>
-      `已同意 ${count} 条申报${waitingSecond > 0 ? `，其中 ${waitingSecond} 条还须另一位村干部同意` : ''}${own > 0 ? `；另有 ${own} 条是您自家的，须由其他村干部审核` : ''}`,
+    approvedAll: (count: number, waitingSecond: number, own: number, more = false) =>
+      `已同意 ${count} 条申报${waitingSecond > 0 ? `，其中 ${waitingSecond} 条还须另一位村干部同意` : ''}${own > 0 ? `；另有 ${own} 条是您自家的，须由其他村干部审核` : ''}${more ? '；还有待审的申报，请再发「全部同意」' : ''}`,
     listLine: (position: number, reference: number, head: string, item: string, points: number) => `${position}）${reference} ${head}家 ${item}+${points}`,
     listPage: (total: number, page: number, pages: number, lines: string[]) =>
       `待审 ${total} 条${pages > 1 ? `（${page}/${pages}）` : ''}：${lines.join('；')}`,

@@ -7,6 +7,7 @@ import { loadInbound, markProcessed } from '../src/messages/inbound.ts';
 import { replyChannel, replyTo } from '../src/messages/reply.ts';
 import { ONE_SEGMENT, pagesWithin } from '../src/messages/pages.ts';
 import { approve } from '../src/reviews/approval.ts';
+import { approveAllWaiting } from '../src/reviews/approve-all.ts';
 import { writeToReviewers } from '../src/reviews/requests.ts';
 import { reviewersOf } from '../src/reviews/reviewers.ts';
 import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../src/reviews/review.ts';
@@ -95,14 +96,14 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
 
 /** 全部同意: this cadre's approval of every claim waiting for them (never their own household's); a two-person item gets their vote. */
 async function approveAll(context: Context, message: InboundMessage, cadre: KnownCadre) {
-  for (const claim of await waitingFor(context.db, cadre, BATCH_LIMIT)) await decideClaim(context, message, cadre, claim.id, 'approved');
+  const { more } = await approveAllWaiting(context.db, cadre, { channel: message.channel, messageId: message.id }, BATCH_LIMIT);
   const decided = await decisionsMadeBy(context.db, message.id);
   for (const { claimId, verdict } of decided) await followUp(context, claimId, verdict);
   if (decided.length === 0) return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');
   const own = cadre.householdId === null ? [] : (await waitingFor(context.db, { ...cadre, householdId: null }, BATCH_LIMIT))
     .filter((claim) => claim.householdId === cadre.householdId);
   const waitingSecond = decided.filter(({ verdict }) => verdict === 'first_approval').length;
-  await answer(context, message, cadre, templates.review.approvedAll(decided.length, waitingSecond, own.length), 'approved_all');
+  await answer(context, message, cadre, templates.review.approvedAll(decided.length, waitingSecond, own.length, more), 'approved_all');
 }
 
 /** 待审: the claims waiting for this cadre, oldest first, numbered; on SMS in pages of one segment each. */
