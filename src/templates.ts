@@ -3,6 +3,9 @@
 /** An item's name as a villager reads it in a list: without the bracketed explanation (门前清洁（门前三包） → 门前清洁). */
 export const itemName = (name: string) => name.replace(/[（(].*$/, '');
 
+/** The week's supermarket movement: spent, or given back by a reversal of an earlier week's redemption. */
+const spentText = (redeemed: number) => (redeemed > 0 ? ` 兑换${redeemed}分` : redeemed < 0 ? ` 兑换退回${-redeemed}分` : '');
+
 export const templates = {
   claimReceived: (item: string, points: number, reference: number) =>
     `已收到：${item} +${points}分，编号${reference}，待村干部审核`,
@@ -153,15 +156,16 @@ export const templates = {
   },
   weekly: {
     /** The SMS form: one 70-character segment. */
-    sms: (village: string, household: string, earned: number, redeemed: number, balance: number, lifetime: number, rank: number) =>
-      `【${village}积分】${household}本周${earned >= 0 ? '+' : ''}${earned}分${redeemed > 0 ? ` 兑换${redeemed}分` : ''}，余额${balance}分，累计${lifetime}分，全村第${rank}名`,
+    sms: (village: string, household: string, earned: number, redeemed: number, balance: number, lifetime: number, rank: number, expired = 0) =>
+      `【${village}积分】${household}本周${earned >= 0 ? '+' : ''}${earned}分${spentText(redeemed)}${expired > 0 ? ` 到期${expired}分` : ''}，余额${balance}分，累计${lifetime}分，全村第${rank}名`,
     /** The richer WeChat form, one line each. */
-    wechat: (village: string, week: string, household: string, head: string, items: string[], deducted: number, redeemed: number, balance: number, lifetime: number, rank: number) => [
+    wechat: (village: string, week: string, household: string, head: string, items: string[], deducted: number, redeemed: number, balance: number, lifetime: number, rank: number, expired = 0) => [
       `【${village}积分周报】${week}`,
       `${household}（${head}家）`,
       `本周获得：${items.length > 0 ? items.join('、') : '无'}`,
       ...(deducted > 0 ? [`本周扣分：${deducted}分`] : []),
-      `本周兑换：${redeemed}分`,
+      redeemed >= 0 ? `本周兑换：${redeemed}分` : `本周退回兑换：${-redeemed}分`,
+      ...(expired > 0 ? [`本周到期：${expired}分`] : []),
       `当前余额：${balance}分`,
       `累计获得：${lifetime}分，全村第${rank}名`,
     ].join('\n'),
