@@ -8,6 +8,17 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, keep)}****${phone.slice(-4)}`;
 }
 
+/**
+ * A name as public pages show it (PIPL): the first and last characters, the rest starred — 王兰英 → 王*英,
+ * 王英 → 王*, 欧阳兰英 → 欧**英. Characters, not UTF-16 units, so a rare character is never split.
+ */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return chars.join('');
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars.at(-1)}`;
+}
+
 export function maskPhones(text: string): string {
   return text.replace(PHONE, maskPhone);
 }

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { claimEvents, claims, households, rules, villages } from '../db/schema/index.ts';
 import { dayKey, isCalendarDay } from '../claims/period.ts';
+import { maskName } from '../log.ts';
 import { publicityEnd } from './policy.ts';
 
 /** One approved claim as the notice board shows it. */
@@ -42,7 +43,7 @@ const DEFAULT_PERIOD_DAYS = 30;
 /**
  * The village's publicity list (公示) for a period: every claim whose latest publicity began in it
  * (village time, `from` and `to` inclusive) and that is in publicity or posted since, household by
- * household; undefined for an unknown village, a PeriodError for a day that does not exist.
+ * household, heads' names masked (王*英) unless the village chose full names; undefined for an unknown village, a PeriodError for a day that does not exist.
  */
 export async function publicityList(db: Executor, villageCode: string, period: { from?: string; to?: string } = {}): Promise<PublicityList | undefined> {
   checkPeriod(period);
@@ -62,8 +63,10 @@ export async function publicityList(db: Executor, villageCode: string, period: {
       inArray(claims.state, ['publicity', 'posted'])))
     .orderBy(claims.id, desc(claimEvents.id));
   const days = village.settings.publicityDays ?? 0;
+  // Masked unless the village chose full names, and recorded who chose it (PIPL).
+  const shown = village.settings.publicFullNames ? (name: string) => name : maskName;
   const rows = listed.map((row) => ({
-    reference: row.reference!, household: row.household, head: row.head, item: row.item, points: row.points!,
+    reference: row.reference!, household: row.household, head: shown(row.head), item: row.item, points: row.points!,
     approvedOn: dayKey(row.since, tz), objectBy: dayKey(publicityEnd(row.since, days), tz),
   })).sort((a, b) => a.household.localeCompare(b.household) || a.approvedOn.localeCompare(b.approvedOn));
   return { village: { code: village.code, name: village.name, smsNumber: village.settings.smsSenderNumber }, days, from, to, rows };

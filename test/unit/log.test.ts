@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskPhone, maskPhones } from '../../src/log.ts';
+import { createLogger, maskName, maskPhone, maskPhones } from '../../src/log.ts';
 describe('phone masking', () => {
   it.each([
     ['+8613900010001', '+86139****0001'],
@@ -87,5 +87,11 @@ describe('createLogger: secrets', () => {
     expect(out).toContain('"url":"/channels/aliyun/up"');
     expect(out).not.toMatch(/abc|xyz/);
     expect(out).toContain('application/json');
+  });
+});
+
+describe('maskName (public pages)', () => {
+  it.each([['王兰英', '王*英'], ['王英', '王*'], ['欧阳兰英', '欧**英'], ['王', '王'], ['𠀀兰英', '𠀀*英'], [' 何世友 ', '何*友']])('%s → %s', (name, masked) => {
+    expect(maskName(name)).toBe(masked);
   });
 });
