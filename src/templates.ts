@@ -3,6 +3,9 @@
 /** An item's name as a villager reads it in a list: without the bracketed explanation (门前清洁（门前三包） → 门前清洁). */
 export const itemName = (name: string) => name.replace(/[（(].*$/, '');
 
+/** An item as a routine SMS names it (review requests): the village file's short name, else the name. */
+export const shortItemName = (rule: { name: string; shortName: string | null }) => rule.shortName ?? itemName(rule.name);
+
 /** The week's supermarket movement: spent, or given back by a reversal of an earlier week's redemption. */
 const spentText = (redeemed: number) => (redeemed > 0 ? ` 兑换${redeemed}分` : redeemed < 0 ? ` 兑换退回${-redeemed}分` : '');
 

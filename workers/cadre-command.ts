@@ -12,7 +12,7 @@ import { writeToReviewers } from '../src/reviews/requests.ts';
 import { reviewersOf } from '../src/reviews/reviewers.ts';
 import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../src/reviews/review.ts';
 import { currentRound } from '../src/reviews/rounds.ts';
-import { itemName, templates } from '../src/templates.ts';
+import { itemName, shortItemName, templates } from '../src/templates.ts';
 import { understandCadre } from '../src/understanding/cadre.ts';
 import { knownVillage } from '../src/understanding/village-models.ts';
 import { declare, recordDeduction, recordRedemption } from './cadre-records.ts';
@@ -40,7 +40,7 @@ async function followUp(context: Context, claimId: number, verdict: Verdict) {
   if (verdict === 'first_approval') {
     const { claim, rule, household, village } = loaded;
     const round = (await currentRound(context.db, claimId))!.round;
-    const text = templates.review.secondApprover(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!);
+    const text = templates.review.secondApprover(village.name, claim.reference!, household.code, household.head, shortItemName(rule), claim.points!);
     return writeToReviewers(context, loaded, await reviewersOf(context.db, loaded, round, 'all'), 'second', round, text);
   }
   await tellClaimant(context, loaded, 'rejected', templates.rejected(loaded.rule.name, loaded.claim.reason ?? templates.noReason));

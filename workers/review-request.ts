@@ -7,7 +7,7 @@ import { reviewDelays } from '../src/reviews/policy.ts';
 import { writeToReviewers } from '../src/reviews/requests.ts';
 import { reviewersOf } from '../src/reviews/reviewers.ts';
 import { currentRound, type ReviewRound } from '../src/reviews/rounds.ts';
-import { templates } from '../src/templates.ts';
+import { shortItemName, templates } from '../src/templates.ts';
 import { claimantMessage } from './claim-notices.ts';
 import type { PipelineStage } from './stage.ts';
 
@@ -16,13 +16,13 @@ const EVIDENCE_QUOTE_LENGTH = 60;
 
 async function requestText(context: Context, { claim, rule, household, village }: LoadedClaim, review: ReviewRound) {
   if (review.round > 0) {
-    return templates.review.objected(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!, review.objection ?? templates.noReason);
+    return templates.review.objected(village.name, claim.reference!, household.code, household.head, shortItemName(rule), claim.points!, review.objection ?? templates.noReason);
   }
   // For an item whose evidence matters (写明帮助了谁, 需村委核实) the cadre reads what the villager wrote.
   const said = rule.evidence ? claim.text.slice(0, EVIDENCE_QUOTE_LENGTH) : undefined;
   // A photo sent with the claim, or on its own just before it (WeChat), is evidence too: the cadre gets its link.
   const [photo] = await photosOfClaim(context.db, claim);
-  return templates.reviewRequest(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!, said, photo);
+  return templates.reviewRequest(village.name, claim.reference!, household.code, household.head, shortItemName(rule), claim.points!, said, photo);
 }
 
 /** The reminder and the escalation, due counted from when the claim entered this round of review. */

@@ -22,12 +22,12 @@ type RuleRow = VillageFile['rules'][number];
 async function upsertRules(tx: Executor, villageId: number, kind: 'earn' | 'deduct', list: RuleRow[]) {
   if (list.length === 0) return;
   await tx.insert(rules).values(list.map((rule) => ({
-    villageId, kind, code: rule.code, category: rule.category, name: rule.name, points: rule.points,
+    villageId, kind, code: rule.code, category: rule.category, name: rule.name, shortName: rule.short ?? null, points: rule.points,
     cap: rule.cap ?? null, per: rule.per ?? null, evidence: rule.evidence ?? null, keywords: rule.keywords ?? [], twoPerson: rule.two_person ?? false, active: true,
   }))).onConflictDoUpdate({
     target: [rules.villageId, rules.code],
     set: {
-      kind: incoming('kind'), category: incoming('category'), name: incoming('name'), points: incoming('points'),
+      kind: incoming('kind'), category: incoming('category'), name: incoming('name'), shortName: incoming('short_name'), points: incoming('points'),
       cap: incoming('cap'), per: incoming('per'), evidence: incoming('evidence'), keywords: incoming('keywords'),
       twoPerson: incoming('two_person'), active: sql`true`,
     },

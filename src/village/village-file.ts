@@ -10,6 +10,8 @@ const Rule = Type.Object({
   code: Type.String({ minLength: 1 }),
   category: Type.String(),
   name: Type.String({ minLength: 1 }),
+  /** A name short enough for routine SMS (review requests) to fit one segment; the full name everywhere else. */
+  short: Type.Optional(Type.String({ minLength: 1, maxLength: 12 })),
   points: Type.Integer(),
   cap: Type.Optional(Type.Integer({ minimum: 1 })),
   per: Type.Optional(Type.Union([Type.Literal('week'), Type.Literal('month'), Type.Literal('year'), Type.Literal('term')])),

@@ -1,0 +1,1 @@
+ALTER TABLE "jifen"."rules" ADD COLUMN "short_name" text;
