@@ -11,7 +11,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY . .
-# The embedded PGlite (used only without DATABASE_URL) keeps its data in /app/data.
+# The embedded PostgreSQL (used only without DATABASE_URL) keeps its cluster in /app/data; it runs as the user node.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 

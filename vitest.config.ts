@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Unit tests run once. Integration suites run on the embedded default always, and again on
- * PostgreSQL (DATABASE_URL) and on PostgreSQL + Redis (DATABASE_URL and REDIS_URL) when set.
+ * Unit tests run once. Integration suites run on the embedded default always (one embedded
+ * PostgreSQL per run, see test/support/embedded-server.ts), and again on PostgreSQL (DATABASE_URL)
+ * and on PostgreSQL + Redis (DATABASE_URL and REDIS_URL) when set.
  */
 const backends = ['embedded'];
 if (process.env.DATABASE_URL) backends.push('postgres');
@@ -17,6 +18,7 @@ export default defineConfig({
           name: backend,
           include: ['test/integration/**/*.test.ts'],
           env: { JIFEN_TEST_BACKEND: backend },
+          globalSetup: backend === 'embedded' ? ['test/support/embedded-server.ts'] : [],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -1,19 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { JobsOptions, Queue, Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { Config } from '../src/config.ts';
 import { createQueueBackend } from '../src/queue/backend.ts';
+import { jobOptions } from '../src/queue/jobs-client.ts';
 import { log, type Deadline } from './util.ts';
-
-/**
- * The options jifen's JobsClient gives every pipeline job (src/queue/jobs-client.ts, RETRY), plus a
- * deterministic job id as jifen uses: the no-op jobs pay the same bookkeeping as real ones.
- */
-export const APP_JOB_OPTIONS: JobsOptions = {
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 1_000 },
-  removeOnComplete: { age: 24 * 3600, count: 50_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
 
 const CHUNK = 1_000;
 
@@ -26,13 +16,13 @@ export interface BaselineResult {
 /**
  * Raw BullMQ throughput on the same backend the app uses: a queue and a no-op worker made by
  * jifen's own createQueueBackend (same connection settings, the app workers' concurrency and lock
- * duration), N jobs added with addBulk in chunks of 1,000, timed from the first add until the
+ * duration), each job with the options jifen's own queues give theirs (jobOptions) and a
+ * deterministic job id as jifen uses, so the no-op jobs pay the same bookkeeping; N jobs added with addBulk in chunks of 1,000, timed from the first add until the
  * worker has reported N completions.
  */
-export async function runBaseline(
-  config: Config, databaseUrl: string, jobs: number, deadline: Deadline, jobOptions: JobsOptions = APP_JOB_OPTIONS,
-): Promise<BaselineResult> {
+export async function runBaseline(config: Config, databaseUrl: string, jobs: number, deadline: Deadline): Promise<BaselineResult> {
   const backend = createQueueBackend(config, databaseUrl);
+  const options = jobOptions(backend);
   // The QueueHandle/WorkerHandle interfaces expose only what jifen uses; underneath they are BullMQ's classes.
   const queue = backend.queue('bench-noop') as unknown as Queue;
   let completed = 0;
@@ -55,7 +45,7 @@ export async function runBaseline(
     for (let offset = 0; offset < jobs; offset += CHUNK) {
       const size = Math.min(CHUNK, jobs - offset);
       await deadline.race(queue.addBulk(Array.from({ length: size }, (_, i) => ({
-        name: 'noop', data: { n: offset + i }, opts: { ...jobOptions, jobId: `noop-${offset + i}` },
+        name: 'noop', data: { n: offset + i }, opts: { ...options, jobId: `noop-${offset + i}` },
       }))), 'adding baseline jobs');
     }
     const added = performance.now();

@@ -15,8 +15,10 @@ import { readVillageFile, type VillageFile } from '../src/village/village-file.t
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import type { FakeTwilio } from '../test/support/fake-twilio.ts';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN } from './env.ts';
+import { offerAtRate } from './open-loop.ts';
 import { reportClaimTimeline, reportJobTimes, type QueryProfiler } from './profile.ts';
-import { describeError, Limiter, log, sleep, type Deadline } from './util.ts';
+import { describeError, fmt, Limiter, log, sleep, type Deadline } from './util.ts';
+import { ClaimCosts } from './claim-figures.ts';
 
 export const EXAMPLE_VILLAGE = path.resolve(import.meta.dirname, '../example/fangniuping.yaml');
 /** 刘芳, 综合专干: approves every claim in the benchmark. */
@@ -82,6 +84,9 @@ export interface E2eResult {
   claims: number;
   elapsedMs: number;
   claimsPerS: number;
+  /** SQL statements and jobs per claim, webhook to confirmation sent. */
+  sqlPerClaim: number;
+  jobsPerClaim: number;
 }
 
 export interface E2eOptions {
@@ -89,6 +94,8 @@ export interface E2eOptions {
   clientConcurrency: number;
   deadline: Deadline;
   profiler?: QueryProfiler;
+  /** Open loop: offer the claims at this many per second instead of keeping clientConcurrency in flight. */
+  ratePerS?: number;
 }
 
 let sidCounter = 0;
@@ -206,9 +213,13 @@ export async function runEndToEnd(context: Context, twilioApi: FakeTwilio, optio
 
     const elu0 = performance.eventLoopUtilization();
     const cpu0 = process.cpuUsage();
+    const costs = new ClaimCosts();
+    const since = Date.now();
+    costs.start([context.jobs.pipeline, context.jobs.weekly, ...Object.values(context.jobs.outbound)]);
     options.profiler?.start();
     const started = performance.now();
-    const sender = Promise.all(plan.map((claim) => limiter.run(() => sms(claim.from, claim.text)).then(() => { counts.sent++; })));
+    const offer = (claim: PlannedClaim) => sms(claim.from, claim.text).then(() => { counts.sent++; });
+    const sender = options.ratePerS ? offerAtRate(plan, options.ratePerS, offer) : Promise.all(plan.map((claim) => limiter.run(() => offer(claim))));
     sender.catch(fail);
 
     let nextPoll = 0;
@@ -240,11 +251,15 @@ export async function runEndToEnd(context: Context, twilioApi: FakeTwilio, optio
       await sleep(20);
     }
     await Promise.allSettled(background);
+    costs.stop();
+    const sqlPerClaim = costs.statements / plan.length;
+    const jobsPerClaim = (await costs.jobs(context.jobs.pipeline as unknown as Queue, since)) / plan.length;
+    log(`e2e: ${fmt(sqlPerClaim)} SQL statements and ${fmt(jobsPerClaim)} jobs per claim`);
     log(`e2e: confirmations ${counts.confirmations}/${plan.length} after ${((performance.now() - started) / 1000).toFixed(2)} s; `
       + `acks ${counts.acks}, review requests to 刘芳 ${counts.reviews} (+${counts.otherReviews} to other cadres), approvals acknowledged ${counts.approvalsAcked}, `
       + `unexpected SMS ${counts.problems}${problems.length ? `: ${problems.join(' | ')}` : ''}`);
     succeeded = true;
-    return { claims: plan.length, elapsedMs, claimsPerS: plan.length / (elapsedMs / 1000) };
+    return { claims: plan.length, elapsedMs, claimsPerS: plan.length / (elapsedMs / 1000), sqlPerClaim, jobsPerClaim };
   } finally {
     clearInterval(progress);
     options.profiler?.stop();

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.ts';
+import { freeLoopbackPort } from '../src/free-port.ts';
 import { log } from './util.ts';
 
 export type BenchBackend = 'embedded' | 'postgres' | 'redis';
@@ -19,17 +19,8 @@ export interface BenchEnv {
 export const BENCH_AUTH_TOKEN = 'bench-token';
 export const BENCH_ACCOUNT_SID = 'ACbench';
 
-/** A free loopback port: the channel signs webhooks against publicUrl, which must be known before the app is built. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /**
- * The backend the environment selects, with state of its own: nothing set = embedded PGlite in a
+ * The backend the environment selects, with state of its own: nothing set = embedded PostgreSQL in a
  * temporary DATA_DIR; DATABASE_URL = a fresh database jifen_bench_<random> on that server;
  * DATABASE_URL + REDIS_URL = the same, with queues on Redis under a unique QUEUE_PREFIX.
  */
@@ -39,7 +30,8 @@ export async function createBenchEnv(twilioApiUrl: string): Promise<BenchEnv> {
   const redisUrl = process.env.REDIS_URL?.trim() || undefined;
   if (redisUrl && !serverUrl) throw new Error('REDIS_URL needs DATABASE_URL (queues on Redis imply a shared PostgreSQL)');
   const backend: BenchBackend = redisUrl ? 'redis' : serverUrl ? 'postgres' : 'embedded';
-  const port = await freePort();
+  // The channel signs webhooks against publicUrl, which must be known before the app is built.
+  const port = await freeLoopbackPort();
   const base = loadConfig({
     ...process.env, LOG_LEVEL: 'silent', SEED_VILLAGE_FILE: '', HOST: '127.0.0.1', PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -56,7 +48,7 @@ export async function createBenchEnv(twilioApiUrl: string): Promise<BenchEnv> {
   if (backend === 'embedded') {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-bench-'));
     cleanups.push(() => fs.rm(dataDir, { recursive: true, force: true }));
-    log(`backend: embedded PGlite in ${dataDir}, BullMQ on PostgreSQL (PGlite)`);
+    log(`backend: embedded PostgreSQL in ${dataDir}, BullMQ on it`);
     return { backend, config: { ...base, dataDir, databaseUrl: undefined, redisUrl: undefined, twilio }, cleanup };
   }
 

@@ -11,7 +11,7 @@ import { speechToTextSettings, type SpeechToTextSettings } from './speech/speech
 export interface Config {
   port: number;
   host: string;
-  /** Embedded PGlite data folder; used only when databaseUrl is absent. */
+  /** The embedded PostgreSQL's folder (cluster, password, server.json); used only when databaseUrl is absent. */
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
@@ -45,6 +45,8 @@ export interface Config {
   workerConcurrency: number;
   /** BullMQ lock duration: how long a killed worker's job stays locked before another takes it over. */
   jobLockMs: number;
+  /** How often each village's claims waiting for review are checked for reminders and escalations. */
+  reviewFollowUpEveryMs: number;
   /** Messages per second each channel's provider takes (BullMQ limiter of its outbound queue). */
   sendPerSecond: { sms: number; wechat: number };
   /** Messages per send job in the weekly fan-out. */
@@ -66,21 +68,18 @@ function positive(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-/** ":memory:" keeps the embedded database in memory (gone at exit); anything else is a folder. */
-const dataDir = (value: string) => (value === ':memory:' ? value : path.resolve(value));
-
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000);
   const host = optional(env, 'HOST') ?? '127.0.0.1';
   const redisUrl = optional(env, 'REDIS_URL');
   const databaseUrl = optional(env, 'DATABASE_URL');
   if (redisUrl && !databaseUrl) {
-    throw new Error('REDIS_URL needs DATABASE_URL: the embedded database serves one process only, so queues on Redis imply a shared PostgreSQL');
+    throw new Error('REDIS_URL needs DATABASE_URL: the embedded database listens on this machine only, so queues on Redis imply a shared PostgreSQL');
   }
   return {
     port,
     host,
-    dataDir: dataDir(optional(env, 'DATA_DIR') ?? 'data'),
+    dataDir: path.resolve(optional(env, 'DATA_DIR') ?? 'data'),
     databaseUrl,
     redisUrl,
     queuePrefix: optional(env, 'QUEUE_PREFIX') ?? 'jifen',
@@ -102,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedVillageFile: env.SEED_VILLAGE_FILE === undefined ? path.resolve(import.meta.dirname, '../example/fangniuping.yaml') : optional(env, 'SEED_VILLAGE_FILE'),
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000),
+    reviewFollowUpEveryMs: positive(env, 'REVIEW_FOLLOW_UP_EVERY_MS', 300_000),
     sendPerSecond: { sms: positive(env, 'SMS_MAX_PER_SECOND', 50), wechat: positive(env, 'WECHAT_MAX_PER_SECOND', 100) },
     weeklySendBatch: positive(env, 'WEEKLY_SEND_BATCH', 50),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
@@ -109,7 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 export function describeBackend(config: Config): string {
-  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.dataDir})`;
+  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL (${config.dataDir})`;
   const queues = config.redisUrl ? 'BullMQ on Redis' : 'BullMQ on PostgreSQL';
   return `${database}, ${queues}`;
 }

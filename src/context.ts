@@ -2,6 +2,7 @@ import { createChannels, type ChannelAdapter, type Channels } from '../channels/
 import { configuredSecrets, type Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/database.ts';
 import { createLogger, type Logger } from './log.ts';
+import { DirectOutbox, type Outbox } from './plans/outbox.ts';
 import { createQueueBackend } from './queue/backend.ts';
 import { JobsClient } from './queue/jobs-client.ts';
 
@@ -10,8 +11,14 @@ export interface Context {
   config: Config;
   log: Logger;
   database: Database;
+  /** The database, or inside runInTransaction the open transaction. */
   db: Db;
+  /** The queue client: only the outbox relay, schedulers and tests add jobs with it directly. */
   jobs: JobsClient;
+  /** Where work asks for follow-up jobs and sends: written with its transaction, relayed after commit. */
+  outbox: Outbox;
+  /** True inside runInTransaction. */
+  inTransaction?: boolean;
   channels: Channels;
 }
 
@@ -19,7 +26,8 @@ export async function createContext(config: Config, options: { serve?: boolean; 
   const log = options.log ?? createLogger(config.logLevel, undefined, configuredSecrets(config));
   const database = await openDatabase(config, { serve: options.serve });
   const jobs = new JobsClient(createQueueBackend(config, database.url));
-  return { config, log, database, db: database.db, jobs, channels: createChannels(config, log) };
+  const context: Context = { config, log, database, db: database.db, jobs, outbox: new DirectOutbox(() => context), channels: createChannels(config, log) };
+  return context;
 }
 
 export async function closeContext(context: Context): Promise<void> {

@@ -31,8 +31,8 @@ export async function findMember(db: Executor, channel: string, address: string)
 
 /** Who wrote from this address: a cadre, a household member, both, or nobody we know. */
 export async function findSender(db: Executor, channel: string, address: string): Promise<Sender> {
-  const [cadre, member] = await Promise.all([findCadre(db, channel, address), findMember(db, channel, address)]);
-  return { cadre, member };
+  // One after the other: inside a transaction both go over its one connection.
+  return { cadre: await findCadre(db, channel, address), member: await findMember(db, channel, address) };
 }
 
 /** Where to tell a household something (a deduction, a receipt): its head if they have a phone, else any member who has. */

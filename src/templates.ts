@@ -39,6 +39,16 @@ export const templates = {
   pictureOnly: () => '收到照片。请再发一句文字说明做了哪项，如「庭院卫生」，照片会一起给村干部看',
   tooLong: () => '消息太长了，请用一两句话说明做了哪项，如「今天打扫了院坝」',
   unregistered: () => '您的号码未登记，请联系村综合专干',
+  /** 改 1234 P07: a cadre corrects the item of a claim under review. */
+  correction: {
+    done: (reference: number, from: string, to: string, points: number) => `已将 ${reference} 由「${from}」改为「${to}」+${points}分，请再审核`,
+    toClaimant: (reference: number, to: string, points: number) => `您的申报 ${reference} 经村干部核对，改为「${to}」+${points}分，审核通过后入账`,
+    sameItem: (reference: number, item: string) => `申报 ${reference} 已是「${item}」，未修改`,
+    notWaiting: (reference: number) => `申报 ${reference} 已审核，不能再改项目`,
+    alreadyVoted: (reference: number) => `申报 ${reference} 已有村干部同意，不能再改项目；如有误请驳回`,
+    alreadyClaimed: (reference: number, item: string) => `这条消息已申报过「${item}」，${reference} 未修改；如有误请驳回`,
+    which: () => '请写明编号和项目，如「改 1234 P07」或「改 1234 门前清洁」',
+  },
   decision: {
     approved: (reference: number) => `已同意 ${reference}，积分将入账`,
     rejected: (reference: number) => `已驳回 ${reference}，已告知村民`,

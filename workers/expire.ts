@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { localDay } from '../src/claims/period.ts';
 import { villages } from '../src/db/schema/index.ts';
 import { runExpiry } from '../src/supermarket/expiry.ts';
-import type { PipelineStage } from './stage.ts';
+import type { PipelineStage } from '../src/queue/stage.ts';
 
 /** The daily expiry of a village, as of today in its timezone; idempotent (per-household keys and dedupe keys). */
 export const expire: PipelineStage<'expire'> = async (context, { villageId }) => {

@@ -1,30 +1,25 @@
 import type { Channels } from '../channels/index.ts';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Context } from '../src/context.ts';
-import { sweepUnqueued } from '../src/messages/inbound.ts';
+import { runInTransaction } from '../src/plans/runner.ts';
+import { sweep as sweepUnfinished } from '../src/plans/sweeper.ts';
 import type { WorkerHandle } from '../src/queue/backend.ts';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
-import { scheduleExpiry } from '../src/supermarket/expiry-schedule.ts';
-import { registerWeeklySchedules } from '../src/weekly/run.ts';
-import { cadreCommand } from './cadre-command.ts';
+import { keepSchedules } from '../src/schedules.ts';
+import { advanceClaimJob } from './advance-claim.ts';
 import { expire } from './expire.ts';
 import { intake } from './intake.ts';
 import { post } from './post.ts';
 import { publicityEnded } from './publicity.ts';
-import { reviewEscalate, reviewRemind } from './review-follow-up.ts';
-import { reviewRequest } from './review-request.ts';
-import { score } from './score.ts';
-import { onStageFailed } from './failures.ts';
+import { reviewFollowUp } from './review-follow-up.ts';
+import { onStageFailed } from '../src/queue/failures.ts';
 import { onSendExhausted, send, sendBatch } from './send.ts';
-import type { PipelineStage } from './stage.ts';
-import { understand } from './understand.ts';
-import { validate } from './validate.ts';
+import type { PipelineStage } from '../src/queue/stage.ts';
 import { runWeeklyJob } from './weekly.ts';
 
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
-  intake, understand, 'cadre-command': cadreCommand, validate, score, 'review-request': reviewRequest, post,
-  'review-remind': reviewRemind, 'review-escalate': reviewEscalate, 'publicity-end': publicityEnded, expire,
+  intake, 'advance-claim': advanceClaimJob, post, 'review-follow-up': reviewFollowUp, 'publicity-end': publicityEnded, expire,
 };
 
 const SWEEP_INTERVAL_MS = 10_000;
@@ -37,7 +32,8 @@ export interface RunningWorkers {
 function runStage(context: Context, job: Job): Promise<void> {
   const stage = STAGES[job.name as PipelineJobName] as ((c: Context, d: PipelineJob['data']) => Promise<void>) | undefined;
   if (!stage) throw new UnrecoverableError(`no stage for job ${job.name}`);
-  return stage(context, job.data);
+  // Every job is one transaction: its state changes, events, outbound rows and follow-up jobs commit together.
+  return runInTransaction(context, (tx) => stage(tx, job.data), `${job.name}:${job.id}`);
 }
 
 type Settings = { concurrency: number; lockDuration: number; stalledInterval: number };
@@ -71,8 +67,8 @@ export function sendingChannels(channels: Channels, ownConnections: boolean): Ou
 }
 
 /**
- * Starts the pipeline, outbound (one per channel) and weekly workers, registers the villages'
- * weekly schedules, and runs the sweeper that re-queues messages stored while the queue was down.
+ * Starts the pipeline, outbound (one per channel) and weekly workers, keeps the villages' weekly,
+ * expiry and review follow-up schedules registered, and runs the sweeper that re-queues unfinished work (src/plans/sweeper.ts).
  */
 export function startWorkers(context: Context, { ownConnections = true } = {}): RunningWorkers {
   const { backend } = context.jobs;
@@ -88,22 +84,20 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   });
   weekly.on('failed', (job, error) => context.log.warn({ job: job?.id, err: error }, 'weekly job failed'));
   for (const worker of workers) worker.on('error', (error) => context.log.error({ err: error }, 'worker error'));
-  const schedules = registerWeeklySchedules(context)
-    .catch((error) => context.log.error({ err: error }, 'could not register the weekly schedules'));
+  const schedules = keepSchedules(context);
 
-  const sweep = () => sweepUnqueued(context)
-    .then((count) => count > 0 && context.log.info({ count }, 'sweeper queued stored messages'))
+  const sweep = () => sweepUnfinished(context)
+    .then((swept) => Object.values(swept).some((n) => n > 0) && context.log.info(swept, 'sweeper queued unfinished work'))
     .catch((error) => context.log.warn({ err: error }, 'sweep failed'));
   void sweep();
   const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
   sweeper.unref();
 
-  const scheduled = scheduleExpiry(context).catch((error) => context.log.warn({ err: error }, 'could not schedule points expiry'));
-
   return {
-    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules, scheduled]); },
+    ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules.first]); },
     close: async () => {
       clearInterval(sweeper);
+      schedules.stop();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

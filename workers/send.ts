@@ -5,7 +5,7 @@ import { senderOf, type Context } from '../src/context.ts';
 import { outboundMessages } from '../src/db/schema/index.ts';
 import { applyUnmatchedReports } from '../src/messages/delivery-reports.ts';
 import { queueFallback } from '../src/messages/outbound.ts';
-import { isFinalFailure } from './failures.ts';
+import { isFinalFailure } from '../src/queue/failures.ts';
 import type { OutboundMessage } from '../src/db/schema/index.ts';
 import type { OutboundJob } from '../src/queue/jobs.ts';
 

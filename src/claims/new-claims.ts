@@ -23,6 +23,7 @@ export async function createClaims(tx: Transaction, message: InboundMessage, cla
     sourceMessageId: message.id, ruleId: rule.id, text, state: 'understood' as const, claimedAt: message.receivedAt,
     periodKey: periodKey(rule.per, message.receivedAt, claimant.village.timezone),
   }))).onConflictDoNothing({ target: [claims.sourceMessageId, claims.ruleId] }).returning({ id: claims.id, ruleId: claims.ruleId });
+  if (created.length === 0) return; // a re-run: the message's claims exist already
   const actor = claimant.enteredBy === undefined ? `member:${claimant.memberId}` : `cadre:${claimant.enteredBy}`;
   const codes = new Map(items.map(({ rule }) => [rule.id, rule.code]));
   await tx.insert(claimEvents).values(created.flatMap(({ id, ruleId }) => [

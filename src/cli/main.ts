@@ -7,6 +7,7 @@ import { verifyLedger } from '../ledger/verify.ts';
 import { importVillage } from '../village/import.ts';
 import { readVillageFile } from '../village/village-file.ts';
 import { classifyLines } from './classify.ts';
+import { correctionLines } from './corrections.ts';
 import { declareOrally } from '../claims/declare.ts';
 import { recentMessages } from './messages.ts';
 import { printPublicity } from './publicity.ts';
@@ -54,6 +55,14 @@ program.command('balance <household-code>')
   .action(async (code: string, options: { json?: boolean }) => {
     const balance = await withContext((context) => householdBalance(context.db, code));
     print(!!options.json, balance, () => `${balance.household}: balance ${balance.balance}, lifetime ${balance.lifetime}`);
+  });
+
+program.command('corrections')
+  .description('villager messages whose claim a cadre corrected (改 1234 P07), as lines of the understanding corpus (JSONL)')
+  .requiredOption('--village <code>', 'the village')
+  .action(async (options: { village: string }) => {
+    const lines = await withContext((context) => correctionLines(context.db, options.village));
+    for (const line of lines) console.log(JSON.stringify(line));
   });
 
 program.command('messages')

@@ -38,9 +38,10 @@ export function registerSupermarketCommands(program: Command, withContext: WithC
   program.command('redeem [household-code] [goods-code] [quantity]')
     .description('兑换: record a redemption (points and stock checked together; the household gets a receipt), or --reverse one')
     .requiredOption('--cadre <phone>', 'the phone number of the cadre recording it (can_redeem)')
+    .option('--key <key>', 'names this redemption: run again with the same key, it answers the first result; with another request, it is refused')
     .option('--reverse <redemption-id>', 'reverse this redemption instead: points back, stock restored (idempotent)')
     .option('--json', 'print JSON')
-    .action(async (household: string | undefined, goods: string | undefined, quantity: string | undefined, options: { cadre: string; reverse?: string; json?: boolean }) => {
+    .action(async (household: string | undefined, goods: string | undefined, quantity: string | undefined, options: { cadre: string; key?: string; reverse?: string; json?: boolean }) => {
       if (options.reverse !== undefined) {
         const reversal = await withContext((context) => reverseAtDesk(context, options.cadre, Number(options.reverse)));
         print(!!options.json, reversal, () => reversal.ok
@@ -52,9 +53,9 @@ export function registerSupermarketCommands(program: Command, withContext: WithC
       if (!household || !goods) throw new Error('redeem needs <household-code> <goods-code> [quantity], or --reverse <redemption-id>');
       const count = quantity === undefined ? 1 : Number(quantity);
       if (!Number.isSafeInteger(count) || count < 1) throw new Error(`quantity ${quantity} is not a whole number ≥ 1`);
-      const result = await withContext((context) => redeemAtDesk(context, { cadrePhone: options.cadre, household, goods, quantity: count, key: `redemption-cli-${randomUUID()}` }));
+      const result = await withContext((context) => redeemAtDesk(context, { cadrePhone: options.cadre, household, goods, quantity: count, key: `redemption-cli-${options.key ?? randomUUID()}` }));
       print(!!options.json, result, () => result.ok
-        ? `redemption ${result.redemption}: ${result.household} ${result.lines.join(', ')}, ${result.points} points, balance ${result.balance}`
+        ? `redemption ${result.redemption}${result.replayed ? ' (recorded before)' : ''}: ${result.household} ${result.lines.join(', ')}, ${result.points} points, balance ${result.balance}`
         : `refused (${result.refused}): ${result.reason}`);
       if (!result.ok) process.exitCode = 1;
     });

@@ -17,7 +17,7 @@ export interface Database {
   pool: pg.Pool;
   /** Connection string for other clients (BullMQ's PostgreSQL backend). */
   url: string;
-  /** True when this process serves the embedded PGlite. */
+  /** True when this process serves the embedded PostgreSQL. */
   embedded: boolean;
   close(): Promise<void>;
 }
@@ -41,17 +41,16 @@ async function migrateUnderLock(pool: pg.Pool): Promise<void> {
 }
 
 /**
- * Opens the database the configuration names: DATABASE_URL, or the embedded PGlite in DATA_DIR.
+ * Opens the database the configuration names: DATABASE_URL, or the embedded PostgreSQL in DATA_DIR.
  * In embedded mode a second process (the CLI, `npm run worker`) joins the running server's
- * database instead of opening the data folder twice; `serve: true` refuses to do so.
+ * database instead of starting its own; `serve: true` always starts one, and PostgreSQL's own
+ * lock on the data folder refuses it while another server runs there.
  */
 export async function openDatabase(config: Config, options: { serve?: boolean; poolSize?: number } = {}): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    const running = await findRunningServer(config.dataDir);
-    if (running && options.serve) throw new Error(`jifen is already running on ${config.dataDir} (database at ${running})`);
-    url = running;
+    url = options.serve ? undefined : await findRunningServer(config.dataDir);
     if (!url) {
       embedded = await startEmbeddedServer(config.dataDir);
       url = embedded.url;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
+import { IdempotencyConflictError } from '../idempotency.ts';
 import { DeskError, redeemAtDesk, reverseAtDesk } from '../supermarket/desk.ts';
 import { requireApiToken } from './api-token.ts';
 import { cadrePhone, goodsCode, householdCode, printable } from './properties.ts';
@@ -16,7 +17,8 @@ const redemptionBody = {
     quantity: { type: 'integer', minimum: 1, maximum: 999, default: 1 },
     /** The cadre recording it (can_redeem). */
     cadre: cadrePhone,
-    /** The caller's name for this redemption: a retried call with the same key records it once. */
+    /** The caller's name for this redemption: a retried call with the same key records it once and answers the same
+     * (`replayed: true`); the key reused for a different request is refused (409 idempotency_conflict). */
     key: printable(100),
   },
 } as const;
@@ -34,13 +36,14 @@ interface RedemptionRequest { household: string; goods: string; quantity: number
 
 /**
  * POST /api/redemptions (as `jifen redeem`): 201 with the redemption and the new balance, 409 with
- * the reason when stock or points do not suffice (nothing changed). POST /api/redemptions/:id/reversal
+ * the reason when stock or points do not suffice or the key named another request (nothing changed). POST /api/redemptions/:id/reversal
  * undoes one (idempotent: 200 again, `replayed: true`).
  */
 export const redemptionRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
   requireApiToken(app, context);
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof DeskError) return reply.code(DESK_STATUS[error.reason]).send({ error: error.message });
+    if (error instanceof IdempotencyConflictError) return reply.code(409).send({ ok: false, refused: error.code, reason: error.message });
     return reply.send(error);
   });
   app.post<{ Body: RedemptionRequest }>('/redemptions', { schema: { body: redemptionBody } }, async (request, reply) => {

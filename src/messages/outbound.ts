@@ -65,7 +65,7 @@ export async function queueMessages(context: Context, messages: MessageToSend[],
   }
   for (const channel of OUTBOUND_CHANNELS) {
     const outboundIds = pending.filter((row) => row.channel === channel).map((row) => row.id);
-    await context.jobs.send({ channel, outboundIds, ...options });
+    await context.outbox.send({ channel, outboundIds, ...options });
   }
   return [...optedOut];
 }

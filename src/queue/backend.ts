@@ -7,8 +7,8 @@ export interface QueueHandle {
   add(name: string, data: unknown, opts: JobsOptions): Promise<unknown>;
   addBulk(jobs: { name: string; data: unknown; opts: JobsOptions }[]): Promise<unknown>;
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
-  /** A repeating job (cron pattern in a timezone); upserting the same id again replaces it. */
-  upsertJobScheduler(id: string, repeat: { pattern: string; tz: string }, template: { name: string; data: unknown; opts?: JobsOptions }): Promise<unknown>;
+  /** A repeating job (cron pattern in a timezone, or every n ms); upserting the same id again replaces it. */
+  upsertJobScheduler(id: string, repeat: { pattern: string; tz: string } | { every: number }, template: { name: string; data: unknown; opts?: JobsOptions }): Promise<unknown>;
   close(): Promise<void>;
 }
 

@@ -11,18 +11,15 @@ export const OUTBOUND_CHANNELS = ['sms', 'wechat'] as const;
 export type OutboundChannel = (typeof OUTBOUND_CHANNELS)[number];
 export const outboundQueue = (channel: OutboundChannel) => `outbound-${channel}`;
 
-/** The claim pipeline: one job name per stage, each idempotent (see workers/). */
+/** The pipeline: one job name per kind of work, each one transaction and idempotent (see workers/). */
 export type PipelineJob =
   | { name: 'intake'; data: { messageId: number } }
-  | { name: 'understand'; data: { messageId: number } }
-  | { name: 'cadre-command'; data: { messageId: number } }
-  | { name: 'validate'; data: { claimId: number } }
-  | { name: 'score'; data: { claimId: number } }
-  | { name: 'review-request'; data: { claimId: number; round?: number } }
+  /** A claim short of review (the sweeper found it so): validation, scoring and its review request. */
+  | { name: 'advance-claim'; data: { claimId: number } }
+  /** An approved claim not posted (the sweeper found it so). */
   | { name: 'post'; data: { claimId: number } }
-  /** Delayed: remind the first reviewers, then ask every approver, if the claim still waits in that review round. */
-  | { name: 'review-remind'; data: { claimId: number; round: number } }
-  | { name: 'review-escalate'; data: { claimId: number; round: number } }
+  /** Periodic per village (a job scheduler): reminds, then escalates, claims waiting too long for review. */
+  | { name: 'review-follow-up'; data: { villageId: number } }
   /** Delayed: the end of a claim's publicity (公示) in that review round; posts it unless an objection came. */
   | { name: 'publicity-end'; data: { claimId: number; round: number } }
   /** Daily per village (a job scheduler in its timezone): points expiry and its warnings. */
@@ -66,3 +63,6 @@ export const outboundJobId = (job: OutboundJob) =>
 
 /** The job scheduler that runs a village's expiry every day in its timezone. */
 export const expirySchedulerId = (villageCode: string) => `expire-${villageCode}`;
+
+/** The job scheduler that follows up a village's claims waiting for review. */
+export const reviewFollowUpSchedulerId = (villageCode: string) => `review-follow-up-${villageCode}`;

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import type { Transaction } from '../db/database.ts';
 import type { Cadre, Village } from '../db/schema/index.ts';
 import { approve, type Via } from './approval.ts';
 import { waitingFor } from './review.ts';
@@ -16,17 +16,18 @@ export interface ApprovedAll {
 /**
  * 全部同意: the cadre approves the claims waiting for them, oldest first, up to `limit`. Claims that
  * other cadres decide at the same moment are skipped and the next ones taken, so three cadres sending
- * 全部同意 together share the work, and "nothing waiting" is said only when nothing waits.
+ * 全部同意 together share the work, and "nothing waiting" is said only when nothing waits. Runs in the
+ * message's one transaction: a claim another cadre's open transaction holds is waited for, then found decided.
  */
-export async function approveAllWaiting(db: Db, cadre: Cadre & { village: Village }, via: Via, limit: number): Promise<ApprovedAll> {
+export async function approveAllWaiting(tx: Transaction, cadre: Cadre & { village: Village }, via: Via, limit: number): Promise<ApprovedAll> {
   let decided = 0;
   for (let batch = 0; batch < MAX_BATCHES && decided < limit; batch++) {
-    const waiting = await waitingFor(db, cadre, limit - decided);
+    const waiting = await waitingFor(tx, cadre, limit - decided);
     if (waiting.length === 0) return { decided, more: false };
     for (const claim of waiting) {
-      const outcome = await approve(db, claim.id, cadre, via);
+      const outcome = await approve(tx, claim.id, cadre, via);
       if (outcome === 'approved' || outcome === 'first_approval') decided++;
     }
   }
-  return { decided, more: (await waitingFor(db, cadre, 1)).length > 0 };
+  return { decided, more: (await waitingFor(tx, cadre, 1)).length > 0 };
 }

@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context } from '../context.ts';
-import { households, type Household } from '../db/schema/index.ts';
+import type { Executor } from '../db/database.ts';
+import { households, type Household, type Village } from '../db/schema/index.ts';
 import { findCadre, type KnownCadre } from '../directory.ts';
+import { answerOnce } from '../idempotency.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { tellHousehold } from '../messages/household.ts';
 import { itemName, templates } from '../templates.ts';
@@ -18,15 +20,15 @@ export class DeskError extends Error {
 }
 
 /** The cadre behind a CLI or API call: known, and allowed to record redemptions (can_redeem). */
-export async function redeemingCadre(context: Context, phone: string): Promise<KnownCadre> {
-  const cadre = await findCadre(context.db, 'cli', phone);
+export async function redeemingCadre(db: Executor, phone: string): Promise<KnownCadre> {
+  const cadre = await findCadre(db, 'cli', phone);
   if (!cadre) throw new DeskError('unknown_cadre', `no cadre with phone ${phone}`);
   if (!cadre.canRedeem) throw new DeskError('not_allowed', `cadre ${cadre.name} may not record redemptions (can_redeem)`);
   return cadre;
 }
 
-export async function villageHousehold(context: Context, cadre: KnownCadre, code: string): Promise<Household> {
-  const [household] = await context.db.select().from(households).where(and(eq(households.code, code), eq(households.villageId, cadre.villageId)));
+export async function villageHousehold(db: Executor, cadre: KnownCadre, code: string): Promise<Household> {
+  const [household] = await db.select().from(households).where(and(eq(households.code, code), eq(households.villageId, cadre.villageId)));
   if (!household) throw new DeskError('unknown_household', `no household ${code} in ${cadre.village.code}`);
   return household;
 }
@@ -36,11 +38,13 @@ export const receiptLines = (result: Extract<Redemption, { kind: 'done' }>) => r
 /** Records a redemption and, when it is done, sends the household its receipt with the new balance (once per redemption). */
 export async function redeemFor(context: Context, cadre: KnownCadre, household: Household, lines: RedemptionLine[], key: string): Promise<Redemption> {
   const result = await redeem(context.db, household, lines, key, cadre.id);
-  if (result.kind === 'done') {
-    await tellHousehold(context, household, cadre.village, `redemption-${result.id}-receipt`,
-      templates.redemption.receipt(receiptLines(result), result.points, result.balance, result.id), 'redemption_receipt');
-  }
+  if (result.kind === 'done') await sendReceipt(context, household, cadre.village, result.id, receiptLines(result), result.points, result.balance);
   return result;
+}
+
+/** The household's receipt, once per redemption (its message key), so sending it again is harmless. */
+async function sendReceipt(context: Context, household: Household, village: Village, id: number, lines: string[], points: number, balance: number): Promise<void> {
+  await tellHousehold(context, household, village, `redemption-${id}-receipt`, templates.redemption.receipt(lines, points, balance, id), 'redemption_receipt');
 }
 
 /** Reverses a redemption and tells the household, once; the balance is the one after the reversal. */
@@ -58,12 +62,12 @@ export interface DeskRedemption {
   household: string;
   goods: string;
   quantity: number;
-  /** Names the redemption so a retried call records it once. */
+  /** Names the redemption so a retried call records it once; reused for another request it is refused. */
   key: string;
 }
 
 export type DeskResult =
-  | { ok: true; redemption: number; household: string; points: number; balance: number; lines: string[] }
+  | { ok: true; redemption: number; household: string; points: number; balance: number; lines: string[]; replayed: boolean }
   | { ok: false; refused: Exclude<Redemption['kind'], 'done'>; reason: string };
 
 /** The refusal as the cadre reads it: why nothing changed. */
@@ -76,13 +80,35 @@ export function refusal(household: string, result: Exclude<Redemption, { kind: '
   }
 }
 
-/** `jifen redeem` and `POST /api/redemptions`: a redemption recorded by a cadre with can_redeem, outside a message. */
+/**
+ * `jifen redeem` and `POST /api/redemptions`: a redemption recorded by a cadre with can_redeem,
+ * outside a message. A keyed request: a retry answers the first result (replayed), the key reused
+ * for another request throws IdempotencyConflictError; a refusal records nothing, the key included.
+ */
 export async function redeemAtDesk(context: Context, request: DeskRedemption): Promise<DeskResult> {
-  const cadre = await redeemingCadre(context, request.cadrePhone);
-  const household = await villageHousehold(context, cadre, request.household);
-  const result = await redeemFor(context, cadre, household, [{ code: request.goods, quantity: request.quantity }], request.key);
-  if (result.kind !== 'done') return { ok: false, refused: result.kind, reason: refusal(household.code, result) };
-  return { ok: true, redemption: result.id, household: household.code, points: result.points, balance: result.balance, lines: receiptLines(result) };
+  const { key, cadrePhone, ...goods } = request;
+  let parties: { cadre: KnownCadre; household: Household } | undefined;
+  const { response, replayed } = await answerOnce<DeskResult>(context.db, key, { cadre: cadrePhone, ...goods }, {
+    run: async (tx) => {
+      const cadre = await redeemingCadre(tx, cadrePhone);
+      const household = await villageHousehold(tx, cadre, request.household);
+      parties = { cadre, household };
+      const result = await redeem(tx, household, [{ code: request.goods, quantity: request.quantity }], key, cadre.id);
+      if (result.kind !== 'done') return { ok: false, refused: result.kind, reason: refusal(household.code, result) };
+      return { ok: true, redemption: result.id, household: household.code, points: result.points, balance: result.balance, lines: receiptLines(result), replayed: false };
+    },
+    keep: (result) => result.ok,
+  });
+  if (!response.ok) return response;
+  // Sent after the commit; a replay sends it again in case the first was cut short (one message per redemption).
+  const { cadre, household } = parties ?? await deskParties(context, cadrePhone, request.household);
+  await sendReceipt(context, household, cadre.village, response.redemption, response.lines, response.points, response.balance);
+  return { ...response, replayed };
+}
+
+async function deskParties(context: Context, cadrePhone: string, householdCode: string) {
+  const cadre = await redeemingCadre(context.db, cadrePhone);
+  return { cadre, household: await villageHousehold(context.db, cadre, householdCode) };
 }
 
 export type DeskReversal =
@@ -91,7 +117,7 @@ export type DeskReversal =
 
 /** `jifen redeem --reverse` and `POST /api/redemptions/:id/reversal`. */
 export async function reverseAtDesk(context: Context, cadrePhone: string, redemptionId: number): Promise<DeskReversal> {
-  const cadre = await redeemingCadre(context, cadrePhone);
+  const cadre = await redeemingCadre(context.db, cadrePhone);
   const result = await reverseFor(context, cadre, redemptionId);
   if (result.kind === 'unknown') return { ok: false, refused: 'unknown', reason: templates.reversal.unknown(redemptionId) };
   return { ok: true, redemption: redemptionId, household: result.household.code, points: result.redemption.points, balance: result.balance!, replayed: result.replayed };

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
 import { isConstraintViolation } from '../db/errors.ts';
 import { catalogueItems, redemptions, type CatalogueItem, type Household } from '../db/schema/index.ts';
 import { householdAccountId, systemAccountId } from '../ledger/accounts.ts';
@@ -36,7 +36,7 @@ class OutOfStock extends Error {
  * stock (both enforced by the database), or a count that is no whole number from 1 to 999, changes nothing. `key` names the redemption: recording it
  * again (a re-run) returns the first result without paying or counting down twice.
  */
-export async function redeem(db: Db, household: Household, lines: RedemptionLine[], key: string, cadreId?: number): Promise<Redemption> {
+export async function redeem(db: Executor, household: Household, lines: RedemptionLine[], key: string, cadreId?: number): Promise<Redemption> {
   const uncounted = lines.find((line) => !isCount(line.quantity));
   if (uncounted) return { kind: 'bad_quantity', quantity: uncounted.quantity };
   const goods = await db.select().from(catalogueItems).where(eq(catalogueItems.villageId, household.villageId));

@@ -16,6 +16,8 @@ export type CadreCommand =
   | { intent: 'declare'; household?: HouseholdInfo; text: string }
   /** 维持 / 撤销 / 改 a deduction (after an appeal, or to correct one). */
   | { intent: 'decide_deduction'; verdict: 'uphold' | 'revoke' | 'change'; reference?: number; items: Item[]; points?: number; reason?: string }
+  /** 改 1234 P07 (or the item's name): a claim under review is for another item of the positive list. */
+  | { intent: 'correct_claim'; reference?: number; items: Item[] }
   /** 撤销兑换 12: undo a redemption, by the number on its receipt. */
   | { intent: 'reverse_redemption'; redemption?: number }
   | { intent: 'other' };
@@ -97,7 +99,19 @@ function itemsIn(model: VillageModel, items: Item[], text: string) {
   return { items: choice.options.length > 0 ? [] : choice.items, options: choice.options, rest: text };
 }
 
-/** 维持 1234, 撤销 1234 原因, 改 1234 N02, 改 1234 3分; 撤销兑换 12. */
+/**
+ * 改 1234 P07, 改 1234 门前三包: an item of the positive list (and none of the negative) corrects a
+ * claim under review; anything else 改 says is about a deduction.
+ */
+function claimCorrection(model: VillageModel, reference: number | undefined, rest: string): CadreCommand | undefined {
+  if (rest === '' || POINTS_GIVEN.test(rest)) return undefined;
+  const earn = itemsIn(model, model.items, rest);
+  if (earn.items.length === 0 && earn.options.length === 0) return undefined;
+  if (itemsIn(model, model.deductions, rest).items.length > 0) return undefined;
+  return { intent: 'correct_claim', reference, items: earn.items.length > 0 ? earn.items : earn.options };
+}
+
+/** 维持 1234, 撤销 1234 原因, 改 1234 N02, 改 1234 3分, 改 1234 P07; 撤销兑换 12. */
 function correction(model: VillageModel, text: string): CadreCommand | undefined {
   const reversal = REVERSE_REDEMPTION.exec(text);
   if (reversal) {
@@ -110,6 +124,8 @@ function correction(model: VillageModel, text: string): CadreCommand | undefined
   const reference = decided[2] ? Number(decided[2]) : undefined;
   const rest = decided[3]!.replace(/^[\s:：,，。.]+|[\s。.]+$/g, '');
   if (verdict !== 'change') return { intent: 'decide_deduction', verdict, reference, items: [], reason: rest.replace(/^(?:原因|理由)[:：]?/, '') || undefined };
+  const corrected = claimCorrection(model, reference, rest);
+  if (corrected) return corrected;
   const points = POINTS_GIVEN.exec(rest);
   const withoutPoints = rest.replace(POINTS_GIVEN, ' ').trim();
   const items = withoutPoints ? itemsIn(model, model.deductions, withoutPoints).items : [];
@@ -121,6 +137,7 @@ export function missesDetail(command: CadreCommand): boolean {
   if (command.intent === 'deduct' || command.intent === 'redeem') return !command.household || command.items.length === 0;
   if (command.intent === 'decide_deduction') return command.reference === undefined || (command.verdict === 'change' && command.items.length === 0 && command.points === undefined);
   if (command.intent === 'reverse_redemption') return command.redemption === undefined;
+  if (command.intent === 'correct_claim') return command.reference === undefined || command.items.length !== 1;
   return command.intent === 'declare' && !command.household;
 }
 

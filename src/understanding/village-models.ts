@@ -12,18 +12,21 @@ export interface KnownVillage {
   goods: CatalogueInfo[];
 }
 
-/** Per database (a process may talk to several, as tests do), per village. */
-const compiled = new WeakMap<Executor, Map<number, KnownVillage>>();
+/**
+ * Compiled villages by identity: id, code and creation time tell one village from another even
+ * across databases in one process (tests, the benchmark); a job's transaction shares the cache.
+ */
+const compiled = new Map<string, KnownVillage>();
+const identity = (village: Village) => `${village.id}:${village.code}:${village.createdAt.getTime()}`;
 
 /** The village's vocabulary as it is in the database now: its active rules, goods, households and words. */
 async function loadVocabulary(db: Executor, village: Village): Promise<{ vocabulary: VillageVocabulary; ruleRows: Rule[] }> {
-  const [ruleRows, goods, people] = await Promise.all([
-    db.select().from(rules).where(and(eq(rules.villageId, village.id), eq(rules.active, true))).orderBy(rules.id),
-    db.select({ code: catalogueItems.code, name: catalogueItems.name, points: catalogueItems.points }).from(catalogueItems)
-      .where(eq(catalogueItems.villageId, village.id)).orderBy(catalogueItems.id),
-    db.select({ code: households.code, head: households.head, member: members.name }).from(households)
-      .leftJoin(members, eq(members.householdId, households.id)).where(eq(households.villageId, village.id)).orderBy(households.id, members.id),
-  ]);
+  // One after the other: inside a transaction all go over its one connection.
+  const ruleRows = await db.select().from(rules).where(and(eq(rules.villageId, village.id), eq(rules.active, true))).orderBy(rules.id);
+  const goods = await db.select({ code: catalogueItems.code, name: catalogueItems.name, points: catalogueItems.points }).from(catalogueItems)
+    .where(eq(catalogueItems.villageId, village.id)).orderBy(catalogueItems.id);
+  const people = await db.select({ code: households.code, head: households.head, member: members.name }).from(households)
+    .leftJoin(members, eq(members.householdId, households.id)).where(eq(households.villageId, village.id)).orderBy(households.id, members.id);
   const byHousehold = new Map<string, { code: string; head: string; members: string[] }>();
   for (const row of people) {
     const household = byHousehold.get(row.code) ?? { code: row.code, head: row.head, members: [] };
@@ -44,12 +47,10 @@ async function loadVocabulary(db: Executor, village: Village): Promise<{ vocabul
  * (its vocabulary version): a message costs no query for it.
  */
 export async function knownVillage(db: Executor, village: Village): Promise<KnownVillage> {
-  const villages = compiled.get(db) ?? new Map<number, KnownVillage>();
-  compiled.set(db, villages);
-  const cached = villages.get(village.id);
+  const cached = compiled.get(identity(village));
   if (cached?.village.vocabularyVersion === village.vocabularyVersion) return cached;
   const { vocabulary, ruleRows } = await loadVocabulary(db, village);
   const known = { village, model: compileVillage(vocabulary), rules: new Map(ruleRows.map((r) => [r.code, r])), goods: [...vocabulary.catalogue ?? []] };
-  villages.set(village.id, known);
+  compiled.set(identity(village), known);
   return known;
 }

@@ -1,11 +1,13 @@
 import { hasNoWords } from '../text.ts';
 import { choose, CONFIDENT } from './choose.ts';
+import { claimConfidence } from './confidence.ts';
 import { APPEAL, DONE, FORWARDED, NOT_A_CLAIM, NOT_YET, OTHER_BUSINESS, POINTS_ARRIVED, SMALL_TALK, villagerCommand } from './intents.ts';
 import { covered, matchItems, type Item } from './items.ts';
 import type { VillageModel } from './model.ts';
 import { anyNumber } from './numbers.ts';
 import { objectionIn } from './objection.ts';
 import { analyse, cleanText, CLAUSE_MARK } from './text-analysis.ts';
+import { confidentAt } from './thresholds.ts';
 
 export type VillagerIntent = 'claim' | 'balance' | 'help' | 'redeem' | 'cancel' | 'optout' | 'optin' | 'object' | 'appeal' | 'other';
 
@@ -56,8 +58,18 @@ function byNumbers(model: VillageModel, list: string): Understanding {
 
 const needsEvidence = (item: Item) => EVIDENCE_TO_WRITE.test(item.rule.evidence ?? '');
 
-/** What a villager's message means, for this village's rules. */
+/**
+ * What a villager's message means, for this village's rules. A claim whose confidence is below the
+ * calibrated threshold for the size of the village's list is asked back (a numbered menu), not decided.
+ */
 export function understandVillager(model: VillageModel, input: string): Understanding {
+  const reading = readVillager(model, input);
+  if (reading.intent !== 'claim' || reading.clarify || reading.confidence >= confidentAt(model.items.length)) return reading;
+  return { ...reading, items: [], clarify: true, options: reading.items, needsDetail: [] };
+}
+
+/** The best reading of a message, however unsure: the evaluation grades it against its confidence. */
+export function readVillager(model: VillageModel, input: string): Understanding {
   const text = cleanText(input);
   if (/^[?？]+$/.test(text)) return result('help', COMMAND_CONFIDENCE);
   if (hasNoWords(text)) return result('other', COMMAND_CONFIDENCE, { note: 'empty' });
@@ -75,10 +87,11 @@ export function understandVillager(model: VillageModel, input: string): Understa
   const matches = matchItems(model.items, analysis, model.known);
   const choice = choose(matches);
   const claimed = choice.items.length > 0 && choice.options.length === 0;
-  // In a story that claims something, words like 换 or 取消 are part of the story, not commands.
+  // In a story that claims something, words like 换 or 取消 are part of the story, not commands;
+  // so is 换 in a claim of something done (可回收垃圾拿去换了).
   if (!(claimed && text.length > STORY_LENGTH)) {
     const command = villagerCommand(heard, ['optout', 'optin', 'cancel', 'redeem']);
-    if (command) return result(command, COMMAND_CONFIDENCE);
+    if (command && !(command === 'redeem' && claimed && DONE.test(text))) return result(command, COMMAND_CONFIDENCE);
     if (POINTS_ARRIVED.test(heard)) return result('balance', COMMAND_CONFIDENCE);
     if (NOT_A_CLAIM.test(text) || (NOT_YET.test(text) && !DONE.test(text))) return result('other', COMMAND_CONFIDENCE);
   }
@@ -88,7 +101,7 @@ export function understandVillager(model: VillageModel, input: string): Understa
   if (claimed && (!asking || DONE.test(text))) {
     const matchedLength = matches.filter((m) => choice.items.includes(m.item)).reduce((n, m) => n + covered(m), 0);
     const detailed = heard.replaceAll(CLAUSE_MARK, '').length - matchedLength >= DETAIL_LENGTH + 2;
-    return result('claim', choice.confidence, { items: choice.items, needsDetail: detailed ? [] : choice.items.filter(needsEvidence) });
+    return result('claim', claimConfidence(choice, text, heard), { items: choice.items, needsDetail: detailed ? [] : choice.items.filter(needsEvidence) });
   }
   // "理发券好多分", "超市有没得菜籽油": asking about goods of the supermarket.
   if (!claimed && matchItems(model.catalogue, analysis, model.known).some((m) => m.score >= CONFIDENT) && (asking || /换|兑|超市|多少分|好多分|几分|还有没有|还有没得|有没有/.test(heard))) {

@@ -35,7 +35,7 @@ export async function fanOutWeekly(context: Context, village: Village, week: str
     name: 'weekly-chunk', data: { villageId: village.id, week, firstHouseholdId: first, lastHouseholdId: last },
   }));
   jobs.push({ name: 'weekly-cadres', data: { villageId: village.id, week } });
-  await context.jobs.enqueueWeekly(jobs);
+  await context.outbox.enqueueWeekly(jobs);
   return chunks.length;
 }
 

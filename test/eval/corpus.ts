@@ -32,4 +32,5 @@ export function readCorpus<T>(name: string): T[] {
 export const villageFiles = {
   fangniuping: new URL('../../example/fangniuping.yaml', import.meta.url).pathname,
   shuangqiao: new URL('villages/shuangqiao.yaml', fixtures).pathname,
+  qinggang: new URL('villages/qinggang.yaml', fixtures).pathname,
 };

@@ -1,6 +1,6 @@
 import { missesDetail, understandCadre } from '../../src/understanding/cadre.ts';
 import { compileVillage, type VillageModel } from '../../src/understanding/model.ts';
-import { understandVillager } from '../../src/understanding/villager.ts';
+import { readVillager, understandVillager } from '../../src/understanding/villager.ts';
 import { vocabularyOfFile } from '../../src/understanding/vocabulary-file.ts';
 import { readVillageFile } from '../../src/village/village-file.ts';
 import { readCorpus, villageFiles, type CadreExample, type VillagerExample } from './corpus.ts';
@@ -8,6 +8,14 @@ import { sameSet, type Outcome } from './metrics.ts';
 
 export async function loadModel(village: keyof typeof villageFiles): Promise<VillageModel> {
   return compileVillage(vocabularyOfFile(await readVillageFile(villageFiles[village])));
+}
+
+/** A claim read without a threshold, graded: what the calibration table counts. */
+export function gradeReading(model: VillageModel, example: VillagerExample): { confidence: number; correct: boolean } | undefined {
+  const reading = readVillager(model, example.text);
+  if (reading.intent !== 'claim' || reading.clarify || reading.items.length === 0) return undefined;
+  const correct = !example.ambiguous && example.intent === 'claim' && sameSet(reading.items.map((i) => i.rule.code), example.items);
+  return { confidence: reading.confidence, correct };
 }
 
 export function judgeVillager(model: VillageModel, example: VillagerExample): Outcome & { example: VillagerExample; answer: string } {
@@ -45,5 +53,6 @@ export function judgeCadre(model: VillageModel, example: CadreExample): Outcome 
 export const corpora = {
   fangniuping: () => readCorpus<VillagerExample>('fangniuping'),
   shuangqiao: () => readCorpus<VillagerExample>('shuangqiao'),
+  qinggang: () => readCorpus<VillagerExample>('qinggang'),
   cadre: () => readCorpus<CadreExample>('cadre'),
 };

@@ -31,9 +31,12 @@ describe(`全部同意 from three cadres at once (${testBackend})`, () => {
 
     const cadres = await Promise.all([people.liuFang, people.wangJianguo, people.zhangMing].map((phone) => findCadre(jifen.context.db, 'sms', phone)));
     const [message] = (await jifen.context.db.execute<{ id: string }>(sql`select id from jifen.inbound_messages order by id limit 1`)).rows;
-    const results = await Promise.all(cadres.map((cadre) => approveAllWaiting(jifen.context.db, cadre!, { channel: 'sms', messageId: Number(message!.id) }, LIMIT)));
+    const via = { channel: 'sms', messageId: Number(message!.id) } as const;
+    // Each cadre's 全部同意 is one transaction of its own, as the runner runs it.
+    const approveAll = (cadre: NonNullable<(typeof cadres)[number]>) => jifen.context.db.transaction((tx) => approveAllWaiting(tx, cadre, via, LIMIT));
+    const results = await Promise.all(cadres.map((cadre) => approveAll(cadre!)));
     expect(results.map((r) => r.decided)).toEqual([LIMIT, LIMIT, LIMIT]);
     expect(await waitingCount()).toBe(0);
-    expect(await approveAllWaiting(jifen.context.db, cadres[0]!, { channel: 'sms', messageId: Number(message!.id) }, LIMIT)).toEqual({ decided: 0, more: false });
+    expect(await approveAll(cadres[0]!)).toEqual({ decided: 0, more: false });
   });
 });

@@ -9,6 +9,7 @@ import { closeContext, createContext, type Context } from '../../src/context.ts'
 import { createLogger } from '../../src/log.ts';
 import { createTestDatabase, testBackend, type TestDatabase } from '../support/backend.ts';
 import { EXAMPLE_VILLAGE } from '../support/jifen.ts';
+import { householdBalance } from '../../src/ledger/balance.ts';
 import { award } from '../support/records.ts';
 
 const run = promisify(execFile);
@@ -33,8 +34,8 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
 
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-cli-'));
-    // The embedded case uses a real data folder, served by this process as `npm start` would.
-    database = await createTestDatabase(testBackend === 'embedded' ? { dataDir } : {});
+    // The embedded case serves an embedded PostgreSQL in a data folder of its own, as `npm start` would: the CLI joins it.
+    database = await createTestDatabase(testBackend === 'embedded' ? { dataDir, databaseUrl: undefined } : {});
     context = await createContext(database.config, { serve: true, log: createLogger('silent') });
     env = {
       ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir,
@@ -121,7 +122,7 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     const redeemed = await jifen('redeem', 'FNP-006', 'S04', '2', '--cadre', keeper, '--json');
     expect(redeemed.code).toBe(0);
     const done = JSON.parse(redeemed.stdout) as { redemption: number };
-    expect(done).toEqual({ ok: true, redemption: expect.any(Number), household: 'FNP-006', points: 6, balance: 14, lines: ['肥皂×2'] });
+    expect(done).toEqual({ ok: true, redemption: expect.any(Number), household: 'FNP-006', points: 6, balance: 14, lines: ['肥皂×2'], replayed: false });
     const refused = await jifen('redeem', 'FNP-006', 'S02', '--cadre', keeper);
     expect(refused.code).toBe(1);
     expect(refused.stdout.trim()).toBe('refused (not_enough_points): FNP-006 余额 14分，不够兑换（需 50分），未兑换');
@@ -129,6 +130,18 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, () => {
     const reversed = await jifen('redeem', '--reverse', String(done.redemption), '--cadre', keeper);
     expect(reversed.stdout.trim()).toBe(`redemption ${done.redemption} reversed: FNP-006 +6, balance 20`);
     expect((await jifen('redeem', '--reverse', String(done.redemption), '--cadre', keeper)).stdout.trim()).toBe(`redemption ${done.redemption} reversed already: FNP-006 +6, balance 20`);
+  });
+
+  it('redeem --key: run again it answers the first result; the key for another request is refused', async () => {
+    await award(context, 'FNP-007', 20);
+    const keeper = '+8613900010004';
+    const first = await jifen('redeem', 'FNP-007', 'S04', '1', '--cadre', keeper, '--key', 'till-7', '--json');
+    const again = await jifen('redeem', 'FNP-007', 'S04', '1', '--cadre', keeper, '--key', 'till-7', '--json');
+    expect(JSON.parse(again.stdout)).toEqual({ ...JSON.parse(first.stdout), replayed: true });
+    const reused = await jifen('redeem', 'FNP-007', 'S04', '2', '--cadre', keeper, '--key', 'till-7');
+    expect(reused.code).toBe(1);
+    expect(reused.stdout).toContain('already used for a different request');
+    expect(await householdBalance(context.db, 'FNP-007')).toMatchObject({ balance: 17 });
   });
 
   it('weekly: --dry-run renders and counts, recording nothing; a real run records one message per household, once', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Queue } from 'bullmq';
 import { eq, inArray, like, sql } from 'drizzle-orm';
 import { claims, ledgerTransactions, outboundMessages } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
@@ -29,8 +30,11 @@ describe(`a worker killed mid-posting loses nothing and doubles nothing (${testB
     await Promise.all(waiting.map(({ reference }) => jifen.sms(people.liuFang, `同意 ${reference}`)));
     await jifen.waitFor(async () => (await countIn(['posted'])) > 0, 'the first posting', 60_000);
     first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
     const postedAtKill = await countIn(['posted']);
-    console.info(`killed the worker with ${postedAtKill} of ${HOUSEHOLDS.length} claims posted`);
+    // Jobs the dead worker held: their transactions died with it, their locks lapse and the next worker takes them over.
+    const activeAtKill = (await (jifen.context.jobs.pipeline as unknown as Queue).getJobCounts('active')).active ?? 0;
+    console.info(`killed the worker with ${postedAtKill} of ${HOUSEHOLDS.length} claims posted, ${activeAtKill} jobs under way`);
 
     const second = startWorker();
     await jifen.waitFor(async () => (await countIn(['posted'])) === HOUSEHOLDS.length, 'every claim posted after restart', 60_000);
@@ -42,7 +46,10 @@ describe(`a worker killed mid-posting loses nothing and doubles nothing (${testB
     }, 'every confirmation recorded', 60_000);
     second.kill('SIGTERM');
 
+    // The kill landed mid-work: some claims posted, others not yet, and jobs were running when it came.
     expect(postedAtKill).toBeGreaterThan(0);
+    expect(postedAtKill).toBeLessThan(HOUSEHOLDS.length);
+    expect(activeAtKill).toBeGreaterThan(0);
     const report = await verifyLedger(jifen.context.db);
     expect(report.problems).toEqual([]);
     const [awards] = await jifen.context.db.select({ n: sql<number>`count(*)::int` }).from(ledgerTransactions).where(eq(ledgerTransactions.kind, 'award'));

@@ -4,7 +4,8 @@ import { PDFParse } from 'pdf-parse';
 import { and, eq, sql } from 'drizzle-orm';
 import { claimEvents, claims, reviewApprovals, villages, type Claim, type VillageSettings } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
-import { reviewRemind } from '../../workers/review-follow-up.ts';
+import { followUpOverdue } from '../../src/reviews/follow-up.ts';
+import { reviewFollowUpSchedulerId } from '../../src/queue/jobs.ts';
 import { testBackend } from '../support/backend.ts';
 import { lastInbound, people, startJifen, type Harness } from '../support/jifen.ts';
 
@@ -155,16 +156,17 @@ describe(`cadre review: first reviewers, reminders, two approvers, publicity (${
     expect(await sentTo(people.zhangMing, `${ref}`)).toEqual([]);
     await jifen.waitFor(async () => (await sentTo(people.zhangMing, `待审 ${ref} 已等0.001小时`)).length === 1, 'the escalation to 张明');
     await jifen.waitFor(async () => (await sentTo(people.wangJianguo, `待审 ${ref} 已等0.001小时`)).length === 1, 'the escalation to 王建国');
-    // the reminder and escalation were delayed jobs, due after the village's hours
-    const remind = await pipeline().getJob(`review-remind-claim-${claim.id}`);
-    expect(remind?.opts.delay).toBeGreaterThan(0.0005 * HOUR_MS - 1_000);
-    expect(remind?.opts.delay).toBeLessThanOrEqual(0.0005 * HOUR_MS);
+    // the reminder and escalation come from the village's one periodic job, not from delayed jobs per claim
+    expect(await pipeline().getJob(`review-remind-claim-${claim.id}`)).toBeUndefined();
+    expect((await pipeline().getJobSchedulers()).map((s) => s.key)).toContain(reviewFollowUpSchedulerId('fangniuping'));
+    const reminders = (await jifen.outbox(people.liuFang)).filter((m) => m.includes(`催审 ${ref}`));
+    expect(reminders).toHaveLength(1);
 
     await settle({ review: { remindAfterHours: 24, escalateAfterHours: 72 } });
     expect(await say(people.zhangMing, `同意 ${ref}`)).toBe(`已同意 ${ref}，积分将入账`);
     await claimOf('FNP-009', 'posted');
     const before = (await jifen.outbox(people.liuFang)).length;
-    await reviewRemind(jifen.context, { claimId: claim.id, round: 0 }); // as if its reminder came due now
+    await followUpOverdue(jifen.context, claim.villageId, new Date(Date.now() + 100 * HOUR_MS)); // as if its reminder came due now
     expect((await jifen.outbox(people.liuFang)).length).toBe(before);
   });
 

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { claims, inboundMessages, outboundMessages, type Claim } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
+import { UnrecoverableError } from 'bullmq';
 import { sweepUnqueued } from '../../src/messages/inbound.ts';
+import { injectFaults } from '../../src/plans/faults.ts';
 import { createQueueBackend } from '../../src/queue/backend.ts';
 import { JobsClient } from '../../src/queue/jobs-client.ts';
 import { testBackend } from '../support/backend.ts';
@@ -41,17 +43,23 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).includes(`已驳回 ${claim.reference}，已告知村民`), 'the cadre\'s confirmation');
   });
 
-  it('an unregistered number gets one polite reply a day, however often it writes', async () => {
-    await jifen.sms(people.stranger, '你好');
-    await jifen.sms(people.stranger, '我想申报积分');
-    await jifen.waitFor(async () => {
+  it('an unregistered number gets one polite reply a day (Shanghai time), however often it writes', async () => {
+    // Fixed instants around midnight in Shanghai (16:00 UTC): the test means the same whenever it runs.
+    await jifen.smsAt(new Date('2026-03-01T15:59:58Z'), people.stranger, '你好');
+    await jifen.smsAt(new Date('2026-03-01T15:59:59Z'), people.stranger, '我想申报积分');
+    const processed = (count: number) => jifen.waitFor(async () => {
       const rows = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.sender, people.stranger));
-      return rows.length === 2 && rows.every((row) => row.outcome === 'unknown_sender');
-    }, 'both stranger messages processed');
+      return rows.length === count && rows.every((row) => row.outcome === 'unknown_sender');
+    }, `${count} stranger messages processed`);
+    await processed(2);
     expect(await jifen.outbox(people.stranger)).toEqual(['您的号码未登记，请联系村综合专干']);
     // answered from the number the stranger wrote to
     const [answer] = await jifen.context.db.select().from(outboundMessages).where(eq(outboundMessages.address, people.stranger));
     expect(answer!.sender).toBe('+8613900009999');
+    // Two seconds later it is the next day in Shanghai (still the same day in UTC): one more reply.
+    await jifen.smsAt(new Date('2026-03-01T16:00:01Z'), people.stranger, '在吗');
+    await processed(3);
+    expect(await jifen.outbox(people.stranger)).toEqual(Array(2).fill('您的号码未登记，请联系村综合专干'));
   });
 
   it.each([
@@ -122,29 +130,42 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
     expect(await outcomeOf(people.liuFang)).toBe('rejected');
   });
 
-  it('a second 庭院卫生 in the same week is refused by the cap, with the reason', async () => {
-    const first = await jifen.sms(people.wangLanying, '院坝扫干净了');
+  it('a second 庭院卫生 in the same week (Shanghai time) is refused by the cap, with the reason; the next week counts again', async () => {
+    // 2026-03-01 is a Sunday: 23:59 in Shanghai is ISO week 9, a minute later Monday of week 10.
+    const first = await jifen.smsAt(new Date('2026-03-01T15:58:00Z'), people.wangLanying, '院坝扫干净了');
     const claim = await claimInState(first.sid, 'awaiting_review');
-    const second = await jifen.sms(people.wangLanying, '今天又扫了院坝');
+    const second = await jifen.smsAt(new Date('2026-03-01T15:59:00Z'), people.wangLanying, '今天又扫了院坝');
     const refused = await claimInState(second.sid, 'invalid');
     expect(refused.reason).toBe('「庭院卫生整洁」每周最多申报1次，您家已申报过，本次不计分');
     await jifen.waitFor(async () => (await jifen.outbox(people.wangLanying)).includes(refused.reason!), 'cap notice');
+    const nextWeek = await jifen.smsAt(new Date('2026-03-01T16:01:00Z'), people.wangLanying, '院坝又扫了一遍');
+    const counted = await claimInState(nextWeek.sid, 'awaiting_review');
+    expect([claim.periodKey, counted.periodKey]).toEqual(['2026-W09', '2026-W10']);
     await jifen.sms(people.liuFang, `同意 ${claim.reference}`);
     await claimInState(first.sid, 'posted');
+    expect(await outcomeOf(people.liuFang)).toBe('approved');
+    await jifen.sms(people.liuFang, `同意 ${counted.reference}`);
+    await claimInState(nextWeek.sid, 'posted');
     expect(await outcomeOf(people.liuFang)).toBe('approved');
   });
 
   it('a message whose stage fails for good is closed with the reason, not left unprocessed', async () => {
-    // A villager's message handed to the cadres' stage can never succeed there.
-    const [stored] = await jifen.context.db.insert(inboundMessages).values({
-      channel: 'sms', externalId: `SMmisrouted${Date.now()}`, sender: people.wangLanying, text: '同意', raw: {},
-    }).returning();
-    await jifen.context.jobs.enqueue({ name: 'cadre-command', data: { messageId: stored!.id } });
-    const outcome = await jifen.waitFor(async () => {
-      const [row] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.id, stored!.id));
-      return row?.outcome ?? undefined;
-    }, 'the failure outcome');
-    expect(outcome).toBe(`failed: cadre-command: sender of message ${stored!.id} is not a cadre`);
+    // Its one transaction fails for good before it commits: nothing of it is kept but the reason.
+    injectFaults(() => { throw new UnrecoverableError('refused for this test'); });
+    try {
+      const [stored] = await jifen.context.db.insert(inboundMessages).values({
+        channel: 'sms', externalId: `SMrefused${Date.now()}`, sender: people.wangLanying, text: '参加了院坝会', raw: {},
+      }).returning();
+      await jifen.context.jobs.enqueue({ name: 'intake', data: { messageId: stored!.id } });
+      const outcome = await jifen.waitFor(async () => {
+        const [row] = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.id, stored!.id));
+        return row?.outcome ?? undefined;
+      }, 'the failure outcome');
+      expect(outcome).toBe('failed: intake: refused for this test');
+      expect(await jifen.context.db.select().from(claims).where(eq(claims.sourceMessageId, stored!.id))).toEqual([]);
+    } finally {
+      injectFaults(undefined);
+    }
   });
 
   it('with the queue unreachable the webhook still stores and answers; the sweeper queues it when the queue is back', async () => {

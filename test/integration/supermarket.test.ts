@@ -97,9 +97,11 @@ describe(`the points supermarket (${testBackend})`, () => {
     const done = await api('/api/redemptions', { household: 'FNP-038', goods: 'S03', quantity: 2, cadre: people.ranDebing, key: 'till-38' });
     expect(done.statusCode).toBe(201);
     const { redemption } = done.json();
-    expect(done.json()).toEqual({ ok: true, redemption, household: 'FNP-038', points: 80, balance: 20, lines: ['大米×2'] });
-    // The same key again (a retried call) records it once.
-    expect((await api('/api/redemptions', { household: 'FNP-038', goods: 'S03', quantity: 2, cadre: people.ranDebing, key: 'till-38' })).json()).toMatchObject({ redemption, balance: 20 });
+    expect(done.json()).toEqual({ ok: true, redemption, household: 'FNP-038', points: 80, balance: 20, lines: ['大米×2'], replayed: false });
+    // The same key again (a retried call) records it once and answers the first result.
+    const retried = await api('/api/redemptions', { household: 'FNP-038', goods: 'S03', quantity: 2, cadre: people.ranDebing, key: 'till-38' });
+    expect(retried.statusCode).toBe(201);
+    expect(retried.json()).toEqual({ ...done.json(), replayed: true });
     expect(await stock('S03')).toBe(28);
     const reversed = await api(`/api/redemptions/${redemption}/reversal`, { cadre: people.ranDebing });
     expect(reversed.json()).toEqual({ ok: true, redemption, household: 'FNP-038', points: 80, balance: 100, replayed: false });
@@ -113,6 +115,63 @@ describe(`the points supermarket (${testBackend})`, () => {
     expect(row).toMatchObject({ state: 'reversed', reversalTransactionId: expect.any(Number) });
     expect((await api('/api/redemptions/999999/reversal', { cadre: people.ranDebing })).statusCode).toBe(404);
     expect(await say(jifen, people.zhangMing, `撤销兑换 ${redemption}`)).toBe('您没有撤销兑换的权限，请联系积分超市管理员');
+    await ledgerOk();
+  });
+
+  it('a key reused for another request is refused (409 idempotency_conflict) and records nothing', async () => {
+    await award(jifen.context, 'FNP-039', 100);
+    await award(jifen.context, 'FNP-040', 100);
+    const first = await api('/api/redemptions', { household: 'FNP-039', goods: 'S01', quantity: 1, cadre: people.ranDebing, key: 'till-reused' });
+    expect(first.statusCode).toBe(201);
+    const before = await snapshot();
+    const messages = async () => (await jifen.context.db.execute(sql`select count(*)::int as n from jifen.outbound_messages`)).rows[0];
+    const messagesBefore = await messages();
+    for (const other of [{ household: 'FNP-040' }, { quantity: 2 }, { goods: 'S04' }]) {
+      const reused = await api('/api/redemptions', { household: 'FNP-039', goods: 'S01', quantity: 1, cadre: people.ranDebing, key: 'till-reused', ...other });
+      expect(reused.statusCode).toBe(409);
+      expect(reused.json()).toMatchObject({ ok: false, refused: 'idempotency_conflict' });
+    }
+    expect(await snapshot()).toEqual(before);
+    expect(await balance('FNP-040')).toBe(100);
+    expect(await messages()).toEqual(messagesBefore);
+    // The first request itself still replays.
+    expect((await api('/api/redemptions', { household: 'FNP-039', goods: 'S01', quantity: 1, cadre: people.ranDebing, key: 'till-reused' })).json())
+      .toEqual({ ...first.json(), replayed: true });
+    await ledgerOk();
+  });
+
+  it('ten concurrent requests with one key all answer the one redemption, charged once', async () => {
+    await award(jifen.context, 'FNP-032', 100);
+    const stockBefore = await stock('S01');
+    const attempts = await Promise.all(Array.from({ length: 10 }, () =>
+      api('/api/redemptions', { household: 'FNP-032', goods: 'S01', quantity: 2, cadre: people.ranDebing, key: 'till-busy' })));
+    expect(attempts.map((a) => a.statusCode)).toEqual(Array(10).fill(201));
+    const answers = attempts.map((a) => a.json());
+    const { redemption } = answers[0];
+    expect(answers.map(({ replayed: _, ...answer }) => answer)).toEqual(Array(10).fill({ ok: true, redemption, household: 'FNP-032', points: 20, balance: 80, lines: ['洗衣粉×2'] }));
+    expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+    expect(await balance('FNP-032')).toBe(80);
+    expect(await stock('S01')).toBe(stockBefore! - 2);
+    expect((await jifen.outbox('+8613900020032')).filter((t) => t.includes(`兑换号${redemption}`))).toHaveLength(1);
+    await ledgerOk();
+  });
+
+  it('a refused keyed request keeps nothing: the same key is free once the household can pay', async () => {
+    const refused = await api('/api/redemptions', { household: 'FNP-035', goods: 'S04', cadre: people.ranDebing, key: 'till-refused' });
+    expect(refused.json()).toMatchObject({ ok: false, refused: 'not_enough_points' });
+    await award(jifen.context, 'FNP-035', 50);
+    const paid = await api('/api/redemptions', { household: 'FNP-035', goods: 'S04', cadre: people.ranDebing, key: 'till-refused' });
+    expect(paid.statusCode).toBe(201);
+    expect(paid.json()).toMatchObject({ ok: true, replayed: false });
+  });
+
+  it('concurrent reversals of one redemption give the points back once', async () => {
+    await award(jifen.context, 'FNP-033', 100);
+    const { redemption } = (await api('/api/redemptions', { household: 'FNP-033', goods: 'S01', cadre: people.ranDebing, key: 'till-33' })).json();
+    const reversals = await Promise.all(Array.from({ length: 10 }, () => api(`/api/redemptions/${redemption}/reversal`, { cadre: people.ranDebing })));
+    expect(reversals.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(reversals.filter((r) => !r.json().replayed)).toHaveLength(1);
+    expect(await balance('FNP-033')).toBe(100);
     await ledgerOk();
   });
 });

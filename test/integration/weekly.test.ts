@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queue } from 'bullmq';
-import { and, eq, sql } from 'drizzle-orm';
-import { households, outboundMessages, villages, type Village } from '../../src/db/schema/index.ts';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { households, ledgerTransactions, outboundMessages, villages, type Village } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { importVillage } from '../../src/village/import.ts';
 import { readVillageFile } from '../../src/village/village-file.ts';
@@ -45,13 +45,20 @@ async function settled(jifen: Harness, week: string, expected: number, kind = 'w
   }, `${expected} ${kind} messages of ${week} settled`, 60_000);
 }
 
+/** The ISO week, in Shanghai, of the latest ledger posting: the week a weekly message counts it in. */
+async function weekOfLastPosting(jifen: Harness): Promise<string> {
+  const [row] = await jifen.context.db.select({ at: ledgerTransactions.createdAt }).from(ledgerTransactions).orderBy(desc(ledgerTransactions.id)).limit(1);
+  return isoWeekOf(row!.at, SHANGHAI);
+}
+
 /** The weekly texts the provider was handed (review requests share the prefix, not the household code after it). */
 const weeklyTexts = (jifen: Harness) => jifen.twilioApi.messages.filter((m) => /^【放牛坪村积分】FNP-\d+本周/.test(m.Body!));
 
 describe(`weekly balance notifications (${testBackend})`, () => {
   let jifen: Harness;
   let village: Village;
-  const week = isoWeekOf(new Date(), SHANGHAI);
+  /** The week the scenarios report: that of the points posted below, so a run across Sunday midnight in Shanghai still reports them. */
+  let week = isoWeekOf(new Date(), SHANGHAI);
   beforeAll(async () => {
     jifen = await startJifen();
     village = await dropQuietHours(jifen);
@@ -77,6 +84,7 @@ describe(`weekly balance notifications (${testBackend})`, () => {
     await jifen.sms(people.wangLanying, '今天把院坝扫干净了');
     await jifen.sms(people.liuFang, `同意 ${await referenceSentTo(jifen, people.liuFang)}`);
     await jifen.waitFor(async () => (await householdBalance(jifen.context.db, 'FNP-003')).balance === 2 || undefined, 'the points posted');
+    week = await weekOfLastPosting(jifen);
     await jifen.sms(people.chenChangjiang, 'TD');
     await jifen.waitFor(async () => (await lastInbound(jifen.context, people.chenChangjiang))?.outcome === 'optout', 'the opt-out');
 
@@ -149,7 +157,8 @@ describe(`weekly notifications across a worker killed mid-run (${testBackend})`,
 
   it('SIGKILL while sending, restart: one message per household, every one sent', { timeout: 180_000 }, async () => {
     const village = await dropQuietHours(jifen);
-    const week = isoWeekOf(new Date(), SHANGHAI);
+    /** The week the scenarios report: that of the points posted below, so a run across Sunday midnight in Shanghai still reports them. */
+  let week = isoWeekOf(new Date(), SHANGHAI);
     // Slow sending (5 a second, batches of 5), so the kill lands in the middle of the run.
     const env = { SMS_MAX_PER_SECOND: '5', WEEKLY_SEND_BATCH: '5' };
     const first = startWorker(env);
@@ -189,7 +198,8 @@ describe(`weekly notifications on WeChat (${testBackend})`, () => {
 
   it('a household that prefers WeChat gets the richer form there, its phone as the fallback', { timeout: 60_000 }, async () => {
     const village = await dropQuietHours(jifen);
-    const week = isoWeekOf(new Date(), SHANGHAI);
+    /** The week the scenarios report: that of the points posted below, so a run across Sunday midnight in Shanghai still reports them. */
+  let week = isoWeekOf(new Date(), SHANGHAI);
     const run = await runWeekly(jifen.context, village, week, { now: new Date() });
     expect(run.byChannel.wechat).toBeGreaterThan(0);
     expect(run.byChannel.wechat! + run.byChannel.sms!).toBe(run.notified);

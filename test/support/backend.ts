@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
 
 export type TestBackend = 'embedded' | 'postgres' | 'redis';
@@ -11,18 +12,22 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** The server this project's suites make their databases on: the run's embedded PostgreSQL, or DATABASE_URL's. */
+function serverUrlOf(backend: TestBackend): string {
+  if (backend === 'embedded') return inject('embeddedDatabaseUrl');
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error(`the ${backend} test backend needs DATABASE_URL`);
+  return url;
+}
+
 /**
  * A configuration of the backend this vitest project runs on, with a database (and queue
- * prefix) of its own: an in-memory PGlite, or a fresh database on the PostgreSQL server.
+ * prefix) of its own: a fresh database on the run's embedded PostgreSQL or on DATABASE_URL's server.
  */
 export async function createTestDatabase(overrides: Partial<Config> = {}): Promise<TestDatabase> {
-  const base = loadConfig({ ...process.env, DATA_DIR: ':memory:', LOG_LEVEL: 'silent', SEED_VILLAGE_FILE: '' });
+  const base = loadConfig({ ...process.env, LOG_LEVEL: 'silent', SEED_VILLAGE_FILE: '' });
   const suffix = randomBytes(6).toString('hex');
-  if (testBackend === 'embedded') {
-    return { config: { ...base, databaseUrl: undefined, redisUrl: undefined, dataDir: ':memory:', ...overrides }, drop: async () => {} };
-  }
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error(`the ${testBackend} test backend needs DATABASE_URL`);
+  const serverUrl = serverUrlOf(testBackend);
   const name = `jifen_test_${suffix}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -44,7 +49,8 @@ export async function createTestDatabase(overrides: Partial<Config> = {}): Promi
   };
 }
 
-async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+/** Deletes every key under a prefix (a suite's own queues), as a Redis that lost its data would. */
+export async function dropRedisKeys(url: string, prefix: string): Promise<void> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url);
   let cursor = '0';

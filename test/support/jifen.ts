@@ -6,10 +6,12 @@ import type { Config } from '../../src/config.ts';
 import { closeContext, createContext, type Context } from '../../src/context.ts';
 import { inboundMessages, outboundMessages } from '../../src/db/schema/index.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { acceptInbound } from '../../src/messages/inbound.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { importVillage } from '../../src/village/import.ts';
 import { readVillageFile } from '../../src/village/village-file.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/index.ts';
+import { normalizeSms } from '../../channels/twilio/normalize.ts';
 import { createTestDatabase, type TestDatabase } from './backend.ts';
 import { FakeTwilio } from './fake-twilio.ts';
 
@@ -36,6 +38,11 @@ export interface Harness {
   config: Config;
   /** Posts a correctly signed Twilio Messaging webhook, as Twilio would. */
   sms(from: string, body: string, extra?: Record<string, string>): Promise<{ status: number; body: string; sid: string }>;
+  /**
+   * An SMS received at a given instant: the webhook's own normalization and storage with the clock
+   * given, so a test about days and weeks does not depend on when it runs.
+   */
+  smsAt(at: Date, from: string, body: string): Promise<{ sid: string }>;
   /** Resolves once `probe` returns a value other than undefined/false; fails after a deadline. */
   waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs?: number): Promise<T>;
   /** Texts jifen recorded for an address, oldest first. */
@@ -55,11 +62,11 @@ export function signedForm(url: string, form: Record<string, string>) {
 export async function startJifen(options: { workers?: boolean; config?: Partial<Config>; log?: Logger } = {}): Promise<Harness> {
   const twilioApi = await new FakeTwilio().start();
   const database: TestDatabase = await createTestDatabase({
-    publicUrl: PUBLIC_URL, jobLockMs: 2_000, workerConcurrency: 8,
+    publicUrl: PUBLIC_URL, jobLockMs: 2_000, workerConcurrency: 8, reviewFollowUpEveryMs: 1_000,
     twilio: { accountSid: 'ACtest', authToken: AUTH_TOKEN, fromNumber: '+8613900009999', apiBaseUrl: twilioApi.url },
     ...options.config,
   });
-  const context = await createContext(database.config, { log: options.log ?? createLogger('silent') });
+  const context = await createContext(database.config, { log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
   await importVillage(context.db, await readVillageFile(EXAMPLE_VILLAGE));
   const app = await buildApp(context);
   const running: RunningWorkers[] = [];
@@ -74,6 +81,11 @@ export async function startJifen(options: { workers?: boolean; config?: Partial<
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
       });
       return { status: response.statusCode, body: response.body, sid };
+    },
+    async smsAt(at, from, body) {
+      const sid = nextSid();
+      await acceptInbound(context, normalizeSms({ MessageSid: sid, AccountSid: 'ACtest', From: from, To: '+8613900009999', Body: body, NumMedia: '0' }, at));
+      return { sid };
     },
     async waitFor(probe, what, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;

@@ -47,6 +47,8 @@ export const claims = jifen.table('claims', {
     .where(sql`reference is not null and state in (${sql.raw(OPEN_CLAIM_STATES.map((state) => `'${state}'`).join(','))})`),
   index('claims_cap').on(t.householdId, t.ruleId, t.periodKey),
   index('claims_awaiting').on(t.villageId, t.state),
+  // The sweeper's look for claims stuck in a state the system moves on by itself.
+  index('claims_unfinished').on(t.claimedAt).where(sql`state in ('understood', 'validated', 'scored', 'approved')`),
 ]);
 
 /** The audit trail: every transition of a claim, who made it, when and why. Append-only. */

@@ -10,3 +10,5 @@ export * from './reviews.ts';
 export * from './deductions.ts';
 export * from './redemptions.ts';
 export * from './replay-nonces.ts';
+export * from './outbox.ts';
+export * from './keyed-requests.ts';

@@ -27,6 +27,8 @@ export const inboundMessages = jifen.table('inbound_messages', {
 }, (t) => [
   unique('inbound_channel_external_id').on(t.channel, t.externalId),
   index('inbound_unqueued').on(t.receivedAt).where(sql`queued_at is null`),
+  // The sweeper's look for messages queued but never processed.
+  index('inbound_unprocessed').on(t.queuedAt).where(sql`processed_at is null`),
 ]);
 
 /** opted_out: a non-essential message to an address that sent TD/退订, recorded and never sent. */
@@ -57,7 +59,11 @@ export const outboundMessages = jifen.table('outbound_messages', {
   attempts: integer('attempts').notNull().default(0),
   createdAt: createdAt(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
-}, (t) => [index('outbound_address').on(t.address, t.createdAt), index('outbound_provider_id').on(t.providerId)]);
+}, (t) => [
+  index('outbound_address').on(t.address, t.createdAt), index('outbound_provider_id').on(t.providerId),
+  // The sweeper's look for messages recorded and never sent.
+  index('outbound_pending').on(t.createdAt).where(sql`status = 'pending'`),
+]);
 
 export type InboundMessage = typeof inboundMessages.$inferSelect;
 export type OutboundMessage = typeof outboundMessages.$inferSelect;

@@ -10,7 +10,7 @@ import { score, type Outcome } from '../../eval/metrics.ts';
 const PRECISION = 0.95;
 const COVERAGE = 0.85;
 
-const [fangniuping, shuangqiao] = await Promise.all([loadModel('fangniuping'), loadModel('shuangqiao')]);
+const [fangniuping, shuangqiao, qinggang] = await Promise.all([loadModel('fangniuping'), loadModel('shuangqiao'), loadModel('qinggang')]);
 
 const dev = <T extends Outcome & { example: { split: string } }>(outcomes: T[]) => outcomes.filter((o) => o.example.split === 'dev');
 
@@ -18,6 +18,7 @@ describe('the labelled corpus, dev split', () => {
   it.each([
     ['fangniuping villagers', () => dev(corpora.fangniuping().map((e) => judgeVillager(fangniuping, e)))],
     ['shuangqiao villagers', () => dev(corpora.shuangqiao().map((e) => judgeVillager(shuangqiao, e)))],
+    ['qinggang villagers', () => dev(corpora.qinggang().map((e) => judgeVillager(qinggang, e)))],
     ['fangniuping cadres', () => dev(corpora.cadre().map((e) => judgeCadre(fangniuping, e)))],
   ])(`%s: precision ≥ ${PRECISION}, coverage ≥ ${COVERAGE}`, (_, outcomes) => {
     const s = score(outcomes());

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIDENT } from '../../../src/understanding/choose.ts';
 import { compileVillage } from '../../../src/understanding/model.ts';
+import { confidentAt } from '../../../src/understanding/thresholds.ts';
 import { MAX_MESSAGE_LENGTH, understandVillager } from '../../../src/understanding/villager.ts';
 import { codes, FANGNIUPING, SHUANGQIAO, villageModel } from './village.ts';
 
@@ -11,7 +12,7 @@ const understand = (text: string) => understandVillager(fangniuping, text);
 function expectClaim(text: string, expected: string[], model = fangniuping) {
   const u = understandVillager(model, text);
   expect({ intent: u.intent, items: codes(u.items), clarify: u.clarify, note: u.note }).toEqual({ intent: 'claim', items: [...expected].sort(), clarify: false, note: undefined });
-  expect(u.confidence).toBeGreaterThanOrEqual(CONFIDENT);
+  expect(u.confidence).toBeGreaterThanOrEqual(confidentAt(model.items.length));
   return u;
 }
 

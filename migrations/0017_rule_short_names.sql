@@ -1,1 +1,0 @@
-ALTER TABLE "jifen"."rules" ADD COLUMN "short_name" text;

@@ -1,0 +1,3 @@
+CREATE INDEX "inbound_unprocessed" ON "jifen"."inbound_messages" USING btree ("queued_at") WHERE processed_at is null;--> statement-breakpoint
+CREATE INDEX "outbound_pending" ON "jifen"."outbound_messages" USING btree ("created_at") WHERE status = 'pending';--> statement-breakpoint
+CREATE INDEX "claims_unfinished" ON "jifen"."claims" USING btree ("claimed_at") WHERE state in ('understood', 'validated', 'scored', 'approved');

@@ -1,0 +1,90 @@
+import { transition } from '../claims/claims.ts';
+import { closeConversation, conversationFor, openConversation } from '../claims/conversations.ts';
+import { linkEarlierPhotos } from '../claims/evidence.ts';
+import { claimsOfMessage, claimToWithdraw, createClaims } from '../claims/new-claims.ts';
+import { planAnswer, type OpenQuestion, type Plan } from '../claims/plan.ts';
+import type { Context } from '../context.ts';
+import type { InboundMessage } from '../db/schema/index.ts';
+import type { KnownMember } from '../directory.ts';
+import { householdBalance } from '../ledger/balance.ts';
+import { loadInbound, markProcessed } from '../messages/inbound.ts';
+import { optIn, optOut } from '../messages/opt-outs.ts';
+import { replyTo } from '../messages/reply.ts';
+import { itemName, templates } from '../templates.ts';
+import { knownVillage, type KnownVillage } from '../understanding/village-models.ts';
+import { understandVillager } from '../understanding/villager.ts';
+import { objectionIn } from '../understanding/objection.ts';
+import { cleanText } from '../understanding/text-analysis.ts';
+import { object } from '../reviews/objection.ts';
+import { appealDeduction } from '../deductions/appeal-messages.ts';
+import { transactionOf } from '../plans/runner.ts';
+import { advanceClaim } from './advance.ts';
+
+async function openQuestion(context: Context, member: KnownMember, message: InboundMessage): Promise<OpenQuestion | undefined> {
+  const conversation = await conversationFor(context.db, member.id, message);
+  if (!conversation) return undefined;
+  const original = await loadInbound(context.db, conversation.messageId);
+  return { conversation, originalText: original!.text };
+}
+
+/** Records the plan's claims and question; a re-run finds them and changes nothing. Returns the message's claims. */
+async function record(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, plan: Plan): Promise<number[]> {
+  const tx = transactionOf(context);
+  if (plan.closes !== undefined) await closeConversation(tx, plan.closes, message.id);
+  if (plan.ask) await openConversation(tx, member.id, message, plan.ask.kind, plan.ask.options);
+  await createClaims(tx, message, { village: known.village, householdId: member.household.id, memberId: member.id },
+    plan.claims.flatMap(({ code, text }) => {
+      const rule = known.rules.get(code);
+      return rule ? [{ rule, text }] : [];
+    }));
+  const claimIds = await claimsOfMessage(tx, message.id);
+  // A photo sent on its own just before the words is their evidence (WeChat: picture first, then text).
+  await linkEarlierPhotos(tx, message, claimIds);
+  return claimIds;
+}
+
+/** The answers that need the database: the balance, withdrawing the latest claim, opting out or in. */
+async function act(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, plan: Plan): Promise<string | undefined> {
+  switch (plan.action) {
+    case 'balance': {
+      const b = await householdBalance(context.db, member.household.code);
+      return templates.balance(b.household, b.balance, b.lifetime);
+    }
+    case 'cancel': {
+      const claim = await claimToWithdraw(context.db, member.id, message.id);
+      if (!claim) return templates.nothingToCancel();
+      if (claim.state !== 'cancelled') {
+        await transition(transactionOf(context), claim.id, claim.state, 'cancelled', {
+          actor: `member:${member.id}`, channel: message.channel, messageId: message.id, reason: '村民取消',
+        });
+      }
+      const rule = [...known.rules.values()].find((r) => r.id === claim.ruleId);
+      return templates.cancelled(itemName(rule?.name ?? ''));
+    }
+    case 'optout':
+      // Confirmed once: a second TD gets no answer.
+      return (await optOut(context.db, message)) ? templates.optedOut() : undefined;
+    case 'optin':
+      await optIn(context.db, message);
+      return templates.optedIn();
+    case 'object':
+      return object(context, { actor: `member:${member.id}`, villageId: member.village.id }, message, objectionIn(cleanText(message.text))!);
+    case 'appeal':
+      return appealDeduction(context, member, message, plan.appeal);
+  }
+}
+
+/**
+ * A villager's message, in the caller's transaction: what do they want? A clear claim goes on
+ * through validation, scoring and its review request at once; questions and answers are sent from here.
+ */
+export async function villagerMessage(context: Context, message: InboundMessage, member: KnownMember): Promise<void> {
+  const known = await knownVillage(context.db, member.village);
+  const understanding = understandVillager(known.model, message.text);
+  const plan = planAnswer(known, understanding, message.text, await openQuestion(context, member, message), message.attachments);
+  const claimIds = await record(context, known, member, message, plan);
+  const reply = plan.action ? await act(context, known, member, message, plan) : plan.reply;
+  if (reply) await replyTo(context, message, reply, { village: member.village, fallbackPhone: member.phone });
+  await markProcessed(context.db, message.id, plan.outcome);
+  for (const claimId of claimIds) await advanceClaim(context, claimId);
+}
