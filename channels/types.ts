@@ -44,11 +44,24 @@ export interface Preview {
   speech: string;
 }
 
-/** What the core offers adapters: store what arrives, record what the provider reports, preview a spoken claim. */
+/**
+ * What the core offers adapters: store what arrives, record what the provider reports, preview a
+ * spoken claim, and remember the nonces of signed requests (shared by every process) to refuse replays.
+ */
 export interface ChannelHost {
   acceptInbound(message: NormalizedInbound): Promise<{ id: number; duplicate: boolean }>;
   recordDelivery(providerId: string, status: DeliveryStatus, error?: string): Promise<void>;
   preview(channel: string, sender: string, text: string): Promise<Preview>;
+  /** Required by adapters whose signatures do not cover the body (WeChat plaintext mode). */
+  nonces?: NonceStore;
+}
+
+/** Nonces of signed requests within the replay window, shared by every server process. */
+export interface NonceStore {
+  /** True the first time `nonce` is seen for `provider` before `expiresAt`, false for a replay. */
+  claim(provider: string, nonce: string, expiresAt: Date): Promise<boolean>;
+  /** Gives a nonce back when its request failed on our side, so the provider's retry is accepted. */
+  release(provider: string, nonce: string): Promise<void>;
 }
 
 export interface ChannelAdapter {

@@ -126,3 +126,23 @@ export function describeBackend(config: Config): string {
   const queues = config.redisUrl ? 'BullMQ on Redis' : 'BullMQ on PostgreSQL';
   return `${database}, ${queues}`;
 }
+
+/** A URL's password (postgres://jifen:secret@…), if it has one. */
+function passwordOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every secret the configuration holds: the logger replaces each wherever it would appear. */
+export function configuredSecrets(config: Config): string[] {
+  const { twilio, aliyunSms, androidSms, transcripts, wechatOfficial, wechaty, speechToText } = config;
+  return [
+    twilio.authToken, config.apiToken, aliyunSms.accessKeySecret, aliyunSms.pushToken, androidSms.password, androidSms.signingKey,
+    transcripts.secret, wechatOfficial.token, wechatOfficial.encodingAesKey, wechatOfficial.appSecret, wechaty.puppetToken,
+    speechToText.token, passwordOf(config.databaseUrl), passwordOf(config.redisUrl),
+  ].filter((secret): secret is string => secret !== undefined);
+}

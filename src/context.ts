@@ -1,5 +1,5 @@
 import { createChannels, type ChannelAdapter, type Channels } from '../channels/index.ts';
-import type { Config } from './config.ts';
+import { configuredSecrets, type Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/database.ts';
 import { createLogger, type Logger } from './log.ts';
 import { DirectOutbox, type Outbox } from './plans/outbox.ts';
@@ -23,7 +23,7 @@ export interface Context {
 }
 
 export async function createContext(config: Config, options: { serve?: boolean; log?: Logger } = {}): Promise<Context> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, undefined, configuredSecrets(config));
   const database = await openDatabase(config, { serve: options.serve });
   const jobs = new JobsClient(createQueueBackend(config, database.url));
   const context: Context = { config, log, database, db: database.db, jobs, outbox: new DirectOutbox(() => context), channels: createChannels(config, log) };

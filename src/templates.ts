@@ -3,6 +3,12 @@
 /** An item's name as a villager reads it in a list: without the bracketed explanation (门前清洁（门前三包） → 门前清洁). */
 export const itemName = (name: string) => name.replace(/[（(].*$/, '');
 
+/** An item as a routine SMS names it (review requests): the village file's short name, else the name. */
+export const shortItemName = (rule: { name: string; shortName: string | null }) => rule.shortName ?? itemName(rule.name);
+
+/** The week's supermarket movement: spent, or given back by a reversal of an earlier week's redemption. */
+const spentText = (redeemed: number) => (redeemed > 0 ? ` 兑换${redeemed}分` : redeemed < 0 ? ` 兑换退回${-redeemed}分` : '');
+
 export const templates = {
   claimReceived: (item: string, points: number, reference: number) =>
     `已收到：${item} +${points}分，编号${reference}，待村干部审核`,
@@ -82,6 +88,7 @@ export const templates = {
     receipt: (lines: string[], points: number, balance: number, id: number) => `您家在积分超市兑换了 ${lines.join('、')}，扣 ${points}分，余额 ${balance}分（兑换号${id}）`,
     outOfStock: (goods: string, left: number) => `${goods} 库存只剩 ${left}，未兑换`,
     notEnoughPoints: (household: string, needed: number, balance: number) => `${household} 余额 ${balance}分，不够兑换（需 ${needed}分），未兑换`,
+    badQuantity: (household: string, max: number) => `兑换数量须是1到${max}的整数，如「兑换 ${household} S01 2」，未兑换`,
   },
   noReason: '未说明原因',
   binding: {
@@ -110,8 +117,8 @@ export const templates = {
     firstApproval: (reference: number) => `已记下您同意 ${reference}；此项须两位村干部同意，已请其他村干部审核`,
     alreadyApproved: (reference: number) => `您已同意过 ${reference}，还须另一位村干部同意`,
     enteredByYou: (reference: number) => `申报 ${reference} 是您代报的，须由另两位村干部审核`,
-    approvedAll: (count: number, waitingSecond: number, own: number) =>
-      `已同意 ${count} 条申报${waitingSecond > 0 ? `，其中 ${waitingSecond} 条还须另一位村干部同意` : ''}${own > 0 ? `；另有 ${own} 条是您自家的，须由其他村干部审核` : ''}`,
+    approvedAll: (count: number, waitingSecond: number, own: number, more = false) =>
+      `已同意 ${count} 条申报${waitingSecond > 0 ? `，其中 ${waitingSecond} 条还须另一位村干部同意` : ''}${own > 0 ? `；另有 ${own} 条是您自家的，须由其他村干部审核` : ''}${more ? '；还有待审的申报，请再发「全部同意」' : ''}`,
     listLine: (position: number, reference: number, head: string, item: string, points: number) => `${position}）${reference} ${head}家 ${item}+${points}`,
     listPage: (total: number, page: number, pages: number, lines: string[]) =>
       `待审 ${total} 条${pages > 1 ? `（${page}/${pages}）` : ''}：${lines.join('；')}`,
@@ -208,15 +215,16 @@ export const templates = {
   },
   weekly: {
     /** The SMS form: one 70-character segment. */
-    sms: (village: string, household: string, earned: number, redeemed: number, balance: number, lifetime: number, rank: number) =>
-      `【${village}积分】${household}本周${earned >= 0 ? '+' : ''}${earned}分${redeemed > 0 ? ` 兑换${redeemed}分` : ''}，余额${balance}分，累计${lifetime}分，全村第${rank}名`,
+    sms: (village: string, household: string, earned: number, redeemed: number, balance: number, lifetime: number, rank: number, expired = 0) =>
+      `【${village}积分】${household}本周${earned >= 0 ? '+' : ''}${earned}分${spentText(redeemed)}${expired > 0 ? ` 到期${expired}分` : ''}，余额${balance}分，累计${lifetime}分，全村第${rank}名`,
     /** The richer WeChat form, one line each. */
-    wechat: (village: string, week: string, household: string, head: string, items: string[], deducted: number, redeemed: number, balance: number, lifetime: number, rank: number) => [
+    wechat: (village: string, week: string, household: string, head: string, items: string[], deducted: number, redeemed: number, balance: number, lifetime: number, rank: number, expired = 0) => [
       `【${village}积分周报】${week}`,
       `${household}（${head}家）`,
       `本周获得：${items.length > 0 ? items.join('、') : '无'}`,
       ...(deducted > 0 ? [`本周扣分：${deducted}分`] : []),
-      `本周兑换：${redeemed}分`,
+      redeemed >= 0 ? `本周兑换：${redeemed}分` : `本周退回兑换：${-redeemed}分`,
+      ...(expired > 0 ? [`本周到期：${expired}分`] : []),
       `当前余额：${balance}分`,
       `累计获得：${lifetime}分，全村第${rank}名`,
     ].join('\n'),

@@ -1,3 +1,4 @@
+import { jsonDepth, MAX_JSON_DEPTH, plausibleTime, storableJson } from '../../src/storable.ts';
 import { chinaPhone } from '../phone.ts';
 import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 
@@ -6,20 +7,13 @@ export class PayloadError extends Error {}
 
 type Item = Record<string, unknown>;
 
-/** PostgreSQL text and jsonb cannot hold NUL. */
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '');
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutNul(inner)]));
-  return value;
-}
-
 /**
  * A push body: a JSON array of objects (one push may carry several messages or reports).
  * sequence_id may come as a JSON number: long ones are read as text so no digit is lost.
  */
 export function parsePush(body: string | undefined): Item[] {
   if (!body?.trim()) throw new PayloadError('empty body: expected a JSON array');
+  if (jsonDepth(body) > MAX_JSON_DEPTH) throw new PayloadError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.replace(/("sequence_id"\s*:\s*)(-?\d{16,})(?=\s*[,}])/g, '$1"$2"'));
@@ -28,10 +22,11 @@ export function parsePush(body: string | undefined): Item[] {
   }
   if (!Array.isArray(parsed)) throw new PayloadError('expected a JSON array');
   if (parsed.length === 0) throw new PayloadError('an empty array');
-  parsed.forEach((item, index) => {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) throw new PayloadError(`item ${index} is not an object`);
-  });
-  return withoutNul(parsed) as Item[];
+  return storableJson(parsed) as Item[];
+}
+
+function objectItem(item: unknown, index: number): asserts item is Item {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) throw new PayloadError(`item ${index} is not an object`);
 }
 
 /** A text field, or a number Aliyun may send for it, as text; undefined when absent or blank. */
@@ -61,6 +56,7 @@ export function beijingTime(raw: string | undefined): Date | undefined {
  * Aliyun's sequence_id (prefixed: ids of other SMS providers share the channel).
  */
 export function normalizeUp(item: Item, index: number, now = new Date()): NormalizedInbound {
+  objectItem(item, index);
   const sequenceId = required(item, index, 'sequence_id');
   const phone = required(item, index, 'phone_number');
   const content = item.content;
@@ -71,7 +67,7 @@ export function normalizeUp(item: Item, index: number, now = new Date()): Normal
     sender: chinaPhone(phone),
     text: content,
     attachments: [],
-    receivedAt: beijingTime(text(item, 'send_time')) ?? now,
+    receivedAt: plausibleTime(beijingTime(text(item, 'send_time')), now),
     raw: { ...item },
   };
 }
@@ -92,6 +88,7 @@ function success(item: Item, index: number): boolean {
 
 /** One delivery report (SmsReport) → the delivery status of the message SendSms answered biz_id for. */
 export function normalizeReport(item: Item, index: number): DeliveryReport {
+  objectItem(item, index);
   const providerId = required(item, index, 'biz_id');
   if (success(item, index)) return { providerId, status: 'delivered' };
   const code = text(item, 'err_code');

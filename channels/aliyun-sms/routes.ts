@@ -34,7 +34,8 @@ function refuse(request: FastifyRequest, reply: FastifyReply, why: string) {
  * Aliyun's HTTP batch push (HTTP批量推送): POST /up (SmsUp, replies) and POST /report (SmsReport,
  * delivery reports), JSON arrays. Everything is stored before answering: Aliyun re-pushes after
  * 1, 5 and 10 minutes when the answer is not 200, and acceptInbound is idempotent, so a batch
- * that failed half-way is simply taken again. A malformed item refuses the whole batch (400).
+ * that failed half-way is simply taken again. An unreadable item is skipped (and logged); a push with
+ * no readable item is refused (400).
  */
 export function aliyunSmsRoutes(settings: AliyunRouteSettings): FastifyPluginAsync<{ host: ChannelHost }> {
   const expected = settings.pushToken ? digest(settings.pushToken) : undefined;
@@ -59,14 +60,35 @@ export function aliyunSmsRoutes(settings: AliyunRouteSettings): FastifyPluginAsy
       throw error;
     };
 
+    /**
+     * Reads every item of a push on its own: one that cannot be read is logged and skipped, so it
+     * never holds back the items after it (re-pushing would not mend it). Nothing readable at all: 400.
+     */
+    async function eachItem<T>(request: FastifyRequest, read: (item: Record<string, unknown>, index: number) => T, take: (value: T) => Promise<void>) {
+      const items = parsePush(request.body as string | undefined);
+      const problems: string[] = [];
+      for (const [index, item] of items.entries()) {
+        let value: T;
+        try {
+          value = read(item, index);
+        } catch (error) {
+          if (!(error instanceof PayloadError)) throw error;
+          problems.push(error.message);
+          continue;
+        }
+        await take(value);
+      }
+      if (problems.length > 0) request.log.warn({ problems, items: items.length }, 'aliyun push: unreadable items skipped');
+      if (problems.length === items.length) throw new PayloadError(problems[0]!);
+    }
+
     app.post('/up', async (request, reply) => {
       try {
         const now = new Date();
-        const messages = parsePush(request.body as string | undefined).map((item, index) => normalizeUp(item, index, now));
-        for (const message of messages) {
+        await eachItem(request, (item, index) => normalizeUp(item, index, now), async (message) => {
           const { id, duplicate } = await host.acceptInbound(message);
           request.log.info({ messageId: id, duplicate }, 'sms stored');
-        }
+        });
         return reply.send(RECEIVED);
       } catch (error) {
         return badPayload(reply, error);
@@ -75,8 +97,7 @@ export function aliyunSmsRoutes(settings: AliyunRouteSettings): FastifyPluginAsy
 
     app.post('/report', async (request, reply) => {
       try {
-        const reports = parsePush(request.body as string | undefined).map(normalizeReport);
-        for (const report of reports) await host.recordDelivery(report.providerId, report.status, report.error);
+        await eachItem(request, normalizeReport, (report) => host.recordDelivery(report.providerId, report.status, report.error));
         return reply.send(RECEIVED);
       } catch (error) {
         return badPayload(reply, error);

@@ -1,3 +1,4 @@
+import { jsonDepth, MAX_JSON_DEPTH, plausibleTime, storableJson } from '../../src/storable.ts';
 import { chinaPhone } from '../phone.ts';
 import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 
@@ -12,16 +13,9 @@ export interface GatewayEvent {
   [field: string]: unknown;
 }
 
-/** PostgreSQL text and jsonb cannot hold NUL. */
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '');
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutNul(inner)]));
-  return value;
-}
-
 export function parseEvent(body: string): GatewayEvent {
   if (!body.trim()) throw new PayloadError('empty body: expected a JSON webhook');
+  if (jsonDepth(body) > MAX_JSON_DEPTH) throw new PayloadError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -32,7 +26,7 @@ export function parseEvent(body: string): GatewayEvent {
   const { event, payload } = parsed as { event?: unknown; payload?: unknown };
   if (typeof event !== 'string' || event.trim() === '') throw new PayloadError('event is missing');
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new PayloadError('payload is missing');
-  return withoutNul(parsed) as GatewayEvent;
+  return storableJson(parsed) as GatewayEvent;
 }
 
 function text(fields: Record<string, unknown>, name: string): string | undefined {
@@ -68,7 +62,7 @@ export function normalizeReceived(event: GatewayEvent, now = new Date()): Normal
     recipient: recipient ? chinaPhone(recipient) : undefined,
     text: message,
     attachments: [],
-    receivedAt: receivedAt && !Number.isNaN(receivedAt.getTime()) ? receivedAt : now,
+    receivedAt: plausibleTime(receivedAt, now),
     raw: { ...event },
   };
 }

@@ -2,7 +2,8 @@ import { readRawBodies } from '../raw-body.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelHost } from '../types.ts';
 import { deliveryOf, isDeliveryEvent, normalizeReceived, parseEvent, PayloadError } from './normalize.ts';
-import { signatureIsValid, timestampProblem } from './signature.ts';
+import { unixSecondsProblem } from '../replay-window.ts';
+import { signatureIsValid } from './signature.ts';
 
 export interface AndroidSmsRouteSettings {
   /** ANDROID_SMS_SIGNING_KEY; unset: every webhook is refused. */
@@ -33,7 +34,7 @@ export function androidSmsRoutes(settings: AndroidSmsRouteSettings): FastifyPlug
     // What can be checked before the body is read.
     app.addHook('onRequest', async (request, reply) => {
       if (!settings.signingKey) return refuse(request, reply, 'ANDROID_SMS_SIGNING_KEY is not set');
-      const problem = timestampProblem(request.headers['x-timestamp'], now());
+      const problem = unixSecondsProblem(request.headers['x-timestamp'], now(), 'X-Timestamp');
       if (problem) return refuse(request, reply, problem);
       if (request.headers['x-signature'] === undefined) return refuse(request, reply, 'X-Signature is missing');
     });

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import { jsonDepth, MAX_JSON_DEPTH, storableJson } from '../../src/storable.ts';
+import { staleProblem } from '../replay-window.ts';
 import type { ChannelAdapter, ChannelHost, NormalizedInbound } from '../types.ts';
 import type { TranscriptSettings } from './settings.ts';
 
@@ -8,8 +10,6 @@ export { transcriptSettings, type TranscriptSettings } from './settings.ts';
 /** One call's transcript is a few kB; 64 kB is far more than a long call holds. */
 export const BODY_LIMIT = 64 * 1024;
 export const SIGNATURE_HEADER = 'x-jifen-signature';
-/** A sender's clock may run a little ahead of jifen's; more than this is a mistake. */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Prefixes the call id in the stored external id: transcripts share the voice channel with Twilio
@@ -27,16 +27,6 @@ export function signatureMatches(secret: string, body: Buffer, header: string | 
   if (!match) return false;
   const expected = createHmac('sha256', secret).update(body).digest();
   return timingSafeEqual(Buffer.from(match[1]!, 'hex'), expected);
-}
-
-/** PostgreSQL text and jsonb cannot hold NUL, in values or keys. */
-function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '');
-  if (Array.isArray(value)) return value.map(withoutNul);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replaceAll('\u0000', ''), withoutNul(inner)]));
-  }
-  return value;
 }
 
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))$/i;
@@ -65,25 +55,28 @@ function field(body: Record<string, unknown>, name: string, maxLength: number): 
 
 /**
  * A transcript `{ caller, text, callId, timestamp }` → one normalized inbound voice message, or a
- * TranscriptError. The call's own time is when the claim was made (it decides the cap's period); a
- * time more than a few minutes ahead of jifen's clock is refused.
+ * TranscriptError. The call's own time is when the claim was made (it decides the cap's period); it
+ * is signed with the body, so it is also the replay window: more than five minutes from jifen's clock is refused.
  */
 export function normalizeTranscript(rawBody: Buffer, now = new Date()): NormalizedInbound {
+  const json = rawBody.toString('utf8');
+  if (jsonDepth(json) > MAX_JSON_DEPTH) throw new TranscriptError(`body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(rawBody.toString('utf8'));
+    parsed = JSON.parse(json);
   } catch {
     throw new TranscriptError('body is not valid JSON');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TranscriptError('body must be a JSON object');
-  const body = withoutNul(parsed) as Record<string, unknown>;
+  const body = storableJson(parsed) as Record<string, unknown>;
   const caller = field(body, 'caller', 64);
   const text = field(body, 'text', BODY_LIMIT);
   const callId = field(body, 'callId', 200);
   const timestamp = field(body, 'timestamp', 64);
   const at = parseTimestamp(timestamp);
   if (!at) throw new TranscriptError('timestamp must be an ISO 8601 date and time with a zone, e.g. 2026-03-12T14:05:00+08:00');
-  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new TranscriptError('timestamp is in the future');
+  const stale = staleProblem(at.getTime(), now.getTime(), 'timestamp');
+  if (stale) throw new TranscriptError(stale);
   return {
     channel: 'voice',
     externalId: `${EXTERNAL_ID_PREFIX}${callId}`,
@@ -96,6 +89,7 @@ export function normalizeTranscript(rawBody: Buffer, now = new Date()): Normaliz
 }
 
 function routes(settings: TranscriptSettings): FastifyPluginAsync<{ host: ChannelHost }> {
+  const now = settings.now ?? Date.now;
   return async (app, { host }) => {
     // JSON only, kept as the bytes received: the signature covers them, not a re-serialization.
     app.removeAllContentTypeParsers();
@@ -113,7 +107,7 @@ function routes(settings: TranscriptSettings): FastifyPluginAsync<{ host: Channe
       }
       let message: NormalizedInbound;
       try {
-        message = normalizeTranscript(rawBody);
+        message = normalizeTranscript(rawBody, new Date(now()));
       } catch (error) {
         if (error instanceof TranscriptError) return reply.code(400).send({ error: error.message });
         throw error;

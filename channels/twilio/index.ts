@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { PermanentSendError, type ChannelAdapter, type ChannelHost, type OutboundRequest, type SendResult } from '../types.ts';
 import { createTwilioClient } from './client.ts';
-import { normalizeSms, normalizeStatus, PayloadError, type TwilioForm } from './normalize.ts';
+import { normalizeSms, normalizeStatus, PayloadError } from './normalize.ts';
 import { signatureIsValid } from './signature.ts';
 
 export interface TwilioSettings {
@@ -42,7 +42,7 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
 
     app.post('/sms', { bodyLimit: BODY_LIMIT }, async (request, reply) => {
       try {
-        const { id, duplicate } = await host.acceptInbound(normalizeSms((request.body ?? {}) as TwilioForm));
+        const { id, duplicate } = await host.acceptInbound(normalizeSms(request.body));
         request.log.info({ messageId: id, duplicate }, 'sms stored');
         return reply.type('text/xml').send(EMPTY_TWIML);
       } catch (error) {
@@ -52,7 +52,7 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
 
     app.post('/status', async (request, reply) => {
       try {
-        const update = normalizeStatus((request.body ?? {}) as TwilioForm);
+        const update = normalizeStatus(request.body);
         if (update) await host.recordDelivery(update.providerId, update.status, update.error);
         return reply.code(204).send();
       } catch (error) {

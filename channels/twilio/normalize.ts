@@ -1,17 +1,26 @@
 import type { Attachment } from '../../src/db/schema/messages.ts';
+import { storableText } from '../../src/storable.ts';
 import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 
 export type TwilioForm = Record<string, string | undefined>;
 
 export class PayloadError extends Error {}
 
-/** PostgreSQL text cannot hold NUL; a phone can still send one. */
-const withoutNul = (form: TwilioForm): TwilioForm =>
-  Object.fromEntries(Object.entries(form).map(([key, value]) => [key, value?.replaceAll('\u0000', '')]));
+/**
+ * A posted form as Twilio means it: one text per field. A field given twice (Body=a&Body=b, parsed
+ * as an array) keeps its first value; NUL and lone surrogates, which PostgreSQL cannot store, are dropped.
+ */
+export function twilioForm(body: unknown): TwilioForm {
+  if (!body || typeof body !== 'object') return {};
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => {
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    return [key, typeof first === 'string' ? storableText(first) : undefined];
+  }));
+}
 
 /** Twilio's Messaging webhook form → one normalized inbound SMS. */
-export function normalizeSms(posted: TwilioForm, receivedAt = new Date()): NormalizedInbound {
-  const form = withoutNul(posted);
+export function normalizeSms(posted: unknown, receivedAt = new Date()): NormalizedInbound {
+  const form = twilioForm(posted);
   const externalId = form.MessageSid ?? form.SmsSid;
   const sender = form.From?.trim();
   if (!externalId) throw new PayloadError('MessageSid is missing');
@@ -31,7 +40,8 @@ const STATUS: Record<string, DeliveryStatus> = {
 };
 
 /** Twilio's status callback → the delivery status jifen tracks, or undefined for interim states (queued, sending). */
-export function normalizeStatus(form: TwilioForm): { providerId: string; status: DeliveryStatus; error?: string } | undefined {
+export function normalizeStatus(posted: unknown): { providerId: string; status: DeliveryStatus; error?: string } | undefined {
+  const form = twilioForm(posted);
   const providerId = form.MessageSid ?? form.SmsSid;
   const status = STATUS[form.MessageStatus ?? form.SmsStatus ?? ''];
   if (!providerId) throw new PayloadError('MessageSid is missing');

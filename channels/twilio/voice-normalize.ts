@@ -1,20 +1,18 @@
 import { createHash } from 'node:crypto';
+import { storableText } from '../../src/storable.ts';
 import type { NormalizedInbound } from '../types.ts';
 import { PayloadError, type TwilioForm } from './normalize.ts';
 
-/** PostgreSQL text (and jsonb) cannot hold NUL. */
-const clean = (value: string | undefined) => value?.replaceAll('\u0000', '');
-
 /** The caller of a Voice webhook (From), required wherever jifen looks the caller up. */
 export function callerOf(form: TwilioForm): string {
-  const sender = clean(form.From)?.trim();
+  const sender = form.From?.trim();
   if (!sender) throw new PayloadError('From is missing');
   return sender;
 }
 
 /** What the caller said, as Twilio's speech recognition heard it; '' when nothing usable was heard. */
 export function speechOf(form: TwilioForm): string {
-  return clean(form.SpeechResult)?.trim() ?? '';
+  return form.SpeechResult?.trim() ?? '';
 }
 
 /** A short, stable fingerprint of the words: one call may confirm several different claims. */
@@ -24,12 +22,11 @@ export const saidHash = (said: string) => createHash('sha256').update(said, 'utf
  * A confirmed spoken claim → one normalized inbound message. The id is the call plus the words, so the
  * same confirmation delivered twice is one message and a second, different claim in the call is another.
  */
-export function normalizeConfirmedCall(posted: TwilioForm, said: string, receivedAt = new Date()): NormalizedInbound {
-  const form = Object.fromEntries(Object.entries(posted).map(([key, value]) => [key, clean(value)]));
+export function normalizeConfirmedCall(form: TwilioForm, said: string, receivedAt = new Date()): NormalizedInbound {
   const callSid = form.CallSid?.trim();
   if (!callSid) throw new PayloadError('CallSid is missing');
   const sender = callerOf(form);
-  const text = clean(said)!.trim();
+  const text = storableText(said).trim();
   if (!text) throw new PayloadError('said is missing');
   return {
     channel: 'voice',

@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelAdapter, ChannelHost, Preview } from '../types.ts';
 import type { TwilioSettings } from './index.ts';
-import { PayloadError, type TwilioForm } from './normalize.ts';
+import { PayloadError, twilioForm, type TwilioForm } from './normalize.ts';
 import { signatureIsValid } from './signature.ts';
 import { callerOf, normalizeConfirmedCall, speechOf } from './voice-normalize.ts';
 
@@ -96,7 +96,7 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
       request.log.error({ err: error, url: request.url }, 'twilio voice webhook failed');
       return twiml(reply, sayAndHangUp(new twilio.twiml.VoiceResponse(), speech.trouble));
     };
-    const formOf = (request: FastifyRequest) => (request.body ?? {}) as TwilioForm;
+    const formOf = (request: FastifyRequest) => twilioForm(request.body);
 
     /** What jifen makes of the words, answered as TwiML; nothing heard is asked again. */
     const respondTo = async (form: TwilioForm, said: string) => {

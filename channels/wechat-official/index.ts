@@ -46,7 +46,7 @@ export function wechatOfficial(settings: WechatOfficialSettings): WechatOfficial
       const mediaId = mediaIdOf(apiBaseUrl, url);
       return mediaId === undefined || !client ? undefined : client.getMedia(mediaId);
     },
-    routes: wechatOfficialRoutes({ token: settings.token, encodingAesKey: settings.encodingAesKey, appId: settings.appId, apiBaseUrl }),
+    routes: wechatOfficialRoutes({ token: settings.token, encodingAesKey: settings.encodingAesKey, appId: settings.appId, apiBaseUrl, now: settings.now }),
   };
 }
 

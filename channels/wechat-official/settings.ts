@@ -14,6 +14,8 @@ export interface WechatOfficialSettings {
   apiBaseUrl?: string;
   /** A template message per jifen message kind ('weekly_balance' …): they reach villagers outside the 48-hour window. */
   templates?: Record<string, WechatTemplate>;
+  /** Milliseconds since the epoch, for the replay window; tests move it. */
+  now?: () => number;
 }
 
 export function wechatOfficialSettings(env: Env): WechatOfficialSettings {

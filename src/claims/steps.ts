@@ -1,5 +1,5 @@
 import type { Rule } from '../db/schema/index.ts';
-import { templates } from '../templates.ts';
+import { shortItemName, templates } from '../templates.ts';
 import type { LoadedClaim } from './claims.ts';
 import type { ReviewRound } from '../reviews/rounds.ts';
 
@@ -26,9 +26,9 @@ export const EVIDENCE_QUOTE_LENGTH = 60;
 /** What the reviewers are asked: the claim, and after an objection the objection; with the villager's words and photo when evidence matters. */
 export function reviewRequestText({ claim, rule, household, village }: LoadedClaim, review: ReviewRound, photo: string | undefined): string {
   if (review.round > 0) {
-    return templates.review.objected(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!, review.objection ?? templates.noReason);
+    return templates.review.objected(village.name, claim.reference!, household.code, household.head, shortItemName(rule), claim.points!, review.objection ?? templates.noReason);
   }
   // For an item whose evidence matters (写明帮助了谁, 需村委核实) the cadre reads what the villager wrote.
   const said = rule.evidence ? claim.text.slice(0, EVIDENCE_QUOTE_LENGTH) : undefined;
-  return templates.reviewRequest(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!, said, photo);
+  return templates.reviewRequest(village.name, claim.reference!, household.code, household.head, shortItemName(rule), claim.points!, said, photo);
 }

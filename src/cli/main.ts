@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { Command } from 'commander';
+import { isCalendarDay } from '../claims/period.ts';
 import { print, withContext, withDatabase } from './session.ts';
 import { registerSupermarketCommands } from './supermarket.ts';
 import { registerCheckinAnnounceCommands } from './checkin-announce.ts';
@@ -92,7 +93,7 @@ program.command('declare <household-code> <text...>')
   });
 
 const day = (value: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new Error(`not a date (YYYY-MM-DD): ${value}`);
+  if (!isCalendarDay(value)) throw new Error(`not a date (YYYY-MM-DD): ${value}`);
   return value;
 };
 

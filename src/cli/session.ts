@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { loadConfig } from '../config.ts';
+import { configuredSecrets, loadConfig, type Config } from '../config.ts';
 import type { Context } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -9,14 +9,15 @@ import { createLogger, type Logger } from '../log.ts';
  * starts: `jifen balance` needs the database only, not the queues or any channel's SDK.
  * Logs go to stderr, so stdout carries the command's output alone (`--json` is JSON alone).
  */
-export function cliLogger(): Logger {
-  return createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination(2));
+export function cliLogger(config: Config = loadConfig()): Logger {
+  return createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination(2), configuredSecrets(config));
 }
 
 /** Runs with the whole context: database, queues and channels (commands that queue or send). */
 export async function withContext<T>(run: (context: Context) => Promise<T>): Promise<T> {
   const { closeContext, createContext } = await import('../context.ts');
-  const context = await createContext(loadConfig(), { log: cliLogger() });
+  const config = loadConfig();
+  const context = await createContext(config, { log: cliLogger(config) });
   try {
     return await run(context);
   } finally {

@@ -13,6 +13,7 @@ interface WeeklyOptions { village: string; dryRun?: boolean; week?: string; json
 export function describeRun(run: WeeklyRun, dryRun: boolean): string {
   const channels = Object.entries(run.byChannel).map(([channel, count]) => `${channel} ${count}`).join(', ') || 'none';
   return `${dryRun ? '[dry run] ' : ''}weekly ${run.village} ${run.week}: ${run.households} households, ${run.notified} notified (${channels}), `
+    + `${run.alreadyNotified} already notified this week, `
     + `${run.optedOut} skipped opted-out, ${run.deferred} deferred to the end of quiet hours, ${run.unreachable} unreachable, ${run.cadres} cadres summarised`;
 }
 

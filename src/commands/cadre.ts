@@ -7,6 +7,7 @@ import type { KnownCadre } from '../directory.ts';
 import { markProcessed } from '../messages/inbound.ts';
 import { replyChannel, replyTo } from '../messages/reply.ts';
 import { ONE_SEGMENT, pagesWithin } from '../messages/pages.ts';
+import { approveAllWaiting } from '../reviews/approve-all.ts';
 import { correctClaimByMessage } from '../reviews/correct.ts';
 import { decideClaim, followUp } from '../reviews/decide.ts';
 import { decisionsMadeBy, findTarget, waitingFor, type Decision, type Verdict } from '../reviews/review.ts';
@@ -18,6 +19,7 @@ import { object } from '../reviews/objection.ts';
 import { decideAppeal } from '../deductions/appeal-messages.ts';
 import { reverseRedemptionByMessage } from '../supermarket/reverse-by-message.ts';
 import { answer } from './answer.ts';
+import { transactionOf } from '../plans/runner.ts';
 
 /** The most a cadre can approve with one 全部同意, and list with one 待审. */
 const BATCH_LIMIT = 50;
@@ -65,14 +67,14 @@ async function decide(context: Context, message: InboundMessage, cadre: KnownCad
 
 /** 全部同意: this cadre's approval of every claim waiting for them (never their own household's); a two-person item gets their vote. */
 async function approveAll(context: Context, message: InboundMessage, cadre: KnownCadre) {
-  for (const claim of await waitingFor(context.db, cadre, BATCH_LIMIT)) await decideClaim(context, cadre, claim.id, 'approved', viaMessage(message));
+  const { more } = await approveAllWaiting(transactionOf(context), cadre, viaMessage(message), BATCH_LIMIT);
   const decided = await decisionsMadeBy(context.db, message.id);
   for (const { claimId, verdict } of decided) await followUp(context, claimId, verdict);
   if (decided.length === 0) return answer(context, message, cadre, templates.decision.nothingWaiting(), 'nothing_waiting');
   const own = cadre.householdId === null ? [] : (await waitingFor(context.db, { ...cadre, householdId: null }, BATCH_LIMIT))
     .filter((claim) => claim.householdId === cadre.householdId);
   const waitingSecond = decided.filter(({ verdict }) => verdict === 'first_approval').length;
-  await answer(context, message, cadre, templates.review.approvedAll(decided.length, waitingSecond, own.length), 'approved_all');
+  await answer(context, message, cadre, templates.review.approvedAll(decided.length, waitingSecond, own.length, more), 'approved_all');
 }
 
 /** 待审: the claims waiting for this cadre, oldest first, numbered; on SMS in pages of one segment each. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
 import { publicityHtml } from '../reviews/publicity-html.ts';
-import { publicityList } from '../reviews/publicity-list.ts';
+import { PeriodError, publicityList } from '../reviews/publicity-list.ts';
 import { publicityPdf } from '../reviews/publicity-pdf.ts';
 
 const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
@@ -18,6 +18,10 @@ type Request = { Params: { code: string }; Querystring: { from?: string; to?: st
  * 30 days). Public on purpose: it is what the notice board shows.
  */
 export const publicityRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof PeriodError) return reply.code(400).send({ error: error.message });
+    throw error;
+  });
   const load = async (request: { params: Request['Params']; query: Request['Querystring'] }) => publicityList(context.db, request.params.code, request.query);
   app.get<Request>('/villages/:code/publicity', { schema: { tags, summary: '公示: the publicity list as HTML (public)', params, querystring } }, async (request, reply) => {
     const list = await load(request);

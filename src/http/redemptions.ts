@@ -5,14 +5,14 @@ import { IdempotencyConflictError } from '../idempotency.ts';
 import { DeskError, redeemAtDesk, reverseAtDesk } from '../supermarket/desk.ts';
 import { requireApiToken } from './api-token.ts';
 import { Type, type Static } from 'typebox';
-import { cadrePhone, ErrorReply, householdCode } from './properties.ts';
+import { cadrePhone, ErrorReply, goodsCode, householdCode, printable } from './properties.ts';
 
 const redemptionBody = Type.Object({
   household: householdCode,
-  goods: Type.String({ minLength: 1, maxLength: 40, description: 'the goods\' code in the village\'s catalogue (S01)' }),
+  goods: goodsCode,
   quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, default: 1 })),
   cadre: Type.String({ ...cadrePhone, description: 'the cadre recording it (can_redeem)' }),
-  key: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the caller\'s name for this redemption: a retried call with the same key records it once and answers the same (`replayed: true`); the key reused for a different request is refused (409 idempotency_conflict)' })),
+  key: Type.Optional(printable(100, 'the caller\'s name for this redemption: a retried call with the same key records it once and answers the same (`replayed: true`); the key reused for a different request is refused (409 idempotency_conflict)')),
 }, { additionalProperties: false });
 
 const reversalBody = Type.Object({ cadre: cadrePhone }, { additionalProperties: false });

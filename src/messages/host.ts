@@ -3,13 +3,18 @@ import type { Context } from '../context.ts';
 import { acceptInbound } from './inbound.ts';
 import { recordDelivery } from './delivery-reports.ts';
 import { preview } from '../understanding/preview.ts';
+import { claimNonce, releaseNonce } from './replay-nonces.ts';
 
-/** What channel adapters may do with jifen: store what arrives, record what a provider reports. */
+/** What channel adapters may do with jifen: store what arrives, record what a provider reports, refuse replays. */
 export function channelHost(context: Context): ChannelHost {
   return {
     acceptInbound: (message) => acceptInbound(context, message),
     recordDelivery: (providerId, status, error) => recordDelivery(context, providerId, status, error),
     preview: (channel, sender, text) => preview(context, channel, sender, text),
+    nonces: {
+      claim: (provider, nonce, expiresAt) => claimNonce(context.db, provider, nonce, expiresAt),
+      release: (provider, nonce) => releaseNonce(context.db, provider, nonce),
+    },
   };
 }
 

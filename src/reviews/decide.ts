@@ -3,7 +3,7 @@ import { tellClaimant } from '../claims/notices.ts';
 import type { Context } from '../context.ts';
 import type { Cadre } from '../db/schema/index.ts';
 import { transactionOf } from '../plans/runner.ts';
-import { templates } from '../templates.ts';
+import { shortItemName, templates } from '../templates.ts';
 import { approve, type ApprovalOutcome, type Via } from './approval.ts';
 import { afterApproval } from './publicity.ts';
 import { writeToReviewers } from './requests.ts';
@@ -33,7 +33,7 @@ export async function followUp(context: Context, claimId: number, verdict: Verdi
   if (verdict === 'first_approval') {
     const { claim, rule, household, village } = loaded;
     const round = (await currentRound(context.db, claimId))!.round;
-    const text = templates.review.secondApprover(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!);
+    const text = templates.review.secondApprover(village.name, claim.reference!, household.code, household.head, shortItemName(rule), claim.points!);
     return writeToReviewers(context, loaded, await reviewersOf(context.db, loaded, round, 'all'), 'second', round, text);
   }
   await tellClaimant(context, loaded, 'rejected', templates.rejected(loaded.rule.name, loaded.claim.reason ?? templates.noReason));

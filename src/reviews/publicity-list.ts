@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { claimEvents, claims, households, rules, villages } from '../db/schema/index.ts';
-import { dayKey } from '../claims/period.ts';
+import { dayKey, isCalendarDay } from '../claims/period.ts';
+import { maskName } from '../log.ts';
 import { publicityEnd } from './policy.ts';
 
 /** One approved claim as the notice board shows it. */
@@ -26,15 +27,26 @@ export interface PublicityList {
   rows: PublicityRow[];
 }
 
+/** A period that names no day on the calendar, or ends before it begins: answered 400 / refused by the CLI. */
+export class PeriodError extends Error {}
+
+function checkPeriod(period: { from?: string; to?: string }) {
+  for (const [name, day] of Object.entries(period)) {
+    if (day !== undefined && !isCalendarDay(day)) throw new PeriodError(`${name} must be a day on the calendar as YYYY-MM-DD, not ${day}`);
+  }
+  if (period.from && period.to && period.from > period.to) throw new PeriodError(`from ${period.from} is after to ${period.to}`);
+}
+
 /** A period's default: the 30 days up to today. */
 const DEFAULT_PERIOD_DAYS = 30;
 
 /**
  * The village's publicity list (公示) for a period: every claim whose latest publicity began in it
  * (village time, `from` and `to` inclusive) and that is in publicity or posted since, household by
- * household; undefined for an unknown village.
+ * household, heads' names masked (王*英) unless the village chose full names; undefined for an unknown village, a PeriodError for a day that does not exist.
  */
 export async function publicityList(db: Executor, villageCode: string, period: { from?: string; to?: string } = {}): Promise<PublicityList | undefined> {
+  checkPeriod(period);
   const [village] = await db.select().from(villages).where(eq(villages.code, villageCode));
   if (!village) return undefined;
   const tz = village.timezone;
@@ -51,8 +63,10 @@ export async function publicityList(db: Executor, villageCode: string, period: {
       inArray(claims.state, ['publicity', 'posted'])))
     .orderBy(claims.id, desc(claimEvents.id));
   const days = village.settings.publicityDays ?? 0;
+  // Masked unless the village chose full names, and recorded who chose it (PIPL).
+  const shown = village.settings.publicFullNames ? (name: string) => name : maskName;
   const rows = listed.map((row) => ({
-    reference: row.reference!, household: row.household, head: row.head, item: row.item, points: row.points!,
+    reference: row.reference!, household: row.household, head: shown(row.head), item: row.item, points: row.points!,
     approvedOn: dayKey(row.since, tz), objectBy: dayKey(publicityEnd(row.since, days), tz),
   })).sort((a, b) => a.household.localeCompare(b.household) || a.approvedOn.localeCompare(b.approvedOn));
   return { village: { code: village.code, name: village.name, smsNumber: village.settings.smsSenderNumber }, days, from, to, rows };

@@ -7,7 +7,7 @@ import { answerOnce } from '../idempotency.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { tellHousehold } from '../messages/household.ts';
 import { itemName, templates } from '../templates.ts';
-import { redeem, type Redemption, type RedemptionLine } from './redeem.ts';
+import { MAX_QUANTITY, redeem, type Redemption, type RedemptionLine } from './redeem.ts';
 import { reverseRedemption, type Reversal } from './reverse.ts';
 
 /** The supermarket's counter, shared by a cadre's SMS, the CLI and the API: records, receipts, reversals. */
@@ -76,6 +76,7 @@ export function refusal(household: string, result: Exclude<Redemption, { kind: '
     case 'not_enough_points': return templates.redemption.notEnoughPoints(household, result.needed, result.balance);
     case 'out_of_stock': return templates.redemption.outOfStock(itemName(result.name), result.left);
     case 'unknown_goods': return templates.redemption.whichGoods(household);
+    case 'bad_quantity': return templates.redemption.badQuantity(household, MAX_QUANTITY);
   }
 }
 

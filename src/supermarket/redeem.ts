@@ -11,11 +11,18 @@ export interface RedemptionLine {
   quantity: number;
 }
 
+/** The most of one goods one redemption takes (the API's limit too). */
+export const MAX_QUANTITY = 999;
+
+/** A count of goods: a whole number from 1 to MAX_QUANTITY. */
+export const isCount = (quantity: number) => Number.isSafeInteger(quantity) && quantity >= 1 && quantity <= MAX_QUANTITY;
+
 export type Redemption =
   | { kind: 'done'; id: number; points: number; balance: number; lines: Array<{ name: string; quantity: number }> }
   | { kind: 'out_of_stock'; name: string; left: number }
   | { kind: 'not_enough_points'; needed: number; balance: number }
-  | { kind: 'unknown_goods'; code: string };
+  | { kind: 'unknown_goods'; code: string }
+  | { kind: 'bad_quantity'; quantity: number };
 
 class OutOfStock extends Error {
   constructor(readonly goods: string) {
@@ -26,10 +33,12 @@ class OutOfStock extends Error {
 /**
  * Records a redemption at the points supermarket: the household pays the goods' price into the
  * supermarket account and the stock goes down, in one transaction. Too few points or too little
- * stock (both enforced by the database) changes nothing. `key` names the redemption: recording it
+ * stock (both enforced by the database), or a count that is no whole number from 1 to 999, changes nothing. `key` names the redemption: recording it
  * again (a re-run) returns the first result without paying or counting down twice.
  */
 export async function redeem(db: Executor, household: Household, lines: RedemptionLine[], key: string, cadreId?: number): Promise<Redemption> {
+  const uncounted = lines.find((line) => !isCount(line.quantity));
+  if (uncounted) return { kind: 'bad_quantity', quantity: uncounted.quantity };
   const goods = await db.select().from(catalogueItems).where(eq(catalogueItems.villageId, household.villageId));
   const priced: Array<{ item: CatalogueItem; quantity: number }> = [];
   for (const line of lines) {

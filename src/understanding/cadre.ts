@@ -45,8 +45,10 @@ const VERDICTS = { 维持: 'uphold', 撤销: 'revoke', 撤销扣分: 'revoke', �
 const POINTS_GIVEN = /(\d{1,3}|[一二两三四五六七八九十]+)\s*分/;
 const REFERENCE = /(?<!\d)(\d{4})(?!\d)/;
 const POINTS = /扣\s*(\d+|[一二两三四五六七八九十]+)\s*分/;
-/** A count of goods: "2", "两袋", "一桶". */
-const QUANTITY = /(?<![\da-z-])(\d{1,3}|[一二两三四五六七八九十]{1,2})\s*(?:袋|桶|瓶|块|条|个|支|包|斤|次|份|壶|小时|件|把|盒|张|只)?(?![\d-])/g;
+/** A count of goods in Chinese: "两袋", "一桶". */
+const QUANTITY = /(?<![\da-z-])([一二两三四五六七八九十]{1,2})\s*(?:袋|桶|瓶|块|条|个|支|包|斤|次|份|壶|小时|件|把|盒|张|只)?/g;
+/** Any number written with digits, as written: 2, 0, -1, 2.5, 1e3, 99999 (the supermarket decides which counts are goods). */
+const WRITTEN_NUMBER = /(?<![\da-z.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\d.])/;
 
 const CLOSE_CHECKIN = /^(?:结束|关闭|停止)签到\s*(\d{4})?(?!\d)|^签到\s*(?:结束|关闭)\s*(\d{4})?(?!\d)/;
 // 签到 1234 is a villager's check-in (a cadre's own household too), not an opening.
@@ -120,7 +122,10 @@ function decision(text: string): CadreCommand | undefined {
   return rest.length <= 6 || number !== undefined ? { intent: 'approve', reference: number } : undefined;
 }
 
+/** The count a cadre wrote, as written (0, -1 or 2.5 included: refused later with a clear answer, never read as 1); 1 when none. */
 function quantityIn(text: string): number {
+  const written = WRITTEN_NUMBER.exec(text);
+  if (written) return Number(written[0]);
   for (const match of text.matchAll(QUANTITY)) {
     const n = anyNumber(match[1]!);
     if (n !== undefined && n > 0) return n;
@@ -129,7 +134,7 @@ function quantityIn(text: string): number {
 }
 
 function itemsIn(model: VillageModel, items: Item[], text: string) {
-  const code = /(?<![a-z])([a-z]{1,3})-?(\d{1,3})(?!\d)/g;
+  const code = /(?<![a-z\d])([a-z]{1,3})-?(\d{1,3})(?!\d)/g;
   const byCode = [...text.matchAll(code)].map((m) => items.find((i) => i.rule.code.toLowerCase().replace('-', '') === `${m[1]}${m[2]}` || i.rule.code.toLowerCase() === `${m[1]}${m[2]!.padStart(2, '0')}`)).filter((i): i is Item => !!i);
   if (byCode.length > 0) return { items: [...new Set(byCode)], options: [], rest: text.replace(code, ' ') };
   const choice = choose(matchItems(items, analyse(text, model.sounds, model.synonyms), model.known));

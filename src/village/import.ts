@@ -22,12 +22,12 @@ type RuleRow = VillageFile['rules'][number];
 async function upsertRules(tx: Executor, villageId: number, kind: 'earn' | 'deduct', list: RuleRow[]) {
   if (list.length === 0) return;
   await tx.insert(rules).values(list.map((rule) => ({
-    villageId, kind, code: rule.code, category: rule.category, name: rule.name, points: rule.points,
+    villageId, kind, code: rule.code, category: rule.category, name: rule.name, shortName: rule.short ?? null, points: rule.points,
     cap: rule.cap ?? null, per: rule.per ?? null, evidence: rule.evidence ?? null, keywords: rule.keywords ?? [], twoPerson: rule.two_person ?? false, active: true,
   }))).onConflictDoUpdate({
     target: [rules.villageId, rules.code],
     set: {
-      kind: incoming('kind'), category: incoming('category'), name: incoming('name'), points: incoming('points'),
+      kind: incoming('kind'), category: incoming('category'), name: incoming('name'), shortName: incoming('short_name'), points: incoming('points'),
       cap: incoming('cap'), per: incoming('per'), evidence: incoming('evidence'), keywords: incoming('keywords'),
       twoPerson: incoming('two_person'), active: sql`true`,
     },
@@ -80,6 +80,7 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       settings: {
         weeklyNotification: v.weekly_notification, quietHours: v.quiet_hours, publicityDays: v.publicity_days ?? 0,
         pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number, synonyms: file.lexicon?.synonyms,
+        publicFullNames: v.public_full_names && { chosenBy: v.public_full_names.chosen_by, chosenOn: v.public_full_names.chosen_on },
         review: v.review && {
           remindAfterHours: v.review.remind_after_hours, escalateAfterHours: v.review.escalate_after_hours, twoPersonMinPoints: v.review.two_person_min_points,
         },

@@ -10,6 +10,8 @@ const Rule = Type.Object({
   code: Type.String({ minLength: 1 }),
   category: Type.String(),
   name: Type.String({ minLength: 1 }),
+  /** A name short enough for routine SMS (review requests) to fit one segment; the full name everywhere else. */
+  short: Type.Optional(Type.String({ minLength: 1, maxLength: 12 })),
   points: Type.Integer(),
   cap: Type.Optional(Type.Integer({ minimum: 1 })),
   per: Type.Optional(Type.Union([Type.Literal('week'), Type.Literal('month'), Type.Literal('year'), Type.Literal('term')])),
@@ -40,6 +42,11 @@ export const VillageFileSchema = Type.Object({
     /** end_of_year_plus_1: points earned in year Y can be spent until 31 December of Y+1; never (or absent): no expiry. */
     points_expire: Type.Optional(Type.Union([Type.Literal('end_of_year_plus_1'), Type.Literal('never')])),
     sms_sender_number: Type.Optional(Type.String()),
+    /**
+     * Public pages (the publicity list) mask names (王*英) unless the village chooses full names here,
+     * saying who chose it and when (a villagers' meeting's decision): PIPL asks for a recorded choice.
+     */
+    public_full_names: Type.Optional(Type.Object({ chosen_by: Type.String({ minLength: 1 }), chosen_on: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })),
     /** Hours until a waiting claim's reviewers are reminded and all approvers asked; items needing two approvers. */
     review: Type.Optional(Type.Object({
       remind_after_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),

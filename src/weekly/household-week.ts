@@ -11,7 +11,10 @@ export interface HouseholdWeek {
   /** Net points that count toward the lifetime total this week (awards minus deductions). */
   earned: number;
   deducted: number;
+  /** Points spent at the supermarket this week, net of redemptions reversed this week (negative when more came back). */
   redeemed: number;
+  /** Points that expired this week. earned − redeemed − expired is the week's change of the balance, always. */
+  expired: number;
   balance: number;
   lifetime: number;
   /** Rank in the village by lifetime total (1 = most; equal totals share a rank). */
@@ -28,7 +31,7 @@ const weekBounds = (monday: string, timezone: string) => ({
   ends: sql`((${monday}::date + 7)::timestamp at time zone ${timezone})`,
 });
 
-type MovementRow = { household_id: number; item: string | null; earned: number; redeemed: number };
+type MovementRow = { household_id: number; item: string | null; earned: number; redeemed: number; expired: number };
 type StandingRow = {
   household_id: number; code: string; head: string; balance: number; lifetime: number; rank: number;
   phone: string | null; wechat: string | null; prefers: string | null;
@@ -44,7 +47,10 @@ export async function householdWeeks(db: Executor, range: HouseholdRange, monday
   const movements = await db.execute<MovementRow>(sql`
     select a.household_id, r.name as item,
            sum(case when t.affects_lifetime then e.amount else 0 end)::int as earned,
-           sum(case when t.kind = 'redemption' then -e.amount else 0 end)::int as redeemed
+           -- every posting is one of the three, so together they are the balance's change: a reversal of a
+           -- redemption is a negative redemption, never left out
+           sum(case when not t.affects_lifetime and t.kind <> 'expiry' then -e.amount else 0 end)::int as redeemed,
+           sum(case when not t.affects_lifetime and t.kind = 'expiry' then -e.amount else 0 end)::int as expired
     from jifen.accounts a
     join jifen.ledger_entries e on e.account_id = a.id
     join jifen.ledger_transactions t on t.id = e.transaction_id
@@ -65,7 +71,7 @@ export async function householdWeeks(db: Executor, range: HouseholdRange, monday
     where h.id between ${first} and ${last}
     order by h.id`);
   const weeks = new Map<number, HouseholdWeek>(standings.rows.map((row) => [row.household_id, {
-    householdId: row.household_id, code: row.code, head: row.head, items: [], earned: 0, deducted: 0, redeemed: 0,
+    householdId: row.household_id, code: row.code, head: row.head, items: [], earned: 0, deducted: 0, redeemed: 0, expired: 0,
     balance: row.balance, lifetime: row.lifetime, rank: row.rank,
     contact: row.prefers === null ? null : { phone: row.phone, wechat: row.wechat, prefers: row.prefers },
   }]));
@@ -74,6 +80,7 @@ export async function householdWeeks(db: Executor, range: HouseholdRange, monday
     if (!week) continue;
     week.earned += row.earned;
     week.redeemed += row.redeemed;
+    week.expired += row.expired;
     if (row.item !== null) week.items.push({ name: row.item, points: row.earned });
     else week.deducted -= Math.min(row.earned, 0);
   }

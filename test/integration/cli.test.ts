@@ -144,15 +144,17 @@ describe(`the jifen CLI beside a running jifen (${testBackend})`, { timeout: 300
     const dry = await jifen('weekly', '--village', 'fangniuping', '--week', '2026-W49', '--dry-run', '--json');
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toEqual({
-      village: 'fangniuping', week: '2026-W49', households: 40, notified: 39, byChannel: { sms: 39 }, optedOut: 1, deferred: 0, unreachable: 0, cadres: 4, dryRun: true,
+      village: 'fangniuping', week: '2026-W49', households: 40, notified: 39, alreadyNotified: 0, byChannel: { sms: 39 }, optedOut: 1, deferred: 0, unreachable: 0, cadres: 4, dryRun: true,
     });
     expect(await weeklyRows()).toBe(0);
 
     const real = await jifen('weekly', '--village', 'fangniuping', '--week', '2026-W49');
     expect(real.code).toBe(0);
-    expect(real.stdout.trim()).toBe('weekly fangniuping 2026-W49: 40 households, 39 notified (sms 39), 1 skipped opted-out, 0 deferred to the end of quiet hours, 0 unreachable, 4 cadres summarised');
+    expect(real.stdout.trim()).toBe('weekly fangniuping 2026-W49: 40 households, 39 notified (sms 39), 0 already notified this week, 1 skipped opted-out, 0 deferred to the end of quiet hours, 0 unreachable, 4 cadres summarised');
     expect(await weeklyRows()).toBe(44);
-    await jifen('weekly', '--village', 'fangniuping', '--week', '2026-W49');
+    // a second run in the same week sends nothing, and says so
+    const again = await jifen('weekly', '--village', 'fangniuping', '--week', '2026-W49', '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ households: 40, notified: 0, alreadyNotified: 40, byChannel: {}, optedOut: 0 });
     expect(await weeklyRows()).toBe(44);
     const [optedOut] = (await context.db.execute<{ status: string }>(
       sql`select status from jifen.outbound_messages where kind = 'weekly_balance' and address = '+8613900020002'`)).rows;

@@ -74,7 +74,7 @@ describe(`villagers talk with jifen (${testBackend})`, () => {
     await jifen.waitFor(async () => (await claimCodes(villagers.zhangJianping)).length === 1, 'the claim');
     expect(await claimCodes(villagers.zhangJianping)).toMatchObject([{ code: 'P12', text: '好人好事；帮隔壁王婆婆挑了水' }]);
     // the cadre reads what the villager wrote, to check whom they helped
-    await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).some((t) => t.includes('张建平家 申报 帮助邻里、做好人好事 +3分（村民说：好人好事；帮隔壁王婆婆挑了水）')), 'the review request with the evidence');
+    await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).some((t) => t.includes('张建平家 申报 帮助邻里做好事 +3分（村民说：好人好事；帮隔壁王婆婆挑了水）')), 'the review request with the evidence');
   });
 
   it('one message can claim several items, each its own claim', async () => {

@@ -53,13 +53,21 @@ describe(`cadre review: first reviewers, reminders, two approvers, publicity (${
     expect(html.statusCode).toBe(200);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
     expect(html.body).toContain('<h1>放牛坪村积分公示</h1>');
-    expect(html.body).toContain(`<tr><td>${reference}</td><td>FNP-012</td><td>何世友</td><td>参加村民大会或院坝会</td><td>+2</td><td>${today}</td>`);
+    // names masked on a public page (PIPL), and no villager's phone number
+    expect(html.body).toContain(`<tr><td>${reference}</td><td>FNP-012</td><td>何*友</td><td>参加村民大会或院坝会</td><td>+2</td><td>${today}</td>`);
+    expect(html.body).not.toContain('何世友');
+    expect(html.body).not.toMatch(/\+86139000[12]\d{4}/);
     expect(html.body).toContain('请在异议截止日期前发短信「异议 编号 原因」到 +8613900009999');
     const pdf = await jifen.app.inject({ url: `/villages/fangniuping/publicity.pdf?from=${today}&to=${today}` });
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     const { text } = await new PDFParse({ data: new Uint8Array(pdf.rawPayload) }).getText();
-    for (const words of ['放牛坪村积分公示', `公示期间：${today} 至 ${today}`, 'FNP-012', '何世友', '参加村民大会或院坝会', String(reference)]) expect(text).toContain(words);
+    for (const words of ['放牛坪村积分公示', `公示期间：${today} 至 ${today}`, 'FNP-012', '何*友', '参加村民大会或院坝会', String(reference)]) expect(text).toContain(words);
+    expect(text).not.toContain('何世友');
+    // a village that chose full names, and recorded who chose it, shows them
+    await settle({ publicFullNames: { chosenBy: '村民代表大会', chosenOn: '2026-03-01' } });
+    expect((await jifen.app.inject({ url: `/villages/fangniuping/publicity?from=${today}&to=${today}` })).body).toContain('<td>何世友</td>');
+    await jifen.context.db.execute(sql`update jifen.villages set settings = settings - 'publicFullNames'`);
     expect((await jifen.app.inject({ url: '/villages/nowhere/publicity' })).statusCode).toBe(404);
     expect((await jifen.app.inject({ url: '/villages/fangniuping/publicity?from=yesterday' })).statusCode).toBe(400);
   }

@@ -46,6 +46,20 @@ describe(`the points supermarket (${testBackend})`, () => {
     await ledgerOk();
   });
 
+  it('by SMS a count that is no whole number from 1 to 999 is refused with a clear answer, as the API refuses it', async () => {
+    await award(jifen.context, 'FNP-009', 500);
+    const before = await snapshot();
+    for (const count of ['0', '-1', '９９９９９', '1e3', '2.5', '12345678901234567890']) {
+      expect(await say(jifen, people.ranDebing, `兑换 FNP-009 S04 ${count}`), count).toBe('兑换数量须是1到999的整数，如「兑换 FNP-009 S01 2」，未兑换');
+    }
+    expect(await snapshot()).toEqual(before);
+    for (const quantity of [0, -1, 2.5, 1000]) {
+      expect((await api('/api/redemptions', { household: 'FNP-009', goods: 'S04', quantity, cadre: people.ranDebing })).statusCode, String(quantity)).toBe(400);
+    }
+    expect(await snapshot()).toEqual(before);
+    await ledgerOk();
+  });
+
   it('refuses callers without the token, cadres without can_redeem, unknown households and bad bodies', async () => {
     expect((await api('/api/redemptions', { household: 'FNP-034', goods: 'S01', cadre: people.ranDebing }, 'wrong')).statusCode).toBe(401);
     expect((await api('/api/redemptions', { household: 'FNP-034', goods: 'S01', cadre: people.zhangMing })).statusCode).toBe(403);

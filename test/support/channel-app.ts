@@ -14,6 +14,7 @@ export function recordingHost(overrides: Partial<ChannelHost> = {}) {
   const calls: NormalizedInbound[] = [];
   const stored = new Map<string, NormalizedInbound>();
   const deliveries: [string, DeliveryStatus, string | undefined][] = [];
+  const nonces = new Set<string>();
   const host: ChannelHost = {
     async acceptInbound(message) {
       calls.push(message);
@@ -26,9 +27,19 @@ export function recordingHost(overrides: Partial<ChannelHost> = {}) {
       deliveries.push([providerId, status, error]);
     },
     preview: async () => { throw new Error('not used by this adapter'); },
+    // within one test the window never ends: a nonce is taken once
+    nonces: {
+      async claim(provider, nonce) {
+        const key = `${provider} ${nonce}`;
+        if (nonces.has(key)) return false;
+        nonces.add(key);
+        return true;
+      },
+      async release(provider, nonce) { nonces.delete(`${provider} ${nonce}`); },
+    },
     ...overrides,
   };
-  return { host, calls, stored, deliveries };
+  return { host, calls, stored, deliveries, nonces };
 }
 
 /** An adapter's routes on a bare Fastify app under `prefix`, ready; `logs` collects the app's log lines (info and up). */

@@ -7,7 +7,7 @@ import { closeContext, createContext, type Context } from '../../src/context.ts'
 import { inboundMessages, outboundMessages } from '../../src/db/schema/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { acceptInbound } from '../../src/messages/inbound.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import { importVillage } from '../../src/village/import.ts';
 import { readVillageFile } from '../../src/village/village-file.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/index.ts';
@@ -59,14 +59,14 @@ export function signedForm(url: string, form: Record<string, string>) {
 }
 
 /** A whole jifen on the test backend: database, queues, workers, HTTP app and a fake Twilio API. */
-export async function startJifen(options: { workers?: boolean; config?: Partial<Config> } = {}): Promise<Harness> {
+export async function startJifen(options: { workers?: boolean; config?: Partial<Config>; log?: Logger } = {}): Promise<Harness> {
   const twilioApi = await new FakeTwilio().start();
   const database: TestDatabase = await createTestDatabase({
     publicUrl: PUBLIC_URL, jobLockMs: 2_000, workerConcurrency: 8, reviewFollowUpEveryMs: 1_000,
     twilio: { accountSid: 'ACtest', authToken: AUTH_TOKEN, fromNumber: '+8613900009999', apiBaseUrl: twilioApi.url },
     ...options.config,
   });
-  const context = await createContext(database.config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const context = await createContext(database.config, { log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
   await importVillage(context.db, await readVillageFile(EXAMPLE_VILLAGE));
   const app = await buildApp(context);
   const running: RunningWorkers[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskPhone, maskPhones } from '../../src/log.ts';
+import { createLogger, maskName, maskPhone, maskPhones } from '../../src/log.ts';
 describe('phone masking', () => {
   it.each([
     ['+8613900010001', '+86139****0001'],
@@ -51,5 +51,47 @@ describe('createLogger', () => {
     const request: Record<string, unknown> = { url: '/healthz' };
     request.self = request;
     expect(capture((log) => log.info({ request }, 'request'))).toContain('request');
+  });
+});
+
+describe('createLogger: secrets', () => {
+  const capture = (secrets: string[], run: (log: ReturnType<typeof createLogger>) => void) => {
+    const lines: string[] = [];
+    run(createLogger('info', { write: (line: string) => { lines.push(line); } }, secrets));
+    return lines.join('');
+  };
+
+  it('replaces each configured secret in messages, fields and errors', () => {
+    const out = capture(['push-token-123', 'app-secret-456'], (log) => {
+      log.info({ config: { token: 'push-token-123' } }, 'using app-secret-456');
+      log.error(new Error('refused push-token-123'));
+    });
+    expect(out).not.toMatch(/push-token-123|app-secret-456/);
+    expect(out).toContain('"msg":"using [redacted]"');
+  });
+
+  it.each([
+    ['/channels/aliyun/up?token=abc123', '/channels/aliyun/up?token=[redacted]'],
+    ['/x?a=1&signature=f00&nonce=2', '/x?a=1&signature=[redacted]&nonce=2'],
+    ['/x?msg_signature=aa&timestamp=1', '/x?msg_signature=[redacted]&timestamp=1'],
+    ['https://h/p?access_token=T0K', 'https://h/p?access_token=[redacted]'],
+  ])('a secret query value is censored: %s', (url, logged) => {
+    expect(capture([], (log) => log.info({ url }, 'request'))).toContain(JSON.stringify(logged));
+  });
+
+  it('a request is logged by its path, its secret headers censored', () => {
+    const out = capture([], (log) => log.info({
+      req: { method: 'POST', url: '/channels/aliyun/up?token=abc', ip: '127.0.0.1' },
+      headers: { 'x-jifen-push-token': 'abc', authorization: 'Bearer xyz', 'content-type': 'application/json' },
+    }, 'incoming request'));
+    expect(out).toContain('"url":"/channels/aliyun/up"');
+    expect(out).not.toMatch(/abc|xyz/);
+    expect(out).toContain('application/json');
+  });
+});
+
+describe('maskName (public pages)', () => {
+  it.each([['王兰英', '王*英'], ['王英', '王*'], ['欧阳兰英', '欧**英'], ['王', '王'], ['𠀀兰英', '𠀀*英'], [' 何世友 ', '何*友']])('%s → %s', (name, masked) => {
+    expect(maskName(name)).toBe(masked);
   });
 });

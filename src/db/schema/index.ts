@@ -10,6 +10,7 @@ export * from './reviews.ts';
 export * from './deductions.ts';
 export * from './redemptions.ts';
 export * from './console.ts';
+export * from './replay-nonces.ts';
 export * from './outbox.ts';
 export * from './keyed-requests.ts';
 export * from './checkins.ts';

@@ -14,6 +14,8 @@ export const rules = jifen.table('rules', {
   kind: text('kind', { enum: ['earn', 'deduct'] }).notNull(),
   category: text('category').notNull(),
   name: text('name').notNull(),
+  /** The village file's `short:` name, for SMS that must fit one segment. */
+  shortName: text('short_name'),
   points: integer('points').notNull(),
   cap: integer('cap'),
   per: text('per').$type<CapPeriod>(),

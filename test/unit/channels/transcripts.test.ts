@@ -45,8 +45,11 @@ function fakeHost(): FakeHost {
 let app: FastifyInstance | undefined;
 afterEach(async () => { await app?.close(); app = undefined; });
 
+/** The fixtures' calls were a minute before this: inside the replay window. */
+const FIXTURE_NOW = Date.parse('2026-03-12T06:08:00Z');
+
 /** The feed on a bare app; `logs` collects the app's log lines. */
-async function mount(host: ChannelHost, settings: { secret?: string } = { secret: SECRET }) {
+async function mount(host: ChannelHost, settings: { secret?: string; now?: () => number } = { secret: SECRET, now: () => FIXTURE_NOW }) {
   const mounted = await mountRoutes(transcriptFeed(settings).routes!, '/channels/transcripts', host);
   app = mounted.app;
   return { target: mounted.app, logs: mounted.logs };
@@ -228,7 +231,7 @@ describe('transcript feed signatures', () => {
   });
 });
 
-const future = (ms: number) => new Date(Date.now() + ms).toISOString();
+const future = (ms: number) => new Date(FIXTURE_NOW + ms).toISOString();
 
 describe('transcript feed: field checks (signed bodies)', () => {
   it.each([
@@ -245,7 +248,11 @@ describe('transcript feed: field checks (signed bodies)', () => {
     { label: 'timestamp as a date only', body: json({ ...VALID, timestamp: '2026-03-12' }), error: 'timestamp must be an ISO 8601 date and time with a zone, e.g. 2026-03-12T14:05:00+08:00' },
     { label: 'timestamp on 30 February', body: json({ ...VALID, timestamp: '2026-02-30T10:00:00Z' }), error: 'timestamp must be an ISO 8601 date and time with a zone, e.g. 2026-03-12T14:05:00+08:00' },
     { label: 'timestamp in Chinese', body: json({ ...VALID, timestamp: '2026年3月12日 14:05' }), error: 'timestamp must be an ISO 8601 date and time with a zone, e.g. 2026-03-12T14:05:00+08:00' },
-    { label: 'timestamp a day ahead', body: json({ ...VALID, timestamp: future(86_400_000) }), error: 'timestamp is in the future' },
+    { label: 'timestamp a day ahead', body: json({ ...VALID, timestamp: future(86_400_000) }), error: 'timestamp is more than 5 minutes away' },
+    { label: 'timestamp 5 minutes and 1 second ago (a replay)', body: json({ ...VALID, timestamp: future(-301_000) }), error: 'timestamp is more than 5 minutes away' },
+    { label: 'timestamp in 2001', body: json({ ...VALID, timestamp: '2001-01-01T00:00:00Z' }), error: 'timestamp is more than 5 minutes away' },
+    { label: 'timestamp in year 0000', body: json({ ...VALID, timestamp: '0000-01-01T00:00:00Z' }), error: 'timestamp is more than 5 minutes away' },
+    { label: 'timestamp at the end of time (+275760-09-13)', body: json({ ...VALID, timestamp: '+275760-09-13T00:00:00Z' }), error: 'timestamp must be an ISO 8601 date and time with a zone, e.g. 2026-03-12T14:05:00+08:00' },
   ])('$label → 400 "$error"', async ({ body, error }) => {
     const host = fakeHost();
     const { target } = await mount(host);
@@ -277,7 +284,7 @@ describe('transcript feed: field checks (signed bodies)', () => {
     const { target } = await mount(host);
     const response = await post(target, json({ ...VALID, timestamp: future(60_000) }));
     expect(response.statusCode).toBe(202);
-    expect(host.accepted[0]!.receivedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(host.accepted[0]!.receivedAt.getTime()).toBe(FIXTURE_NOW);
   });
 });
 

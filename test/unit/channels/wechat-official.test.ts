@@ -35,23 +35,33 @@ const TIMESTAMP = '1773295500';
 const NONCE = '1320562132';
 const URL_PATH = '/channels/wechat/official';
 const MEDIA = 'https://api.weixin.qq.com/cgi-bin/media/get?media_id=';
-const SETTINGS: WechatOfficialSettings = { token: TOKEN, encodingAesKey: AES_KEY, appId: APP_ID };
+/** WeChat's clock when it signed the fixtures: the replay window is measured from it. */
+const now = () => Number(TIMESTAMP) * 1000;
+/** A plaintext-mode account (no EncodingAESKey) and a safe-mode one. */
+const PLAIN: WechatOfficialSettings = { token: TOKEN, appId: APP_ID, now };
+const SETTINGS: WechatOfficialSettings = { ...PLAIN, encodingAesKey: AES_KEY };
 
 /** Matches exactly this text (RegExp.escape needs Node 24). */
 const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 const sha1 = (...parts: string[]) => createHash('sha1').update(parts.sort().join('')).digest('hex');
 
+let nonces = 0;
+/** WeChat signs each request with a nonce of its own. */
+const freshNonce = () => String(Number(NONCE) + ++nonces);
+
 /** The query WeChat adds to a plaintext message or a verification, signed with `token`. */
-const signedQuery = (token = TOKEN): Record<string, string> => ({ signature: sha1(token, TIMESTAMP, NONCE), timestamp: TIMESTAMP, nonce: NONCE });
+const signedQuery = (token = TOKEN, timestamp = TIMESTAMP, nonce = freshNonce()): Record<string, string> =>
+  ({ signature: sha1(token, timestamp, nonce), timestamp, nonce });
 
 /** A safe-mode delivery of `xml`, encrypted with @wecom/crypto as WeChat does. */
-function safeMode(xml: string, keys: { aesKey?: string; appId?: string; token?: string } = {}) {
+function safeMode(xml: string, keys: { aesKey?: string; appId?: string; token?: string; timestamp?: string } = {}) {
   const encrypted = encrypt(keys.aesKey ?? AES_KEY, xml, keys.appId ?? APP_ID);
+  const query = signedQuery(TOKEN, keys.timestamp);
   return {
     encrypted,
     body: `<xml>\n  <ToUserName><![CDATA[${ACCOUNT}]]></ToUserName>\n  <Encrypt><![CDATA[${encrypted}]]></Encrypt>\n</xml>\n`,
-    query: { ...signedQuery(), openid: OPENID, encrypt_type: 'aes', msg_signature: sha1(keys.token ?? TOKEN, TIMESTAMP, NONCE, encrypted) },
+    query: <Record<string, string>>{ ...query, openid: OPENID, encrypt_type: 'aes', msg_signature: sha1(keys.token ?? TOKEN, query.timestamp!, query.nonce!, encrypted) },
   };
 }
 
@@ -172,7 +182,7 @@ const normalizeRows: { label: string; xml: string; expected: Expected | 'event' 
 describe('wechat official account: messages, plaintext and safe mode (POST)', () => {
   for (const mode of ['plaintext', 'safe mode'] as const) describe(mode, () => {
     for (const row of normalizeRows) it(row.label, async () => {
-      const { app, calls, logs, deliveries } = await mount();
+      const { app, calls, logs, deliveries } = await mount(mode === 'safe mode' ? SETTINGS : PLAIN);
       const delivery = mode === 'safe mode' ? safeMode(row.xml) : { query: signedQuery(), body: row.xml };
       const before = Date.now();
       const response = await postXml(app, delivery.query, delivery.body);
@@ -210,7 +220,7 @@ describe('wechat official account: messages, plaintext and safe mode (POST)', ()
   });
 
   it('NUL is dropped from nested and repeated elements too (raw is stored as jsonb)', async () => {
-    const { app, calls } = await mount();
+    const { app, calls } = await mount(PLAIN);
     const xml = text.replace('</xml>', '  <Extra><Note>a\u0000b</Note></Extra>\n  <Tag>c\u0000</Tag>\n  <Tag>d</Tag>\n</xml>');
     const response = await postXml(app, signedQuery(), xml);
     await app.close();
@@ -228,12 +238,29 @@ describe('wechat official account: messages, plaintext and safe mode (POST)', ()
 describe('wechat official account: signatures on messages', () => {
   const other = safeMode(text);
   const rows: { label: string; settings?: WechatOfficialSettings; delivery: () => { query: Record<string, string>; body: string }; status: number; error?: string }[] = [
-    { label: 'plaintext, signed', delivery: () => ({ query: signedQuery(), body: text }), status: 200 },
-    { label: 'plaintext, signed with another token', delivery: () => ({ query: signedQuery('another-token'), body: text }), status: 403, error: 'invalid WeChat signature' },
-    { label: 'plaintext, no signature', delivery: () => ({ query: { timestamp: TIMESTAMP, nonce: NONCE }, body: text }), status: 403, error: 'invalid WeChat signature' },
+    { label: 'plaintext, signed', settings: PLAIN, delivery: () => ({ query: signedQuery(), body: text }), status: 200 },
+    { label: 'plaintext, signed with another token', settings: PLAIN, delivery: () => ({ query: signedQuery('another-token'), body: text }), status: 403, error: 'invalid WeChat signature' },
+    { label: 'plaintext, no signature', settings: PLAIN, delivery: () => ({ query: { timestamp: TIMESTAMP, nonce: NONCE }, body: text }), status: 403, error: 'invalid WeChat signature' },
     {
-      label: 'plaintext, a bad signature is refused before the body is read (even malformed)',
+      label: 'plaintext, a bad signature is refused before the body is read (even malformed)', settings: PLAIN,
       delivery: () => ({ query: signedQuery('another-token'), body: '<xml><MsgType>' }), status: 403, error: 'invalid WeChat signature',
+    },
+    {
+      label: 'plaintext, signed 5 minutes and 1 second ago (a replay from an old request)', settings: PLAIN,
+      delivery: () => ({ query: signedQuery(TOKEN, String(Number(TIMESTAMP) - 301)), body: text }), status: 403, error: 'timestamp is more than 5 minutes away',
+    },
+    {
+      label: 'plaintext, signed in 2001', settings: PLAIN,
+      delivery: () => ({ query: signedQuery(TOKEN, '978307200'), body: text }), status: 403, error: 'timestamp is more than 5 minutes away',
+    },
+    {
+      label: 'plaintext, signed 5 minutes and 1 second ahead', settings: PLAIN,
+      delivery: () => ({ query: signedQuery(TOKEN, String(Number(TIMESTAMP) + 301)), body: text }), status: 403, error: 'timestamp is more than 5 minutes away',
+    },
+    { label: 'plaintext, signed exactly 5 minutes ago', settings: PLAIN, delivery: () => ({ query: signedQuery(TOKEN, String(Number(TIMESTAMP) - 300)), body: text }), status: 200 },
+    {
+      label: 'safe mode, signed 5 minutes and 1 second ago', delivery: () => safeMode(text, { timestamp: String(Number(TIMESTAMP) - 301) }),
+      status: 403, error: 'timestamp is more than 5 minutes away',
     },
     { label: 'safe mode, signed', delivery: () => safeMode(text), status: 200 },
     {
@@ -258,22 +285,26 @@ describe('wechat official account: signatures on messages', () => {
       status: 403, error: 'the decrypted message is not for WECHAT_OFFICIAL_APP_ID (or WECHAT_OFFICIAL_AES_KEY is wrong)',
     },
     {
-      label: 'safe mode without WECHAT_OFFICIAL_AES_KEY', settings: { token: TOKEN, appId: APP_ID }, delivery: () => safeMode(text),
+      label: 'safe mode without WECHAT_OFFICIAL_AES_KEY', settings: PLAIN, delivery: () => safeMode(text),
       status: 403, error: 'a safe-mode message, but WECHAT_OFFICIAL_AES_KEY is not set',
     },
-    { label: 'safe mode, any app id accepted when none is configured', settings: { token: TOKEN, encodingAesKey: AES_KEY }, delivery: () => safeMode(text, { appId: 'wx0000000000000000' }), status: 200 },
+    { label: 'safe mode, any app id accepted when none is configured', settings: { token: TOKEN, encodingAesKey: AES_KEY, now }, delivery: () => safeMode(text, { appId: 'wx0000000000000000' }), status: 200 },
     {
       label: 'safe mode, no Encrypt element', delivery: () => ({ query: safeMode(text).query, body: `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName></xml>` }),
       status: 400, error: 'Encrypt is missing from a safe-mode message',
     },
     {
-      label: 'safe mode, signed ciphertext that is not AES', delivery: () => ({
-        query: { ...safeMode(text).query, msg_signature: sha1(TOKEN, TIMESTAMP, NONCE, 'abc') }, body: '<xml><Encrypt><![CDATA[abc]]></Encrypt></xml>',
-      }),
+      label: 'safe mode, signed ciphertext that is not AES', delivery: () => {
+        const { query } = safeMode(text);
+        return { query: { ...query, msg_signature: sha1(TOKEN, TIMESTAMP, query.nonce!, 'abc') }, body: '<xml><Encrypt><![CDATA[abc]]></Encrypt></xml>' };
+      },
       status: 400, error: 'Encrypt cannot be decrypted',
     },
     { label: 'safe mode, the decrypted message is malformed', delivery: () => safeMode('<xml><MsgType>text</MsgType>'), status: 400, error: "malformed XML: Unclosed tag 'xml'. (line 1)" },
-    { label: 'plaintext message while safe mode is configured (compatible mode)', delivery: () => ({ query: signedQuery(), body: text }), status: 200 },
+    {
+      label: 'plaintext message while WECHAT_OFFICIAL_AES_KEY is set (its body is signed by nothing)', delivery: () => ({ query: signedQuery(), body: text }),
+      status: 403, error: 'plaintext message refused: WECHAT_OFFICIAL_AES_KEY is set, messages must be in safe mode',
+    },
   ];
   for (const row of rows) it(`${row.label} → ${row.status}`, async () => {
     const { app, calls, logs } = await mount(row.settings);
@@ -294,7 +325,7 @@ describe('wechat official account: signatures on messages', () => {
 
 describe('wechat official account: malformed and oversized bodies', () => {
   let mounted: Awaited<ReturnType<typeof mount>>;
-  beforeAll(async () => { mounted = await mount(); });
+  beforeAll(async () => { mounted = await mount(PLAIN); });
   afterAll(async () => { await mounted.app.close(); });
 
   /** A text message of exactly `bytes` bytes. */
@@ -335,6 +366,36 @@ describe('wechat official account: malformed and oversized bodies', () => {
   it('the size rows bracket the limit exactly', () => {
     expect(Buffer.byteLength(textOfSize(BODY_LIMIT))).toBe(BODY_LIMIT);
     expect(Buffer.byteLength(textOfSize(BODY_LIMIT + 1))).toBe(BODY_LIMIT + 1);
+  });
+});
+
+describe('wechat official account: replayed plaintext requests', () => {
+  it('a second POST with a URL signature already used is refused, whatever its body (a cadre\'s 同意 forged on an old URL)', async () => {
+    const { app, calls, logs } = await mount(PLAIN);
+    const query = signedQuery();
+    const first = await postXml(app, query, text);
+    const forged = text.replace('今天把院坝扫干净了', '同意 1234').replace('24583672915263187', '24583672915263188');
+    const replayed = await postXml(app, query, forged);
+    await app.close();
+    expect([first.statusCode, replayed.statusCode]).toEqual([200, 403]);
+    expect(replayed.json()).toEqual({ error: 'replayed request: this timestamp and nonce were used before' });
+    expect(calls.map((call) => call.text)).toEqual(['今天把院坝扫干净了']);
+    expect(logs).toContainEqual(expect.objectContaining({ msg: 'wechat official webhook refused: replayed request: this timestamp and nonce were used before' }));
+  });
+
+  it('a request that failed on our side (5xx) gives its nonce back: WeChat\'s retry is stored', async () => {
+    let failures = 1;
+    const { host, calls } = recordingHost();
+    const flaky = { ...host, acceptInbound: async (message: NormalizedInbound) => {
+      if (failures-- > 0) throw new Error('database down');
+      return host.acceptInbound(message);
+    } };
+    const { app } = await mountRoutes(wechatOfficial(PLAIN).routes!, '/channels/wechat', flaky);
+    const query = signedQuery();
+    const statuses = [(await postXml(app, query, text)).statusCode, (await postXml(app, query, text)).statusCode];
+    await app.close();
+    expect(statuses).toEqual([500, 200]);
+    expect(calls.map((call) => call.externalId)).toEqual(['24583672915263187']);
   });
 });
 

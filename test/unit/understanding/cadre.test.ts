@@ -84,6 +84,18 @@ describe('understandCadre (fangniuping)', () => {
     });
 
     it.each([
+      ['兑换 FNP-009 S04 0', 0],
+      ['兑换 FNP-009 S04 -1', -1],
+      ['兑换 FNP-009 S04 ９９９９９', 99999],
+      ['兑换 FNP-009 S04 1e3', 1000],
+      ['兑换 FNP-009 S04 2.5', 2.5],
+      ['兑换 FNP-009 S04 12345678901234567890', 12345678901234567890],
+      ['兑换 FNP-009 S04 999', 999],
+    ])('the count in %j is read as written (%d), never as 1: the supermarket refuses what is no count', (text, quantity) => {
+      expect(understand(text)).toEqual({ intent: 'redeem', household: 'FNP-009', items: ['S04'], options: [], quantity });
+    });
+
+    it.each([
       ['扣分 FNP-999 N01', 'deduct'],
       ['兑换 FNP-999 S01', 'redeem'],
       ['代报 FNP-999 庭院卫生', 'declare'],
