@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { OUTBOUND_CHANNELS, outboundQueue, QUEUES } from '../../src/queue/jobs.ts';
 import { testBackend } from '../support/backend.ts';
 import { startJifen, type Harness } from '../support/jifen.ts';
 import { award } from '../support/records.ts';
@@ -95,7 +96,8 @@ describe(`operations over HTTP: metrics, API docs, queue UI, limits (${testBacke
     expect(page.body).toContain('jifen queues');
     const queues = await jifen.app.inject({ url: '/admin/queues/api/queues', headers: auth });
     expect(queues.statusCode).toBe(200);
-    expect((queues.json() as { queues: { name: string }[] }).queues.map((q) => q.name).sort()).toEqual(['outbound-sms', 'outbound-wechat', 'pipeline', 'weekly']);
+    expect((queues.json() as { queues: { name: string }[] }).queues.map((q) => q.name).sort())
+      .toEqual([...OUTBOUND_CHANNELS.map(outboundQueue), QUEUES.pipeline, QUEUES.weekly].sort());
   });
 
   it('every route refuses a body over its limit with 413, and nothing is stored', async () => {

@@ -239,7 +239,7 @@ describe('android sms: malformed and oversized bodies', () => {
     { label: 'an event that is not text', body: JSON.stringify({ ...received, event: 1 }), status: 400, error: 'event is missing' },
     { label: 'no payload', body: JSON.stringify({ ...received, payload: undefined }), status: 400, error: 'payload is missing' },
     { label: 'a payload that is a list', body: JSON.stringify({ ...received, payload: [] }), status: 400, error: 'payload is missing' },
-    { label: `a body of ${BODY_LIMIT} bytes + 1`, body: ofSize(BODY_LIMIT + 1), status: 400, error: `body larger than ${BODY_LIMIT} bytes` },
+    { label: `a body of ${BODY_LIMIT} bytes + 1`, body: ofSize(BODY_LIMIT + 1), status: 413, error: `body larger than ${BODY_LIMIT} bytes` },
     { label: `a body of exactly ${BODY_LIMIT} bytes is a webhook`, body: ofSize(BODY_LIMIT), status: 204 },
     { label: 'application/json; charset=utf-8', body: fixture('sms-received'), contentType: 'application/json; charset=utf-8', status: 204 },
     { label: 'text/plain', body: fixture('sms-received'), contentType: 'text/plain', status: 204 },
