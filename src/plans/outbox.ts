@@ -97,26 +97,23 @@ export async function relayLeftovers(context: RelayTarget, olderThanMs = 5_000, 
 export class DirectOutbox implements Outbox {
   constructor(private readonly context: () => RelayTarget) {}
 
-  private async write(entries: PendingOutbox): Promise<void> {
+  /** Collects one entry as a transaction would, writes it on its own and relays it at once. */
+  private async write(collect: (pending: PendingOutbox) => Promise<void>): Promise<void> {
+    const pending = new PendingOutbox();
+    await collect(pending);
     const context = this.context();
-    await relay(context, await entries.flush(context.db));
+    await relay(context, await pending.flush(context.db));
   }
 
-  async enqueue(job: PipelineJob, options?: { delayMs?: number }): Promise<void> {
-    const pending = new PendingOutbox();
-    await pending.enqueue(job, options);
-    await this.write(pending);
+  enqueue(job: PipelineJob, options?: { delayMs?: number }): Promise<void> {
+    return this.write((pending) => pending.enqueue(job, options));
   }
 
-  async send(order: SendOrder): Promise<void> {
-    const pending = new PendingOutbox();
-    await pending.send(order);
-    await this.write(pending);
+  send(order: SendOrder): Promise<void> {
+    return this.write((pending) => pending.send(order));
   }
 
-  async enqueueWeekly(jobs: WeeklyJob[]): Promise<void> {
-    const pending = new PendingOutbox();
-    await pending.enqueueWeekly(jobs);
-    await this.write(pending);
+  enqueueWeekly(jobs: WeeklyJob[]): Promise<void> {
+    return this.write((pending) => pending.enqueueWeekly(jobs));
   }
 }
