@@ -1,11 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { loadClaim, transition } from '../claims/claims.ts';
+import { claimantMessage } from '../claims/notices.ts';
 import type { Context } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { claims, OPEN_CLAIM_STATES, reviewApprovals, rules, type Cadre, type InboundMessage } from '../db/schema/index.ts';
 import { answer } from '../commands/answer.ts';
 import type { KnownCadre } from '../directory.ts';
-import { routeTo } from '../messages/addressing.ts';
 import { queueMessages } from '../messages/outbound.ts';
 import { itemName, templates } from '../templates.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
@@ -72,12 +72,10 @@ function answerFor(outcome: CorrectionOutcome): string {
 /** Tells the villager their claim is now for the corrected item, on their preferred channel. */
 async function tellVillager(context: Context, claimId: number, reference: number, to: ItemPoints) {
   const loaded = await loadClaim(context.db, claimId);
-  const route = loaded?.member && routeTo(context, loaded.member);
-  if (!loaded || !route) return;
-  await queueMessages(context, [{
-    dedupeKey: `claim-${claimId}-corrected-${to.code}`, ...route, text: templates.correction.toClaimant(reference, to.name, to.points),
-    sender: loaded.village.settings.smsSenderNumber, kind: 'claim_corrected', params: { reference: String(reference), item: to.name, points: String(to.points) },
-  }]);
+  const message = loaded && claimantMessage(context, loaded, 'corrected', templates.correction.toClaimant(reference, to.name, to.points),
+    { reference: String(reference), item: to.name, points: String(to.points) });
+  // Once per item it is corrected to: a second correction to another item is news too.
+  if (message) await queueMessages(context, [{ ...message, dedupeKey: `claim-${claimId}-corrected-${to.code}` }]);
 }
 
 /** A cadre's 改 message: corrects the claim, answers the cadre and tells the villager. */
