@@ -1,6 +1,6 @@
-import { backgroundOf, inBackground, ownOrCompanion, type Background } from './background.ts';
+import { backgroundOf, inBackground, isPerson, isPronoun, ownOrCompanion, pronounOfOthers, type Background } from './background.ts';
 import type { Concept, Lexicon, Say } from './lexicon.ts';
-import type { Analysis } from './text-analysis.ts';
+import { CLAUSE_MARK, type Analysis } from './text-analysis.ts';
 
 /** What understanding needs of a village rule (positive or negative list). */
 export interface RuleInfo {
@@ -17,7 +17,10 @@ interface Phrase {
   strength: number;
   /** Words that, in the same clause, mean the phrase is not about this item. */
   not: readonly string[];
-  /** The concept's kind (see lexicon.ts): done for oneself, for others, or said clearly only beside one of `needs`. */
+  /**
+   * The concept's kind (see lexicon.ts): done for oneself, for others, or said clearly only beside
+   * one of `needs`, undenied, in its clause or the next (我还没搞清楚 knows nothing).
+   */
   forSelf?: boolean;
   forOthers?: boolean;
   needs?: readonly string[];
@@ -48,6 +51,8 @@ const PHRASE_REACH = 20;
 const ACROSS_CLAUSES = 0.9;
 /** A sound-alike match counts for a little less than the written word. */
 const HEARD_FACTOR = 0.9;
+/** Help of "him" or "her" counts for less than help of a neighbour named, and less than words across clauses. */
+const PRONOUN_FACTOR = 0.85;
 /** Told only as a talk's content or setting: a weak reading, never claimed beside a clear one. */
 const BACKGROUND_FACTOR = 0.5;
 const NAME_SEPARATORS = /[、，,（）()：:；;\s/]+|或|及/;
@@ -114,7 +119,7 @@ export function compileItems(rules: readonly RuleInfo[], list: 'earn' | 'deduct'
 
 /** Every word the items look for: taught to the segmenter and to the sound-alike repair. */
 export function itemWords(items: readonly Item[]): string[] {
-  return [...new Set(items.flatMap((item) => item.phrases.flatMap((p) => [...p.say.flat(), ...p.not])))];
+  return [...new Set(items.flatMap((item) => item.phrases.flatMap((p) => [...p.say.flat(), ...p.not, ...(p.needs ?? [])])))];
 }
 
 interface Occurrence {
@@ -189,6 +194,8 @@ function finder(analysis: Analysis, index: WordIndex): Finder {
   };
 }
 
+const clauseEnd = (text: string, at: number) => (text.indexOf(CLAUSE_MARK, at) + 1 || text.length + 1) - 1;
+
 const distance = (a: Occurrence, b: Occurrence) => Math.max(a.start - b.end, b.start - a.end, 0);
 
 function occurrencesOf(words: readonly string[], find: Finder, head: boolean): Occurrence[] {
@@ -207,10 +214,17 @@ function nearest(candidates: Occurrence[], head: Occurrence, chosen: Occurrence[
   return best;
 }
 
-/** One's own yard swept for someone else is help (帮她把院坝扫了); one's own mother cared for is not help of others. */
+/**
+ * One's own yard swept for someone else is help (帮她把院坝扫了); one's own mother cared for is not
+ * help of others, nor is she when a pronoun stands for her.
+ */
 function forWhom(phrase: Phrase, chosen: readonly Occurrence[], text: string, background: Background): boolean {
   if (phrase.forSelf && chosen.some((o) => background.forOthers.has(o.clause))) return false;
-  return !(phrase.forOthers && chosen.some((o) => ownOrCompanion(text, o.start)));
+  if (!phrase.forOthers) return true;
+  return !chosen.some((o) => {
+    const word = text.slice(o.start, o.end);
+    return isPerson(word) && (ownOrCompanion(text, o.start) || (isPronoun(word) && !pronounOfOthers(text, o.start)));
+  });
 }
 
 /**
@@ -223,7 +237,7 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
   const others = phrase.say.slice(1).map((group) => occurrencesOf(group, find, false));
   if (others.some((list) => list.length === 0)) return undefined;
   const nots = phrase.not.length > 0 ? occurrencesOf(phrase.not, find, false) : [];
-  const strength = phrase.strength * (phrase.needs?.length && !phrase.needs.some((w) => analysis.text.includes(w)) ? BROAD_STRENGTH : 1);
+  const needed = phrase.needs?.length ? occurrencesOf(phrase.needs, find, false).filter((o) => !o.negated) : undefined;
   let best: ItemMatch | undefined;
   for (const head of heads) {
     const chosen = [head];
@@ -252,7 +266,11 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
     if (first !== last && chosen.some((o) => background.denying.has(o.clause))) continue;
     const heard = chosen.some((o) => o.heard);
     const ranges = chosen.map((o): [number, number] => [o.start, o.end]);
-    const score = strength * (first === last ? 1 : ACROSS_CLAUSES) * (heard ? HEARD_FACTOR : 1) * (inBackground(background, ranges) ? BACKGROUND_FACTOR : 1);
+    // 帮他们劝好了: what is done for "them" is told after the pronoun, and may be another item's act.
+    const pronoun = chosen.find((o) => isPronoun(analysis.text.slice(o.start, o.end)));
+    if (pronoun) ranges.push([pronoun.end, clauseEnd(analysis.text, pronoun.end)]);
+    const strength = phrase.strength * (needed && !needed.some((o) => o.clause >= first - 1 && o.clause <= last + 1) ? BROAD_STRENGTH : 1);
+    const score = strength * (first === last ? 1 : ACROSS_CLAUSES) * (heard ? HEARD_FACTOR : 1) * (pronoun ? PRONOUN_FACTOR : 1) * (inBackground(background, ranges) ? BACKGROUND_FACTOR : 1);
     if (!best || score > best.score) {
       best = { item, score, head: [head.start, head.end], ranges, heard };
     }
