@@ -13,7 +13,7 @@ const TALK = new Set(['讲', '讲了', '讲的', '讲的是', '说的是', '内�
 const TOPIC_ENDS = new Set(['我', '我们', '我就', '然后', '回来', '又', '还', '也', '下午', '上午', '晚上', '接到', '接着', '后来']);
 /** Words joining a talk's content to what it was about: 是, 了, 的, 那个. */
 const TALK_FILLER = new Set(['是', '了', '的', '那个', '就是']);
-/** Doing something for someone else: 帮他, 帮忙, 替她 (not 帮我). */
+/** Doing something for someone else: 帮他, 帮忙, 替她 (not 帮我, 帮我妈, 帮妈妈). */
 const FOR_OTHERS = /^(?:帮|替)(?!我)/;
 /** A person word right after these is one's own family (我妈, 我的婆婆, 自家老人) or a companion (我和几个邻居). */
 const OWN_OR_COMPANION = /(?:我|我的|我家|我们家|自己|自家|自己的|我屋里|[和跟同](?:几个|两个|三个)?)$/;
@@ -23,7 +23,7 @@ const PRONOUN = /^(?:他|她)(?:们|家)?$/;
 /** People who are one's own family whoever names them (my mother, a son). */
 const FAMILY = /(?:父亲|母亲|妈|爸|公公|岳父|岳母|丈母娘|儿子|女儿|孙子|孙女|老伴|老公|媳妇|婆娘|丈夫|妻子|兄弟|姐姐|妹妹)$/;
 /** People who are nobody's family: neighbours, a five-guarantee household, others. */
-const OTHERS = /(?:邻居|隔壁|对门|对面|五保户|五保|孤寡|孤老|独居|村民|别人|人家|两口子|两家|老乡|乡亲|同学)$/;
+const OTHERS = /(?:邻居|隔壁|对门|对面|五保户|五保|孤寡|孤老|独居|村民|别人|人家|两口子|两家|老乡|乡亲|同学|失主)$/;
 /** People who are someone else's only when a surname or another household names them (张婆婆, 王家老人), else one's own. */
 const ELDERS = /(?:大爷|大妈|大娘|婆婆|爷爷|奶奶|外婆|外公|阿姨|叔叔|老太太|老太婆|老头|老人|孩子|小孩|大哥|大姐|嫂子|师傅)$/;
 const SURNAME = /[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤冉阳]$/;
@@ -50,7 +50,7 @@ export function backgroundOf(analysis: Analysis): Background {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (NEGATION.test(token.word)) denying.add(token.clause);
-    if (FOR_OTHERS.test(token.word) && tokens[i + 1]?.word !== '我') forOthers.add(token.clause);
+    if (FOR_OTHERS.test(token.word) && !ownNext(analysis.text, tokens[i + 1])) forOthers.add(token.clause);
     if (!TALK.has(token.word)) continue;
     const before = tokens[i - 1]?.word === '上' ? tokens[i - 2] : tokens[i - 1];
     if (before && before.clause === token.clause) settings.push(before.start + before.word.length);
@@ -86,13 +86,26 @@ export function pronounOfOthers(text: string, at: number): boolean {
     if (!named) continue;
     const start = end - named[0].length;
     if (ownOrCompanion(text, start)) return false;
-    const qualifier = text.slice(Math.max(0, start - 3), start);
-    return OTHERS.test(named[0]) || SURNAME.test(qualifier) || OTHER_HOUSEHOLD.test(qualifier) || OTHERS.test(qualifier);
+    return OTHERS.test(named[0]) || othersQualify(text, start);
   }
   return false;
 }
 
 export const isPronoun = (word: string) => PRONOUN.test(word);
+
+/** Someone else's: 张婆婆, 刘家老汉, 隔壁的老人, 王大爷的儿子. */
+function othersQualify(text: string, start: number): boolean {
+  const qualifier = text.slice(Math.max(0, start - 4), start);
+  const owner = qualifier.replace(/的$/, '');
+  return SURNAME.test(qualifier) || OTHER_HOUSEHOLD.test(qualifier) || OTHERS.test(owner) || (owner !== qualifier && ELDERS.test(owner));
+}
+
+/** The word after 帮 or 替 is oneself or one's own family: 帮我, 帮我妈, 帮妈妈, 帮她 (my mother-in-law). */
+function ownNext(text: string, next: { word: string; start: number } | undefined): boolean {
+  if (!next) return false;
+  if (isPronoun(next.word)) return !pronounOfOthers(text, next.start);
+  return next.word.startsWith('我') || FAMILY.exec(next.word)?.index === 0;
+}
 
 /** A word naming a person (not a verb such as 帮, whose 我帮 says who helps, not who is helped). */
 export const isPerson = (word: string) => [OTHERS, ELDERS, FAMILY].some((kind) => kind.exec(word)?.index === 0) || isPronoun(word);

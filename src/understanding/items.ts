@@ -214,6 +214,13 @@ function nearest(candidates: Occurrence[], head: Occurrence, chosen: Occurrence[
   return best;
 }
 
+/** A word of knowing in the phrase's clauses says whether it is known (还没搞清楚: not); else one in the clause before or after. */
+function knownHere(needed: readonly Occurrence[], first: number, last: number): boolean {
+  const own = needed.filter((o) => o.clause >= first && o.clause <= last);
+  if (own.length > 0) return own.some((o) => !o.negated);
+  return needed.some((o) => !o.negated && o.clause >= first - 1 && o.clause <= last + 1);
+}
+
 /**
  * One's own yard swept for someone else is help (帮她把院坝扫了); one's own mother cared for is not
  * help of others, nor is she when a pronoun stands for her.
@@ -237,7 +244,7 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
   const others = phrase.say.slice(1).map((group) => occurrencesOf(group, find, false));
   if (others.some((list) => list.length === 0)) return undefined;
   const nots = phrase.not.length > 0 ? occurrencesOf(phrase.not, find, false) : [];
-  const needed = phrase.needs?.length ? occurrencesOf(phrase.needs, find, false).filter((o) => !o.negated) : undefined;
+  const needed = phrase.needs?.length ? occurrencesOf(phrase.needs, find, false) : undefined;
   let best: ItemMatch | undefined;
   for (const head of heads) {
     const chosen = [head];
@@ -269,7 +276,7 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
     // 帮他们劝好了: what is done for "them" is told after the pronoun, and may be another item's act.
     const pronoun = chosen.find((o) => isPronoun(analysis.text.slice(o.start, o.end)));
     if (pronoun) ranges.push([pronoun.end, clauseEnd(analysis.text, pronoun.end)]);
-    const strength = phrase.strength * (needed && !needed.some((o) => o.clause >= first - 1 && o.clause <= last + 1) ? BROAD_STRENGTH : 1);
+    const strength = phrase.strength * (needed && !knownHere(needed, first, last) ? BROAD_STRENGTH : 1);
     const score = strength * (first === last ? 1 : ACROSS_CLAUSES) * (heard ? HEARD_FACTOR : 1) * (pronoun ? PRONOUN_FACTOR : 1) * (inBackground(background, ranges) ? BACKGROUND_FACTOR : 1);
     if (!best || score > best.score) {
       best = { item, score, head: [head.start, head.end], ranges, heard };
