@@ -7,8 +7,8 @@ import type { Analysis } from './text-analysis.ts';
  * filial piety, not helping others). Computed once per message, read by every phrase's match.
  */
 
-/** Words after which the clause says what a talk (or a pledge signed) was about. */
-const TALK = new Set(['讲', '讲了', '讲的', '讲的是', '说的是', '内容', '内容是', '讲那个', '宣传', '宣传了', '承诺书', '倡议书']);
+/** Words after which the clause says what a talk, a discussion or a pledge signed was about. */
+const TALK = new Set(['讲', '讲了', '讲的', '讲的是', '说的是', '内容', '内容是', '讲那个', '宣传', '宣传了', '承诺书', '倡议书', '讨论', '讨论了', '商量', '商量了']);
 /** Words that end a talk's content: the villager speaks of themself or of what came next. */
 const TOPIC_ENDS = new Set(['我', '我们', '我就', '然后', '回来', '又', '还', '也', '下午', '上午', '晚上', '接到', '接着', '后来']);
 /** Words joining a talk's content to what it was about: 是, 了, 的, 那个. */

@@ -134,7 +134,8 @@ interface Occurrence {
 /**
  * Where a word occurs: on token boundaries, or inside one token. What a phrase is about (its first
  * word) does not count inside another known word: 院坝 inside 院坝会 is a meeting, not the yard;
- * the other words may (打扫 inside 打扫干净, 扫 inside 扫了).
+ * the other words may where they begin it (打扫 inside 打扫干净, 扫 inside 扫了), not at its end
+ * (好 inside 劝好 is the mediation's, not a couple getting on well).
  */
 function occurrences(analysis: Analysis, word: string, known: ReadonlySet<string>, head: boolean): Occurrence[] {
   const { text, tokens } = analysis;
@@ -145,7 +146,7 @@ function occurrences(analysis: Analysis, word: string, known: ReadonlySet<string
     const last = tokens.findIndex((t) => t.start + t.word.length >= end);
     const token = tokens[first]!;
     const aligned = token.start === at && tokens[last]!.start + tokens[last]!.word.length === end;
-    const inside = first === last && !(head && known.has(token.word));
+    const inside = first === last && !(known.has(token.word) && (head || token.start !== at));
     if (!aligned && !inside) continue;
     const before = tokens.slice(Math.max(0, first - NEGATION_REACH), first).filter((t) => t.clause === token.clause);
     found.push({
