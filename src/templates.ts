@@ -268,6 +268,7 @@ export const templates = {
     changeNeeds: () => '改扣分须选择负面清单的项目，或填写分数',
     starPeriods: { year: '本年度', month: '本月', all: '累计' } as Record<string, string>,
     unknownCard: () => '这张积分卡已作废或不是本村的卡，请按户号查找',
+    noHousehold: (code: string) => `本村没有农户 ${code}`,
     badPeriod: () => '日期不对：请填写 年-月-日，开始日期不晚于结束日期',
     noVillage: (code: string) => `没有村 ${code}，或您无权查看`,
   },

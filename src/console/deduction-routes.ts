@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
 import { itemName, templates } from '../templates.ts';
-import { decideDeductionFromConsole, deductionItems, deductionList, type ConsoleVerdict } from './deductions.ts';
+import { decideDeductionFromConsole, deductionItems, deductionList, recordDeductionFromConsole, type ConsoleVerdict } from './deductions.ts';
 import { backTo, page, refused } from './render.ts';
 import { VILLAGE, villageOf } from './scope.ts';
 
@@ -18,6 +19,11 @@ const decisionBody = {
   },
 } as const;
 
+const recordBody = {
+  type: 'object', required: ['household', 'rule', 'key'],
+  properties: { household: { type: 'string', minLength: 1, maxLength: 40 }, rule: { type: 'string', maxLength: 20 }, key: { type: 'string', minLength: 8, maxLength: 64 }, _csrf: { type: 'string' } },
+} as const;
+
 type DecisionForm = Pick<ConsoleVerdict, 'verdict' | 'rule' | 'reason'> & { points?: number | '' };
 
 /** 扣分与申诉: the village's deductions and appeals; a cadre who can approve upholds, revokes or changes one, as 维持/撤销/改 by SMS. */
@@ -29,8 +35,16 @@ export const deductionRoutes: FastifyPluginAsync<{ context: Context }> = async (
     const canDecide = user.kind === 'cadre' && user.cadre.canApprove;
     return page(request, reply, 'deductions', {
       village, canDecide, lines: await deductionList(context.db, village), items: canDecide ? await deductionItems(context.db, village) : [],
-      itemName, states: templates.console.deductionStates,
+      itemName, states: templates.console.deductionStates, key: randomUUID(),
     });
+  });
+
+  app.post<{ Body: { household: string; rule: string; key: string } }>('/deductions', { schema: { body: recordBody } }, async (request, reply) => {
+    const user = request.consoleUser!;
+    if (user.kind !== 'cadre' || !user.cadre.canApprove) return reply.code(403).send({ error: templates.deduction.notAllowed() });
+    const { household, rule, key } = request.body;
+    const answer = await recordDeductionFromConsole(context, user.cadre, { household: household.trim().toUpperCase(), rule, key, ip: request.ip });
+    return backTo(reply, '/console/deductions', answer.text);
   });
 
   app.post<{ Params: { reference: number }; Body: DecisionForm }>('/deductions/:reference', { schema: { params: referenceParams, body: decisionBody } }, async (request, reply) => {

@@ -4,8 +4,10 @@ import type { Executor } from '../db/database.ts';
 import { cadres, deductionEvents, deductions, households, rules, type DeductionState, type Village } from '../db/schema/index.ts';
 import type { AppealVerdict } from '../deductions/appeals.ts';
 import { decideAsCadre, type DeductionAnswer } from '../deductions/appeal-messages.ts';
+import { deductAsCadre } from '../deductions/record.ts';
 import type { KnownCadre } from '../directory.ts';
 import { runInTransaction } from '../plans/runner.ts';
+import { templates } from '../templates.ts';
 import { audit } from './audit.ts';
 
 const LIST_LIMIT = 100;
@@ -73,4 +75,24 @@ export async function decideDeductionFromConsole(context: Context, cadre: KnownC
     });
     return answer;
   }, `console-deduction-${decision.reference}`);
+}
+
+export interface ConsoleDeduction { household: string; rule: string; key: string; ip: string }
+
+/**
+ * 扣分 in the console: the same recording as 「扣分 FNP-003 N01」 by SMS (a cadre who can approve, an
+ * item of the village's negative list, the household told), with its audit row, in one transaction.
+ * The form's key makes a resent form record nothing more.
+ */
+export async function recordDeductionFromConsole(context: Context, cadre: KnownCadre, form: ConsoleDeduction): Promise<DeductionAnswer> {
+  if (!cadre.canApprove) return { text: templates.deduction.notAllowed(), outcome: 'not_allowed' };
+  return runInTransaction(context, async (work) => {
+    const [household] = await work.db.select().from(households).where(and(eq(households.villageId, cadre.villageId), eq(households.code, form.household)));
+    const rule = (await deductionItems(work.db, cadre.village)).find((item) => item.code === form.rule);
+    const answer = !household ? { text: templates.console.noHousehold(form.household), outcome: 'unknown_household' }
+      : !rule ? { text: templates.deduction.whichItem(household.code), outcome: 'deduct_unclear' }
+      : await deductAsCadre(work, cadre, household, [rule], { key: `deduction-console-${form.key}-${household.code}`, channel: 'console' });
+    await audit(work.db, { actor: `cadre:${cadre.id}`, ip: form.ip, action: 'deduction_record', detail: { household: form.household, rule: form.rule, outcome: answer.outcome } });
+    return answer;
+  }, `console-deduct-${form.key}`);
 }

@@ -106,6 +106,25 @@ describe('console: exports, publicity, deductions, messages, weekly runs, stars,
     expect(audited!.n).toBe(1);
   });
 
+  it('a cadre records a deduction as 扣分 by SMS would, once even when the form is sent twice', async () => {
+    const before = (await householdBalance(c.jifen.context.db, 'FNP-002')).balance;
+    await c.page.goto(`${c.base}/console/deductions`);
+    await c.page.click('#record summary');
+    await c.page.fill('#record input[name=household]', 'fnp-002');
+    await c.page.selectOption('#record select[name=rule]', 'N01');
+    const form = await c.page.$eval('#record form', (f) => Object.fromEntries(new FormData(f as HTMLFormElement)) as Record<string, string>);
+    await Promise.all([c.page.waitForURL(/notice=/), c.page.click('#record button')]);
+    expect(await c.page.textContent('.notice')).toContain('已记录 FNP-002 扣分');
+    const again = await c.page.request.post(`${c.base}/console/deductions`, { form, maxRedirects: 0 });
+    expect(again.status()).toBe(303);
+    const [household] = await c.jifen.context.db.select().from(households).where(eq(households.code, 'FNP-002'));
+    expect(await c.jifen.context.db.select().from(deductions).where(eq(deductions.householdId, household!.id))).toHaveLength(1);
+    expect((await householdBalance(c.jifen.context.db, 'FNP-002')).balance).toBe(before - 2);
+    const told = await c.jifen.context.db.select().from(outboundMessages)
+      .where(and(eq(outboundMessages.address, people.chenChangjiang), eq(outboundMessages.kind, 'deduction')));
+    expect(told).toHaveLength(1);
+  });
+
   it('lists the messages with their delivery status, filtered, phones masked and codes hidden', async () => {
     await c.page.goto(`${c.base}/console/messages?household=FNP-003&direction=out`);
     const texts = await c.page.locator('#log li').allTextContents();

@@ -28,7 +28,7 @@ const ROUTES: Array<[method: 'GET' | 'POST', url: string]> = [
   ['GET', '/console/dashboard'], ['GET', '/console/dashboard.xlsx'], ['POST', '/console/cards.pdf'], ['POST', '/console/households/FNP-003/cards/revoke'],
   ['GET', '/console/roster'], ['GET', '/console/roster/template.xlsx'], ['POST', '/console/roster'],
   ['GET', '/console/exports'], ['GET', '/console/ledger.xlsx'], ['GET', '/console/publicity.xlsx'], ['GET', '/console/publicity'], ['GET', '/console/publicity.pdf'],
-  ['GET', '/console/deductions'], ['POST', '/console/deductions/1001'], ['GET', '/console/messages'], ['GET', '/console/weekly'],
+  ['GET', '/console/deductions'], ['POST', '/console/deductions'], ['POST', '/console/deductions/1001'], ['GET', '/console/messages'], ['GET', '/console/weekly'],
   ['GET', '/console/counter?card=x'],
 ];
 
