@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { desc, eq } from 'drizzle-orm';
-import { households, outboundMessages, redemptions } from '../../src/db/schema/index.ts';
+import { desc, eq, like } from 'drizzle-orm';
+import { consoleAudit, households, outboundMessages, redemptions } from '../../src/db/schema/index.ts';
 import { issueCards } from '../../src/console/cards.ts';
 import { redeemAtCounter } from '../../src/console/counter.ts';
 import { requestSignInCode, signIn } from '../../src/console/sign-in.ts';
@@ -163,6 +163,11 @@ describe(`console access (${testBackend})`, () => {
     const weekly = await jifen.app.inject({ url: '/console/weekly', headers: { cookie } });
     expect(weekly.body).toContain('双桥村');
     expect(weekly.body).not.toContain('放牛坪');
+    // Each download the officer was given is an audit row naming them and the village; the refused ones are none.
+    const audited = await jifen.context.db.select().from(consoleAudit).where(like(consoleAudit.actor, 'officer:%'));
+    expect(audited.filter((row) => ['export_ledger', 'export_publicity', 'print_publicity'].includes(row.action))
+      .map((row) => [row.action, (row.detail as { village: string }).village]).sort())
+      .toEqual([['export_ledger', 'shuangqiao'], ['export_publicity', 'shuangqiao'], ['print_publicity', 'shuangqiao']]);
   });
 
   it('a household card\'s token opens that household\'s 查分 page and nothing else', async () => {
