@@ -159,6 +159,8 @@ describe('console: exports, publicity, deductions, messages, weekly runs, stars,
     expect(await c.page.textContent('.stars li[data-household="FNP-002"] .star')).toBe('★★');
     expect(await c.page.textContent('.stars li[data-household="FNP-003"] .star')).toBe('★');
     expect(await c.page.locator('.stars li').count()).toBe(2);
+    await screenshots(c.page, 'dashboard-stars');
+    expect(await fitsWidth(c.page)).toBe(true);
   });
 
   it('the keeper scans a household card with the phone camera, or a photo of it, and gets its counter page', async () => {
