@@ -2,7 +2,8 @@ import { and, desc, eq, gt } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { checkinAttempts, checkinEvents, households, rules, type Cadre, type CheckinEvent, type Village } from '../db/schema/index.ts';
 import { ONE_SEGMENT, pagesWithin } from '../messages/pages.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import type { Texts } from '../village-texts.ts';
 import { LATE_ANSWER_MS } from './window.ts';
 
 /** Who attended an event: its code, item and the households (户号 and head), in the order they checked in. */
@@ -21,12 +22,12 @@ export async function attendanceOf(tx: Executor, event: CheckinEvent): Promise<A
 }
 
 /** The attendance list as texts: one message, or on SMS pages of one segment each. */
-export function reportTexts(report: AttendanceReport, bySms: boolean): string[] {
+export function reportTexts(texts: Texts, report: AttendanceReport, bySms: boolean): string[] {
   const { code, item, households: list } = report;
-  if (!bySms || list.length === 0 || ONE_SEGMENT(templates.checkin.report(code, item, list.length, list))) {
-    return [templates.checkin.report(code, item, list.length, list)];
+  if (!bySms || list.length === 0 || ONE_SEGMENT(texts.checkin.report(code, item, list.length, list))) {
+    return [texts.checkin.report(code, item, list.length, list)];
   }
-  return pagesWithin(list, ONE_SEGMENT, (page, pages, part) => templates.checkin.reportPage(code, item, list.length, page, pages, part));
+  return pagesWithin(list, ONE_SEGMENT, (page, pages, part) => texts.checkin.reportPage(code, item, list.length, page, pages, part));
 }
 
 export type Closing = { kind: 'unknown'; code: string } | { kind: 'closed'; event: CheckinEvent; report: AttendanceReport };

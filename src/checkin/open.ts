@@ -4,7 +4,8 @@ import type { Context } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { checkinEvents, type Cadre, type CheckinEvent, type InboundMessage, type Rule, type Village } from '../db/schema/index.ts';
 import { transactionOf } from '../plans/runner.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { DEFAULT_MINUTES, LATE_ANSWER_MS, localTime, MAX_MINUTES } from './window.ts';
 
 export interface OpenCheckin {
@@ -53,7 +54,7 @@ export async function openCheckin(context: Context, input: OpenCheckin): Promise
       openedByMessage: message?.id ?? null, opensAt, closesAt: new Date(opensAt.getTime() + minutes * 60_000),
     }).returning();
   }
-  const reply = templates.checkin.opened(itemName(rule.name), rule.points, event!.code, localTime(event!.closesAt, village.timezone, now));
+  const reply = textsOf(village).checkin.opened(itemName(rule.name), rule.points, event!.code, localTime(event!.closesAt, village.timezone, now));
   await context.outbox.enqueue({ name: 'checkin-close', data: { checkinId: event!.id } }, { delayMs: Math.max(0, event!.closesAt.getTime() - now.getTime()) });
   return { event: event!, reply };
 }

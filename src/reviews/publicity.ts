@@ -3,7 +3,8 @@ import { tellClaimant } from '../claims/notices.ts';
 import { postClaim } from '../claims/post.ts';
 import type { Context } from '../context.ts';
 import { transactionOf } from '../plans/runner.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { publicityEnd } from './policy.ts';
 import { currentRound, publicitySince } from './rounds.ts';
 
@@ -23,7 +24,7 @@ export async function afterApproval(context: Context, claimId: number): Promise<
   const round = (await currentRound(tx, claimId))?.round ?? 0;
   const ends = publicityEnd((await publicitySince(tx, claimId))!, days);
   await context.outbox.enqueue({ name: 'publicity-end', data: { claimId, round } }, { delayMs: ends.getTime() - Date.now() });
-  await tellClaimant(context, loaded, round === 0 ? 'publicity' : `publicity-round-${round}`, templates.publicity.started(itemName(rule.name), days));
+  await tellClaimant(context, loaded, round === 0 ? 'publicity' : `publicity-round-${round}`, textsOf(loaded.village).publicity.started(itemName(rule.name), days));
 }
 
 /** The days of publicity passed: posts the claim unless an objection sent it back to review in the meantime. */
