@@ -29,7 +29,7 @@ describe('the review request text', () => {
     claim: { reference: 1234, points: 2, text: '帮隔壁王婆婆收了谷子'.repeat(10) },
     rule: { name: '参加村民大会或院坝会', evidence: null },
     household: { code: 'FNP-003', head: '王兰英' },
-    village: { name: '放牛坪村' },
+    village: { name: '放牛坪村', settings: {} },
   } as unknown as LoadedClaim;
 
   it('names the reference, household and item, and how to answer', () => {
