@@ -23,11 +23,14 @@ export interface TextKey {
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-/** A template's parameter names, read from the function's own source (types are gone at run time). */
+/**
+ * A template's parameter names, read from the arrow function's own source (types are gone at run
+ * time; tsc and esbuild keep the names, and esbuild may drop a lone parameter's parentheses).
+ */
 function parameterNames(render: (...args: never[]) => unknown): string[] {
-  const head = /^\s*\(([^)]*)\)\s*=>/.exec(render.toString());
+  const head = /^\s*(?:\(([^)]*)\)|(\w+))\s*=>/.exec(render.toString());
   if (!head) throw new Error(`templates: cannot read the parameters of ${render.toString().slice(0, 40)}`);
-  return head[1]!.split(',').map((part) => /^\s*(\w*)/.exec(part)![1]!).filter(Boolean);
+  return (head[1] ?? head[2]!).split(',').map((part) => /^\s*(\w*)/.exec(part)![1]!).filter(Boolean);
 }
 
 function collectKeys(node: unknown, path: string[], into: Map<string, TextKey>): Map<string, TextKey> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { templates } from '../../src/templates.ts';
 import { TEXT_KEYS, textOverrideProblems, textsOf } from '../../src/village-texts.ts';
@@ -17,6 +18,13 @@ describe('a village overrides each of jifen\'s texts', () => {
     expect(TEXT_KEYS.size).toBeGreaterThan(150);
     expect(TEXT_KEYS.get('review_request')!.placeholders).toEqual(['village', 'reference', 'household', 'head', 'item', 'points', 'said', 'photo']);
     expect(TEXT_KEYS.get('weekly_sms')!.placeholders).toEqual(['village', 'household', 'earned', 'redeemed', 'balance', 'lifetime', 'rank', 'expired']);
+  });
+
+  it('every parameter of a template is a placeholder (the names are read from its source)', () => {
+    for (const { path, placeholders } of TEXT_KEYS.values()) {
+      const node = leaf(templates, path);
+      if (typeof node === 'function') expect(placeholders.length).toBeGreaterThanOrEqual(node.length);
+    }
   });
 
   it('a village without overrides speaks with the defaults', () => {
@@ -55,5 +63,15 @@ describe('a village overrides each of jifen\'s texts', () => {
     expect(() => parseVillageFile(villageFile({ posted: '积分领取 {points}' }))).toThrow(/texts\.posted: contains 「积分领取」/);
     expect(() => parseVillageFile(villageFile({ posted: 3 }))).toThrow(VillageFileError);
     expect(parseVillageFile(villageFile(overrides)).texts).toEqual(overrides);
+  });
+});
+
+describe('docs/configuration.md', () => {
+  it('lists every key with its placeholders, as src/templates.ts has them', async () => {
+    const doc = await fs.readFile(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const listed = /<!-- text keys -->\n\| key \| placeholders \|\n\| --- \| --- \|\n([^]*?)<!-- end of text keys -->/.exec(doc)?.[1];
+    const table = [...TEXT_KEYS.values()].map(({ key, placeholders, list }) =>
+      `| \`${key}\` | ${list ? 'a list of texts, one per column' : placeholders.map((p) => `\`{${p}}\``).join(' ') || '—'} |\n`).join('');
+    expect(listed).toBe(table);
   });
 });
