@@ -40,7 +40,7 @@ describe(`a village whose every text is its own (${testBackend})`, () => {
   ])('%s: the answer is the override', async (_, from, text, key) => {
     await say(jifen, from, await text());
     // The answer, among whatever else the message brought that person (a check-in's posting notice).
-    const answer = (await jifen.outbox(from)).findLast((sent) => sent.startsWith(overrideMark(key)));
+    const answer = (await jifen.outbox(from)).filter((sent) => sent.startsWith(overrideMark(key))).at(-1);
     expect(answer).toBeDefined();
     if (key === 'checkin_opened') checkinCode = filled(answer!, key)[2]!;
   });
