@@ -49,11 +49,14 @@ export async function closeCheckin(tx: Executor, village: Village, cadre: Cadre,
 }
 
 /**
- * The end of an event's window (the delayed checkin-close job): its attendance list for the cadre
- * who opened it, unless a cadre closed it early and got the list then.
+ * The end of an event's window (the delayed checkin-close job, or the sweeper when the queue lost
+ * that job): the event closes at its end, which frees its code, and its attendance list is for the
+ * cadre who opened it, unless a cadre closed it early and got the list then.
  */
 export async function finishCheckin(tx: Executor, checkinId: number): Promise<{ event: CheckinEvent; report: AttendanceReport } | undefined> {
-  const [event] = await tx.select().from(checkinEvents).where(eq(checkinEvents.id, checkinId));
-  if (!event || (event.closedAt && event.closedAt < event.closesAt)) return undefined;
-  return { event, report: await attendanceOf(tx, event) };
+  const [found] = await tx.select().from(checkinEvents).where(eq(checkinEvents.id, checkinId));
+  if (!found || (found.closedAt && found.closedAt < found.closesAt)) return undefined;
+  const [event] = found.closedAt ? [found]
+    : await tx.update(checkinEvents).set({ closedAt: found.closesAt }).where(eq(checkinEvents.id, checkinId)).returning();
+  return { event: event!, report: await attendanceOf(tx, event!) };
 }
