@@ -30,6 +30,7 @@ export async function afterApproval(context: Context, claimId: number): Promise<
 /** The days of publicity passed: posts the claim unless an objection sent it back to review in the meantime. */
 export async function endPublicity(context: Context, claimId: number, round: number): Promise<void> {
   const loaded = await loadClaim(context.db, claimId);
-  if (!loaded || (await currentRound(context.db, claimId))?.round !== round) return;
+  // A check-in's claim never waited for review: its publicity is round 0, as afterApproval counts it.
+  if (!loaded || ((await currentRound(context.db, claimId))?.round ?? 0) !== round) return;
   await postClaim(context, claimId, 'publicity', '公示期满无异议');
 }
