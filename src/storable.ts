@@ -1,3 +1,5 @@
+import type { NormalizedInbound } from '../channels/types.ts';
+
 /**
  * What PostgreSQL can store of text a provider sent: text and jsonb hold no NUL, and jsonb refuses a
  * lone UTF-16 surrogate (`"\ud800"`, valid JSON text, no character). Both are cleaned, never a 500.
@@ -53,4 +55,21 @@ const AHEAD_MS = 5 * 60_000;
 export function plausibleTime(at: Date | undefined, now: Date): Date {
   const time = at?.getTime();
   return time !== undefined && Number.isFinite(time) && time >= EARLIEST && time <= now.getTime() + AHEAD_MS ? at! : now;
+}
+
+/**
+ * The message as PostgreSQL can hold it, whatever a provider sent: no NUL, no lone surrogate, a real
+ * time. Applied once, in acceptInbound, which every channel (and the API) stores its messages through.
+ */
+export function storableInbound(message: NormalizedInbound, now = new Date()): NormalizedInbound {
+  return {
+    ...message,
+    externalId: storableText(message.externalId),
+    sender: storableText(message.sender),
+    recipient: message.recipient === undefined ? undefined : storableText(message.recipient),
+    text: storableText(message.text),
+    attachments: storableJson(message.attachments) as NormalizedInbound['attachments'],
+    receivedAt: plausibleTime(message.receivedAt, now),
+    raw: storableJson(message.raw) as Record<string, unknown>,
+  };
 }

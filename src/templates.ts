@@ -24,7 +24,8 @@ export const templates = {
   notUnderstood: () => '没看懂您申报的项目。请发项目名称或编号，如「庭院卫生」或「5」；发「帮助」看全部项目',
   unknownNumber: () => '没有这个项目编号。发「帮助」看全部项目和编号',
   smallTalk: () => '您好！申报积分请直接说做了什么，如「打扫了院坝」；发「帮助」看全部项目，发「查积分」看余额',
-  menu: (names: string[]) => `您申报的是哪一项？${names.map((name, i) => `${i + 1} ${name}`).join(' ')}，请回复数字`,
+  /** The choices numbered (`1 庭院卫生`). */
+  menu: (options: string[]) => `您申报的是哪一项？${options.join(' ')}，请回复数字`,
   menuRange: (count: number) => `请回复 1 到 ${count} 之间的数字；不申报了回复「取消」`,
   askDetail: (item: string, evidence: string) => `「${item}」需要${evidence}，请直接回复说明`,
   help: (items: string) => `本村积分项目（回复编号即可申报）：${items}。发「查积分」看余额，发「积分超市」看能换什么`,

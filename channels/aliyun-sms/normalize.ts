@@ -1,4 +1,4 @@
-import { jsonDepth, MAX_JSON_DEPTH, plausibleTime, storableJson } from '../../src/storable.ts';
+import { jsonDepth, MAX_JSON_DEPTH, plausibleTime } from '../../src/storable.ts';
 import { chinaPhone } from '../phone.ts';
 import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 
@@ -22,7 +22,7 @@ export function parsePush(body: string | undefined): Item[] {
   }
   if (!Array.isArray(parsed)) throw new PayloadError('expected a JSON array');
   if (parsed.length === 0) throw new PayloadError('an empty array');
-  return storableJson(parsed) as Item[];
+  return parsed as Item[];
 }
 
 function objectItem(item: unknown, index: number): asserts item is Item {

@@ -1,4 +1,4 @@
-import { jsonDepth, MAX_JSON_DEPTH, plausibleTime, storableJson } from '../../src/storable.ts';
+import { jsonDepth, MAX_JSON_DEPTH, plausibleTime } from '../../src/storable.ts';
 import { chinaPhone } from '../phone.ts';
 import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 
@@ -26,7 +26,7 @@ export function parseEvent(body: string): GatewayEvent {
   const { event, payload } = parsed as { event?: unknown; payload?: unknown };
   if (typeof event !== 'string' || event.trim() === '') throw new PayloadError('event is missing');
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new PayloadError('payload is missing');
-  return storableJson(parsed) as GatewayEvent;
+  return parsed as GatewayEvent;
 }
 
 function text(fields: Record<string, unknown>, name: string): string | undefined {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
-import { jsonDepth, MAX_JSON_DEPTH, storableJson } from '../../src/storable.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../src/storable.ts';
 import { staleProblem } from '../replay-window.ts';
 import type { ChannelAdapter, ChannelHost, NormalizedInbound } from '../types.ts';
 import type { TranscriptSettings } from './settings.ts';
@@ -68,7 +68,7 @@ export function normalizeTranscript(rawBody: Buffer, now = new Date()): Normaliz
     throw new TranscriptError('body is not valid JSON');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TranscriptError('body must be a JSON object');
-  const body = storableJson(parsed) as Record<string, unknown>;
+  const body = parsed as Record<string, unknown>;
   const caller = field(body, 'caller', 64);
   const text = field(body, 'text', BODY_LIMIT);
   const callId = field(body, 'callId', 200);

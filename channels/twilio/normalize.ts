@@ -1,5 +1,4 @@
 import type { Attachment } from '../../src/db/schema/messages.ts';
-import { storableText } from '../../src/storable.ts';
 import type { DeliveryStatus, NormalizedInbound } from '../types.ts';
 
 export type TwilioForm = Record<string, string | undefined>;
@@ -8,13 +7,14 @@ export class PayloadError extends Error {}
 
 /**
  * A posted form as Twilio means it: one text per field. A field given twice (Body=a&Body=b, parsed
- * as an array) keeps its first value; NUL and lone surrogates, which PostgreSQL cannot store, are dropped.
+ * as an array) keeps its first value. (What PostgreSQL cannot store is cleaned where every channel
+ * hands its messages and reports to jifen: src/messages/host.ts.)
  */
 export function twilioForm(body: unknown): TwilioForm {
   if (!body || typeof body !== 'object') return {};
   return Object.fromEntries(Object.entries(body).map(([key, value]) => {
     const first: unknown = Array.isArray(value) ? value[0] : value;
-    return [key, typeof first === 'string' ? storableText(first) : undefined];
+    return [key, typeof first === 'string' ? first : undefined];
   }));
 }
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { storableText } from '../../src/storable.ts';
 import type { NormalizedInbound } from '../types.ts';
 import { PayloadError, type TwilioForm } from './normalize.ts';
 
@@ -26,7 +25,7 @@ export function normalizeConfirmedCall(form: TwilioForm, said: string, receivedA
   const callSid = form.CallSid?.trim();
   if (!callSid) throw new PayloadError('CallSid is missing');
   const sender = callerOf(form);
-  const text = storableText(said).trim();
+  const text = said.trim();
   if (!text) throw new PayloadError('said is missing');
   return {
     channel: 'voice',

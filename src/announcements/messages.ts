@@ -6,7 +6,7 @@ import type { KnownCadre } from '../directory.ts';
 import { routeTo } from '../messages/addressing.ts';
 import { queueMessages } from '../messages/outbound.ts';
 import { runInTransaction, transactionOf } from '../plans/runner.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
 import { quietHoursDelayMs } from '../weekly/calendar.ts';
 import { announcementToSend, finishAnnouncement } from './progress.ts';
@@ -26,13 +26,14 @@ const REPORT_ROUNDS = 24 * 60;
 /** 通知 <text> and 确认 NNNN from a cadre with can_announce. */
 export async function announcementCommand(context: Context, message: InboundMessage, cadre: KnownCadre,
   command: Extract<CadreCommand, { intent: 'announce' | 'confirm_announcement' }>): Promise<void> {
-  if (!cadre.canAnnounce) return answer(context, message, cadre, templates.announcement.notAllowed(), 'not_announcer');
+  const texts = textsOf(cadre.village);
+  if (!cadre.canAnnounce) return answer(context, message, cadre, texts.announcement.notAllowed(), 'not_announcer');
   const route = (person: Parameters<typeof routeTo>[1]) => routeTo(context, person);
   if (command.intent === 'announce') {
     const requested = await requestAnnouncement(transactionOf(context), { village: cadre.village, cadre, text: command.text, message, now: message.receivedAt, route });
     return answer(context, message, cadre, requested.reply, requested.kind === 'preview' ? 'announcement_preview' : 'announcement_refused');
   }
-  if (!command.code) return answer(context, message, cadre, templates.announcement.unknownCode(''), 'announcement_unknown');
+  if (!command.code) return answer(context, message, cadre, texts.announcement.unknownCode(''), 'announcement_unknown');
   const confirmed = await confirmAnnouncement(context, cadre.village, command.code, message.receivedAt, message);
   await answer(context, message, cadre, confirmed.reply, confirmed.kind === 'confirmed' ? 'announcement_confirmed' : 'announcement_unknown');
 }

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.ts';
 import { announcements, outboundMessages, villages, type Announcement } from '../db/schema/index.ts';
 import type { Reachable, Route } from '../messages/addressing.ts';
 import type { MessageToSend } from '../messages/outbound.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { announcementKeyPrefix, announcementRecipients } from './recipients.ts';
 
 /** How an announcement's households stand: each counted by its message, or its fallback when the first channel refused it. */
@@ -44,12 +44,14 @@ export async function announcementProgress(tx: Executor, announcement: Announcem
 
 /** Once nothing is pending: the announcement is done, and its figures are what the cadre is told (once). */
 export async function finishAnnouncement(tx: Executor, announcementId: number, now: Date): Promise<{ done: boolean; report?: string; cadreId?: number | null }> {
-  const [announcement] = await tx.select().from(announcements).where(eq(announcements.id, announcementId));
-  if (!announcement || announcement.state === 'preview') return { done: true };
+  const [found] = await tx.select({ announcement: announcements, village: villages }).from(announcements)
+    .innerJoin(villages, eq(villages.id, announcements.villageId)).where(eq(announcements.id, announcementId));
+  if (!found || found.announcement.state === 'preview') return { done: true };
+  const { announcement, village } = found;
   const progress = await announcementProgress(tx, announcement);
   if (progress.pending > 0) return { done: false };
   await tx.update(announcements).set({ state: 'done', finishedAt: now }).where(and(eq(announcements.id, announcementId), eq(announcements.state, 'sending')));
-  return { done: true, cadreId: announcement.cadreId, report: templates.announcement.report(progress.sent, progress.failed, progress.optedOut, progress.unreachable) };
+  return { done: true, cadreId: announcement.cadreId, report: textsOf(village).announcement.report(progress.sent, progress.failed, progress.optedOut, progress.unreachable) };
 }
 
 /** Every announcement of a village (or of all, or only those still sending), newest first, with where it stands. */

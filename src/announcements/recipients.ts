@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.ts';
 import { households, members, optOuts, type Village } from '../db/schema/index.ts';
 import type { Reachable, Route } from '../messages/addressing.ts';
 import type { MessageToSend } from '../messages/outbound.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 
 /** Where a household is told something: its head with a phone, else any member with one (as householdContact, for a whole village at once). */
 async function villageContacts(tx: Executor, villageId: number): Promise<Array<{ householdId: number; contact?: Reachable }>> {
@@ -36,7 +36,7 @@ export interface Recipients {
  */
 export async function announcementRecipients(tx: Executor, village: Village, id: number, text: string, route: (person: Reachable) => Route | undefined): Promise<Recipients> {
   const contacts = await villageContacts(tx, village.id);
-  const body = templates.announcement.toHousehold(village.name, text);
+  const body = textsOf(village).announcement.toHousehold(village.name, text);
   const messages = contacts.flatMap(({ householdId, contact }) => {
     const to = contact && route(contact);
     return to ? [{ dedupeKey: announcementKey(id, householdId), ...to, text: body, sender: village.settings.smsSenderNumber, kind: 'announcement', params: { text } }] : [];

@@ -7,7 +7,7 @@ import type { Reachable, Route } from '../messages/addressing.ts';
 import { smsSize } from '../messages/segments.ts';
 import { refusedPhraseIn } from '../messages/sms-content.ts';
 import { transactionOf } from '../plans/runner.ts';
-import { templates } from '../templates.ts';
+import { textsOf, type Texts } from '../village-texts.ts';
 import { announcementRecipients } from './recipients.ts';
 
 /** A preview waits this long for its 确认. */
@@ -28,9 +28,9 @@ export type Requested =
   | { kind: 'refused'; reply: string }
   | { kind: 'preview'; announcement: Announcement; reply: string };
 
-function previewText(preview: AnnouncementPreview, code: string): string {
-  const channels = Object.entries(preview.byChannel).map(([channel, count]) => templates.announcement.channel(channel, count)).join('、');
-  return templates.announcement.preview(preview.households, channels || templates.announcement.noChannel, preview.segmentsEach, preview.segmentsTotal, code);
+function previewText(texts: Texts, preview: AnnouncementPreview, code: string): string {
+  const channels = Object.entries(preview.byChannel).map(([channel, count]) => texts.announcement.channel(channel, count)).join('、');
+  return texts.announcement.preview(preview.households, channels || texts.announcement.noChannel, preview.segmentsEach, preview.segmentsTotal, code);
 }
 
 /**
@@ -40,16 +40,17 @@ function previewText(preview: AnnouncementPreview, code: string): string {
  */
 export async function requestAnnouncement(tx: Executor, input: AnnouncementRequest): Promise<Requested> {
   const { village, text, message, now } = input;
-  if (!text.trim()) return { kind: 'refused', reply: templates.announcement.empty() };
+  const texts = textsOf(village);
+  if (!text.trim()) return { kind: 'refused', reply: texts.announcement.empty() };
   const refused = refusedPhraseIn(text);
-  if (refused) return { kind: 'refused', reply: templates.announcement.refused(refused) };
+  if (refused) return { kind: 'refused', reply: texts.announcement.refused(refused) };
   const [earlier] = message ? await tx.select().from(announcements).where(eq(announcements.requestedBy, message.id)) : [];
-  if (earlier) return { kind: 'preview', announcement: earlier, reply: previewText(earlier.preview, earlier.confirmCode) };
+  if (earlier) return { kind: 'preview', announcement: earlier, reply: previewText(texts, earlier.preview, earlier.confirmCode) };
 
   const recipients = await announcementRecipients(tx, village, 0, text, input.route);
   const byChannel: Record<string, number> = {};
   for (const m of recipients.messages) byChannel[m.channel] = (byChannel[m.channel] ?? 0) + 1;
-  const segmentsEach = smsSize(templates.announcement.toHousehold(village.name, text)).segments;
+  const segmentsEach = smsSize(texts.announcement.toHousehold(village.name, text)).segments;
   const preview: AnnouncementPreview = {
     households: recipients.households, byChannel, unreachable: recipients.households - recipients.messages.length,
     optedOut: recipients.optedOut, segmentsEach, segmentsTotal: segmentsEach * ((byChannel.sms ?? 0) - recipients.optedOut),
@@ -58,7 +59,7 @@ export async function requestAnnouncement(tx: Executor, input: AnnouncementReque
     villageId: village.id, text, cadreId: input.cadre?.id ?? null, requestedBy: message?.id ?? null,
     confirmCode: String(randomInt(1000, 10_000)), preview, expiresAt: new Date(now.getTime() + CONFIRM_MINUTES * 60_000),
   }).returning();
-  return { kind: 'preview', announcement: announcement!, reply: previewText(preview, announcement!.confirmCode) };
+  return { kind: 'preview', announcement: announcement!, reply: previewText(texts, preview, announcement!.confirmCode) };
 }
 
 export type Confirmed =
@@ -72,15 +73,16 @@ export type Confirmed =
  */
 export async function confirmAnnouncement(context: Context, village: Village, code: string, now: Date, message?: InboundMessage): Promise<Confirmed> {
   const tx = transactionOf(context);
+  const texts = textsOf(village);
   const [started] = await tx.update(announcements).set({ state: 'sending', confirmedAt: now, confirmedBy: message?.id ?? null })
     .where(and(eq(announcements.villageId, village.id), eq(announcements.confirmCode, code), eq(announcements.state, 'preview'), gt(announcements.expiresAt, now)))
     .returning();
   if (started) {
     await context.outbox.enqueue({ name: 'announcement-send', data: { announcementId: started.id } });
-    return { kind: 'confirmed', announcement: started, reply: templates.announcement.confirmed(started.preview.households) };
+    return { kind: 'confirmed', announcement: started, reply: texts.announcement.confirmed(started.preview.households) };
   }
   const [again] = await tx.select().from(announcements).where(and(eq(announcements.villageId, village.id), eq(announcements.confirmCode, code),
     sql`${announcements.state} <> 'preview'`)).orderBy(desc(announcements.id)).limit(1);
-  if (again) return { kind: 'confirmed', announcement: again, reply: templates.announcement.alreadyConfirmed(code) };
-  return { kind: 'unknown', reply: templates.announcement.unknownCode(code) };
+  if (again) return { kind: 'confirmed', announcement: again, reply: texts.announcement.alreadyConfirmed(code) };
+  return { kind: 'unknown', reply: texts.announcement.unknownCode(code) };
 }

@@ -7,7 +7,8 @@ import {
 import { countTowardCap } from '../claims/claims.ts';
 import { periodKey } from '../claims/period.ts';
 import type { KnownMember } from '../directory.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { endOf, isOpen, LATE_ANSWER_MS, localTime } from './window.ts';
 
 /** A villager's check-in: the code alone, or 签到 1234 (and maybe someone else's household, which is refused). */
@@ -102,10 +103,11 @@ async function refuseOtherHousehold(tx: Transaction, event: CheckinEvent, member
   await recordAttempt(tx, event, member, message, 'other_household', householdId);
   const count = await othersTried(tx, event, message.sender);
   const masked = message.sender.replace(/^(\+?\d{3,5})\d{4}(\d{4})$/, '$1****$2');
+  const texts = textsOf(member.village);
   const alert = count >= SUSPECT_AFTER
-    ? { cadreId: event.openedBy, dedupeKey: `checkin-${event.id}-suspect-${message.sender}`, text: templates.checkin.suspect(event.code, masked, count) }
+    ? { cadreId: event.openedBy, dedupeKey: `checkin-${event.id}-suspect-${message.sender}`, text: texts.checkin.suspect(event.code, masked, count) }
     : undefined;
-  return { outcome: 'other_household', reply: templates.checkin.otherHousehold(), alert };
+  return { outcome: 'other_household', reply: texts.checkin.otherHousehold(), alert };
 }
 
 /**
@@ -117,7 +119,7 @@ async function refuseOtherHousehold(tx: Transaction, event: CheckinEvent, member
  */
 export async function attendCheckin(tx: Transaction, member: KnownMember, message: InboundMessage, text: CheckinText): Promise<Attendance> {
   const event = await eventFor(tx, member.village.id, text.code, message.receivedAt);
-  if (!event) return { outcome: 'unknown', reply: templates.checkin.unknownEvent(text.code) };
+  if (!event) return { outcome: 'unknown', reply: textsOf(member.village).checkin.unknownEvent(text.code) };
   const [rule] = await tx.select().from(rules).where(eq(rules.id, event.ruleId));
   const [earlier] = await tx.select().from(checkinAttempts).where(eq(checkinAttempts.messageId, message.id));
   if (earlier) return answerFor(event, rule!, member, earlier.outcome, earlier.claimId ?? undefined, tx);
@@ -134,9 +136,8 @@ export async function attendCheckin(tx: Transaction, member: KnownMember, messag
     return answerFor(event, rule!, member, refusal, undefined, tx);
   }
   const claimId = await approvedClaim(tx, event, rule!, member, message);
-  const [claim] = await tx.select().from(claims).where(eq(claims.id, claimId));
   await tx.update(checkinAttempts).set({ claimId }).where(eq(checkinAttempts.messageId, message.id));
-  return { outcome: 'attended', reply: templates.checkin.attended(itemName(rule!.name), rule!.points, claim!.reference!), approvedClaimId: claimId };
+  return answerFor(event, rule!, member, 'attended', claimId, tx);
 }
 
 /**
@@ -154,14 +155,15 @@ async function refusalBeforeClaim(tx: Transaction, event: CheckinEvent, rule: Ru
 }
 
 async function answerFor(event: CheckinEvent, rule: Rule, member: KnownMember, outcome: CheckinOutcome, claimId: number | undefined, tx: Executor): Promise<Attendance> {
+  const texts = textsOf(member.village);
   switch (outcome) {
     case 'attended': {
       const [claim] = await tx.select().from(claims).where(eq(claims.id, claimId!));
-      return { outcome, reply: templates.checkin.attended(itemName(rule.name), rule.points, claim!.reference!), approvedClaimId: claimId };
+      return { outcome, reply: texts.checkin.attended(itemName(rule.name), rule.points, claim!.reference!), approvedClaimId: claimId };
     }
-    case 'already': return { outcome, reply: templates.checkin.already(event.code) };
-    case 'closed': return { outcome, reply: templates.checkin.closed(event.code, localTime(endOf(event), member.village.timezone)) };
-    case 'cap_reached': return { outcome, reply: templates.checkin.capReached(itemName(rule.name), rule.cap ?? 0, templates.periods[rule.per ?? ''] ?? '') };
-    case 'other_household': return { outcome, reply: templates.checkin.otherHousehold() };
+    case 'already': return { outcome, reply: texts.checkin.already(event.code) };
+    case 'closed': return { outcome, reply: texts.checkin.closed(event.code, localTime(endOf(event), member.village.timezone)) };
+    case 'cap_reached': return { outcome, reply: texts.checkin.capReached(itemName(rule.name), rule.cap ?? 0, texts.periods[rule.per ?? ''] ?? '') };
+    case 'other_household': return { outcome, reply: texts.checkin.otherHousehold() };
   }
 }

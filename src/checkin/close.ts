@@ -2,7 +2,8 @@ import { and, desc, eq, gt } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { checkinAttempts, checkinEvents, households, rules, type Cadre, type CheckinEvent, type Village } from '../db/schema/index.ts';
 import { ONE_SEGMENT, pagesWithin } from '../messages/pages.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import type { Texts } from '../village-texts.ts';
 import { LATE_ANSWER_MS } from './window.ts';
 
 /** Who attended an event: its code, item and the households (户号 and head), in the order they checked in. */
@@ -21,12 +22,12 @@ export async function attendanceOf(tx: Executor, event: CheckinEvent): Promise<A
 }
 
 /** The attendance list as texts: one message, or on SMS pages of one segment each. */
-export function reportTexts(report: AttendanceReport, bySms: boolean): string[] {
+export function reportTexts(texts: Texts, report: AttendanceReport, bySms: boolean): string[] {
   const { code, item, households: list } = report;
-  if (!bySms || list.length === 0 || ONE_SEGMENT(templates.checkin.report(code, item, list.length, list))) {
-    return [templates.checkin.report(code, item, list.length, list)];
+  if (!bySms || list.length === 0 || ONE_SEGMENT(texts.checkin.report(code, item, list.length, list))) {
+    return [texts.checkin.report(code, item, list.length, list)];
   }
-  return pagesWithin(list, ONE_SEGMENT, (page, pages, part) => templates.checkin.reportPage(code, item, list.length, page, pages, part));
+  return pagesWithin(list, ONE_SEGMENT, (page, pages, part) => texts.checkin.reportPage(code, item, list.length, page, pages, part));
 }
 
 export type Closing = { kind: 'unknown'; code: string } | { kind: 'closed'; event: CheckinEvent; report: AttendanceReport };
@@ -48,11 +49,14 @@ export async function closeCheckin(tx: Executor, village: Village, cadre: Cadre,
 }
 
 /**
- * The end of an event's window (the delayed checkin-close job): its attendance list for the cadre
- * who opened it, unless a cadre closed it early and got the list then.
+ * The end of an event's window (the delayed checkin-close job, or the sweeper when the queue lost
+ * that job): the event closes at its end, which frees its code, and its attendance list is for the
+ * cadre who opened it, unless a cadre closed it early and got the list then.
  */
 export async function finishCheckin(tx: Executor, checkinId: number): Promise<{ event: CheckinEvent; report: AttendanceReport } | undefined> {
-  const [event] = await tx.select().from(checkinEvents).where(eq(checkinEvents.id, checkinId));
-  if (!event || (event.closedAt && event.closedAt < event.closesAt)) return undefined;
-  return { event, report: await attendanceOf(tx, event) };
+  const [found] = await tx.select().from(checkinEvents).where(eq(checkinEvents.id, checkinId));
+  if (!found || (found.closedAt && found.closedAt < found.closesAt)) return undefined;
+  const [event] = found.closedAt ? [found]
+    : await tx.update(checkinEvents).set({ closedAt: found.closesAt }).where(eq(checkinEvents.id, checkinId)).returning();
+  return { event: event!, report: await attendanceOf(tx, event!) };
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { answer } from '../commands/answer.ts';
 import type { Context } from '../context.ts';
-import { cadres, type InboundMessage } from '../db/schema/index.ts';
+import { cadres, villages, type InboundMessage } from '../db/schema/index.ts';
 import type { KnownCadre, KnownMember } from '../directory.ts';
 import { routeTo } from '../messages/addressing.ts';
 import { markProcessed } from '../messages/inbound.ts';
@@ -9,7 +9,7 @@ import { queueMessages } from '../messages/outbound.ts';
 import { replyChannel, replyTo } from '../messages/reply.ts';
 import { runInTransaction, transactionOf } from '../plans/runner.ts';
 import { afterApproval } from '../reviews/publicity.ts';
-import { templates } from '../templates.ts';
+import { textsOf, type Texts } from '../village-texts.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
 import type { KnownVillage } from '../understanding/village-models.ts';
 import { attendCheckin, checkinText } from './attend.ts';
@@ -23,8 +23,8 @@ import { openCheckin } from './open.ts';
  */
 
 /** A cadre's answer in pages (the attendance list on SMS), then the message closed. */
-async function answerInPages(context: Context, message: InboundMessage, cadre: KnownCadre, texts: string[], outcome: string): Promise<void> {
-  for (const [index, text] of texts.entries()) {
+async function answerInPages(context: Context, message: InboundMessage, cadre: KnownCadre, pages: string[], outcome: string): Promise<void> {
+  for (const [index, text] of pages.entries()) {
     const dedupeKey = index === 0 ? undefined : `message-${message.id}-reply-${index + 1}`;
     await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone, dedupeKey });
   }
@@ -34,15 +34,16 @@ async function answerInPages(context: Context, message: InboundMessage, cadre: K
 /** 签到 P03 (2小时) and 结束签到 1234 from a cadre. */
 export async function checkinCommand(context: Context, known: KnownVillage, message: InboundMessage, cadre: KnownCadre,
   command: Extract<CadreCommand, { intent: 'open_checkin' | 'close_checkin' }>): Promise<void> {
-  if (!cadre.canApprove) return answer(context, message, cadre, templates.checkin.notAllowed(), 'not_approver');
+  const texts = textsOf(cadre.village);
+  if (!cadre.canApprove) return answer(context, message, cadre, texts.checkin.notAllowed(), 'not_approver');
   if (command.intent === 'close_checkin') {
-    if (!command.code) return answer(context, message, cadre, templates.checkin.whichCode(), 'checkin_which');
+    if (!command.code) return answer(context, message, cadre, texts.checkin.whichCode(), 'checkin_which');
     const closing = await closeCheckin(transactionOf(context), cadre.village, cadre, command.code, message.receivedAt);
-    if (closing.kind === 'unknown') return answer(context, message, cadre, templates.checkin.unknownEvent(closing.code), 'checkin_unknown');
-    return answerInPages(context, message, cadre, reportTexts(closing.report, replyChannel(message) === 'sms'), 'checkin_closed');
+    if (closing.kind === 'unknown') return answer(context, message, cadre, texts.checkin.unknownEvent(closing.code), 'checkin_unknown');
+    return answerInPages(context, message, cadre, reportTexts(texts, closing.report, replyChannel(message) === 'sms'), 'checkin_closed');
   }
   const rule = command.items.length === 1 ? known.rules.get(command.items[0]!.rule.code) : undefined;
-  if (!rule) return answer(context, message, cadre, templates.checkin.whichItem(), 'checkin_which');
+  if (!rule) return answer(context, message, cadre, texts.checkin.whichItem(), 'checkin_which');
   const opened = await openCheckin(context, { village: cadre.village, cadre, rule, minutes: command.minutes, message, now: message.receivedAt });
   await answer(context, message, cadre, opened.reply, 'checkin_opened');
 }
@@ -64,11 +65,12 @@ export async function checkinFromVillager(context: Context, member: KnownMember,
 }
 
 /** Something for a cadre that is no answer to their own message (an alert, the list at a window's end), rendered for the channel it goes on. */
-async function tellCadre(context: Context, cadreId: number, dedupeKey: string, render: (bySms: boolean) => string[]): Promise<void> {
-  const [cadre] = await context.db.select().from(cadres).where(eq(cadres.id, cadreId));
-  const route = cadre && routeTo(context, cadre);
+async function tellCadre(context: Context, cadreId: number, dedupeKey: string, render: (texts: Texts, bySms: boolean) => string[]): Promise<void> {
+  const [found] = await context.db.select({ cadre: cadres, village: villages }).from(cadres)
+    .innerJoin(villages, eq(villages.id, cadres.villageId)).where(eq(cadres.id, cadreId));
+  const route = found && routeTo(context, found.cadre);
   if (!route) return;
-  await queueMessages(context, render(route.channel === 'sms').map((text, index) => ({ dedupeKey: `${dedupeKey}-${index + 1}`, ...route, text })));
+  await queueMessages(context, render(textsOf(found.village), route.channel === 'sms').map((text, index) => ({ dedupeKey: `${dedupeKey}-${index + 1}`, ...route, text })));
 }
 
 /** The checkin-close job: at the end of the window, the attendance list to the cadre who opened it. */
@@ -76,6 +78,6 @@ export async function checkinWindowEnded(context: Context, checkinId: number): P
   await runInTransaction(context, async (context) => {
     const finished = await finishCheckin(transactionOf(context), checkinId);
     if (!finished) return;
-    await tellCadre(context, finished.event.openedBy, `checkin-${checkinId}-report`, (bySms) => reportTexts(finished.report, bySms));
+    await tellCadre(context, finished.event.openedBy, `checkin-${checkinId}-report`, (texts, bySms) => reportTexts(texts, finished.report, bySms));
   }, `checkin-close:${checkinId}`);
 }

@@ -2,7 +2,8 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { CheckinEvent, Rule, Village } from '../db/schema/index.ts';
 import { CJK_FONT } from '../reviews/publicity-pdf.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { localTime } from './window.ts';
 
 const MARGIN = 60;
@@ -16,7 +17,7 @@ export const posterQrText = (code: string, number?: string) => (number ? `SMSTO:
 
 /** An A4 poster of a check-in for the meeting room: the item, the code large, a QR code to text it, until when. */
 export async function checkinPoster(village: Village, rule: Rule, event: CheckinEvent): Promise<Buffer> {
-  const sheet = templates.checkin.poster;
+  const sheet = textsOf(village).checkin.poster;
   const number = village.settings.smsSenderNumber;
   const qr = await QRCode.toBuffer(posterQrText(event.code, number), { type: 'png', width: QR_SIZE * 2, margin: 1 });
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: sheet.title(village.name) } });

@@ -7,7 +7,7 @@ import { transactionOf } from '../plans/runner.ts';
 import { reviewerMessages } from '../reviews/requests.ts';
 import { reviewersOf } from '../reviews/reviewers.ts';
 import { currentRound, type ReviewRound } from '../reviews/rounds.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { advance, countTowardCap, freeReference, loadClaim, transition, type LoadedClaim, type Step } from './claims.ts';
 import { photosOfClaim } from './evidence.ts';
 import { claimantMessage, tellClaimant } from './notices.ts';
@@ -28,11 +28,12 @@ function stepsToReview(loaded: LoadedClaim): Step[] {
  * Validates a claim just understood: the item must still be on the list and the household within
  * its cap for the period. Returns the refusal, if any; the cap check is serialised per household and item.
  */
-async function refusalOf(context: Context, { claim, rule }: LoadedClaim): Promise<string | undefined> {
-  if (rule.cap === null || !rule.active) return validationRefusal(rule, 0);
+async function refusalOf(context: Context, { claim, rule, village }: LoadedClaim): Promise<string | undefined> {
+  const texts = textsOf(village);
+  if (rule.cap === null || !rule.active) return validationRefusal(texts, rule, 0);
   // Two claims of one item by one household must not both pass the cap check.
   await context.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`cap:${claim.householdId}:${claim.ruleId}`}))`);
-  return validationRefusal(rule, await countTowardCap(context.db, claim));
+  return validationRefusal(texts, rule, await countTowardCap(context.db, claim));
 }
 
 /**
@@ -72,7 +73,7 @@ export async function requestReview(context: Context, loaded: LoadedClaim, revie
   const { claim, rule } = loaded;
   const reviewers = await reviewersOf(context.db, loaded, review.round, review.round === 0 ? 'first' : 'all');
   if (reviewers.length === 0) context.log.warn({ claimId: claim.id }, 'no cadre may review this claim');
-  const ack = review.round === 0 ? claimantMessage(context, loaded, 'ack', templates.claimReceived(rule.name, claim.points!, claim.reference!),
+  const ack = review.round === 0 ? claimantMessage(context, loaded, 'ack', textsOf(loaded.village).claimReceived(rule.name, claim.points!, claim.reference!),
     { item: rule.name, points: String(claim.points), reference: String(claim.reference) }) : undefined;
   // A photo sent with the claim, or on its own just before it (WeChat), is evidence too: the cadre gets its link.
   const [photo] = await photosOfClaim(context.db, claim);

@@ -5,7 +5,7 @@ import { householdAndSystemAccountIds } from '../ledger/accounts.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { post as postToLedger } from '../ledger/ledger.ts';
 import { transactionOf } from '../plans/runner.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { loadClaim, transition, type LoadedClaim } from './claims.ts';
 import { tellClaimant } from './notices.ts';
 
@@ -36,5 +36,5 @@ export async function postClaim(context: Context, claimId: number, from: ClaimSt
     return;
   }
   const { balance } = await householdBalance(tx, household.code);
-  await tellClaimant(context, loaded, 'posted', templates.posted(claim.points!, balance), { points: String(claim.points), balance: String(balance) });
+  await tellClaimant(context, loaded, 'posted', textsOf(village).posted(claim.points!, balance), { points: String(claim.points), balance: String(balance) });
 }

@@ -12,7 +12,8 @@ import { holdFlood } from '../messages/flood.ts';
 import { loadInbound, markProcessed } from '../messages/inbound.ts';
 import { optIn, optOut } from '../messages/opt-outs.ts';
 import { replyTo } from '../messages/reply.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { knownVillage, type KnownVillage } from '../understanding/village-models.ts';
 import { understandVillager } from '../understanding/villager.ts';
 import { objectionIn } from '../understanding/objection.ts';
@@ -52,30 +53,31 @@ async function record(context: Context, known: KnownVillage, member: KnownMember
 
 /** The answers that need the database: the balance, withdrawing the latest claim, opting out or in. */
 async function act(context: Context, known: KnownVillage, member: KnownMember, message: InboundMessage, plan: Plan): Promise<string | undefined> {
+  const texts = textsOf(member.village);
   switch (plan.action) {
     case 'balance': {
       const b = await householdBalance(context.db, member.household.code);
-      return templates.balance(b.household, b.balance, b.lifetime);
+      return texts.balance(b.household, b.balance, b.lifetime);
     }
     case 'cancel': {
       const claim = await claimToWithdraw(context.db, member.id, message.id);
-      if (!claim) return templates.nothingToCancel();
+      if (!claim) return texts.nothingToCancel();
       if (claim.state !== 'cancelled') {
         await transition(transactionOf(context), claim.id, claim.state, 'cancelled', {
           actor: `member:${member.id}`, channel: message.channel, messageId: message.id, reason: '村民取消',
         });
       }
       const rule = [...known.rules.values()].find((r) => r.id === claim.ruleId);
-      return templates.cancelled(itemName(rule?.name ?? ''));
+      return texts.cancelled(itemName(rule?.name ?? ''));
     }
     case 'optout':
       // Confirmed once: a second TD gets no answer.
-      return (await optOut(context.db, message)) ? templates.optedOut() : undefined;
+      return (await optOut(context.db, message)) ? texts.optedOut() : undefined;
     case 'optin':
       await optIn(context.db, message);
-      return templates.optedIn();
+      return texts.optedIn();
     case 'object':
-      return object(context, { actor: `member:${member.id}`, villageId: member.village.id }, message, objectionIn(cleanText(message.text))!);
+      return object(context, { actor: `member:${member.id}`, village: member.village }, message, objectionIn(cleanText(message.text))!);
     case 'appeal':
       return appealDeduction(context, member, message, plan.appeal);
   }

@@ -8,9 +8,9 @@ import { cardHolder, tokenOfCard } from './cards.ts';
 import { householdRecord, searchHouseholds } from './households.ts';
 import { goodsOf, pickedLines, priceOf, receipt, redeemAtCounter, restock, reverseAtCounter } from './counter.ts';
 import { backTo, page } from './render.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { LOW_STOCK_THRESHOLD } from '../weekly/cadre-summary.ts';
-import type { ConsoleUser } from './people.ts';
+import { consoleTexts, type ConsoleUser } from './people.ts';
 
 const codeParams = { type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 40 } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
@@ -29,14 +29,14 @@ const redeemer = (request: FastifyRequest) => (request.consoleUser as Extract<Co
 export const counterRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
   app.addHook('preHandler', async (request, reply) => {
     const user = request.consoleUser!;
-    if (user.kind !== 'cadre' || !user.cadre.canRedeem) return page(request, reply.code(403), 'message', { title: '兑换台', error: templates.console.notRedeemer() });
+    if (user.kind !== 'cadre' || !user.cadre.canRedeem) return page(request, reply.code(403), 'message', { title: '兑换台', error: consoleTexts(user).console.notRedeemer() });
   });
   app.get<{ Querystring: { q?: string; card?: string } }>('/counter', { schema: { querystring: search } }, async (request, reply) => {
     const cadre = redeemer(request);
     // A scanned household card: its QR holds the 查分 link, whose token names the household.
     if (request.query.card !== undefined) {
       const holder = await cardHolder(context.db, tokenOfCard(request.query.card));
-      if (holder?.household.villageId !== cadre.villageId) return page(request, reply.code(404), 'counter-find', { q: '', found: [], error: templates.console.unknownCard() });
+      if (holder?.household.villageId !== cadre.villageId) return page(request, reply.code(404), 'counter-find', { q: '', found: [], error: textsOf(cadre.village).console.unknownCard() });
       return reply.redirect(`/console/counter/${encodeURIComponent(holder.household.code)}`, 303);
     }
     const q = request.query.q?.trim() ?? '';
@@ -66,9 +66,9 @@ export const counterRoutes: FastifyPluginAsync<{ context: Context }> = async (ap
   app.post<{ Params: { code: string }; Body: Record<string, string> & { key: string } }>('/counter/:code', { schema: { params: codeParams, body: redeemBody } }, async (request, reply) => {
     const cadre = redeemer(request);
     const lines = pickedLines(await goodsOf(context, cadre.villageId), request.body);
-    if (lines.length === 0) return counterPage(request, reply.code(400), cadre, request.params.code, { error: templates.console.nothingPicked() });
+    if (lines.length === 0) return counterPage(request, reply.code(400), cadre, request.params.code, { error: textsOf(cadre.village).console.nothingPicked() });
     const result = await redeemAtCounter(context, cadre, request.params.code, lines, request.body.key, request.ip).catch((error: unknown) => {
-      if (error instanceof IdempotencyConflictError) return { kind: 'refused' as const, reason: templates.console.formReused() };
+      if (error instanceof IdempotencyConflictError) return { kind: 'refused' as const, reason: textsOf(cadre.village).console.formReused() };
       if (error instanceof DeskError) return { kind: 'refused' as const, reason: error.message };
       throw error;
     });
@@ -79,15 +79,15 @@ export const counterRoutes: FastifyPluginAsync<{ context: Context }> = async (ap
   app.get<{ Params: { id: number } }>('/redemptions/:id', { schema: { params: idParams } }, async (request, reply) => {
     const cadre = redeemer(request);
     const found = await receipt(context, cadre.villageId, request.params.id);
-    if (!found) return page(request, reply.code(404), 'message', { title: '兑换回执', error: templates.reversal.unknown(request.params.id) });
+    if (!found) return page(request, reply.code(404), 'message', { title: '兑换回执', error: textsOf(cadre.village).reversal.unknown(request.params.id) });
     return page(request, reply, 'receipt', { ...found, village: cadre.village });
   });
 
   app.post<{ Params: { id: number } }>('/redemptions/:id/reversal', { schema: { params: idParams } }, async (request, reply) => {
     const cadre = redeemer(request);
     const result = await reverseAtCounter(context, cadre, request.params.id, request.ip);
-    if (result.kind === 'unknown') return page(request, reply.code(404), 'message', { title: '兑换回执', error: templates.reversal.unknown(request.params.id) });
-    return backTo(reply, `/console/redemptions/${request.params.id}`, templates.console.reversed(request.params.id, result.redemption.points, result.balance!));
+    if (result.kind === 'unknown') return page(request, reply.code(404), 'message', { title: '兑换回执', error: textsOf(cadre.village).reversal.unknown(request.params.id) });
+    return backTo(reply, `/console/redemptions/${request.params.id}`, textsOf(cadre.village).console.reversed(request.params.id, result.redemption.points, result.balance!));
   });
 
   app.get('/stock', async (request, reply) => {
@@ -99,6 +99,6 @@ export const counterRoutes: FastifyPluginAsync<{ context: Context }> = async (ap
     const cadre = redeemer(request);
     const item = await restock(context, cadre, request.params.code, request.body.stock, request.ip);
     if (!item) return page(request, reply.code(404), 'message', { title: '库存', error: `没有商品 ${request.params.code}` });
-    return backTo(reply, '/console/stock', templates.console.restocked(item.name, request.body.stock));
+    return backTo(reply, '/console/stock', textsOf(cadre.village).console.restocked(item.name, request.body.stock));
   });
 };

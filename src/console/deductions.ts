@@ -7,7 +7,7 @@ import { decideAsCadre, type DeductionAnswer } from '../deductions/appeal-messag
 import { deductAsCadre } from '../deductions/record.ts';
 import type { KnownCadre } from '../directory.ts';
 import { runInTransaction } from '../plans/runner.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { audit } from './audit.ts';
 
 const LIST_LIMIT = 100;
@@ -85,12 +85,13 @@ export interface ConsoleDeduction { household: string; rule: string; key: string
  * The form's key makes a resent form record nothing more.
  */
 export async function recordDeductionFromConsole(context: Context, cadre: KnownCadre, form: ConsoleDeduction): Promise<DeductionAnswer> {
-  if (!cadre.canApprove) return { text: templates.deduction.notAllowed(), outcome: 'not_allowed' };
+  const texts = textsOf(cadre.village);
+  if (!cadre.canApprove) return { text: texts.deduction.notAllowed(), outcome: 'not_allowed' };
   return runInTransaction(context, async (work) => {
     const [household] = await work.db.select().from(households).where(and(eq(households.villageId, cadre.villageId), eq(households.code, form.household)));
     const rule = (await deductionItems(work.db, cadre.village)).find((item) => item.code === form.rule);
-    const answer = !household ? { text: templates.console.noHousehold(form.household), outcome: 'unknown_household' }
-      : !rule ? { text: templates.deduction.whichItem(household.code), outcome: 'deduct_unclear' }
+    const answer = !household ? { text: texts.console.noHousehold(form.household), outcome: 'unknown_household' }
+      : !rule ? { text: texts.deduction.whichItem(household.code), outcome: 'deduct_unclear' }
       : await deductAsCadre(work, cadre, household, [rule], { key: `deduction-console-${form.key}-${household.code}`, channel: 'console' });
     await audit(work.db, { actor: `cadre:${cadre.id}`, ip: form.ip, action: 'deduction_record', detail: { household: form.household, rule: form.rule, outcome: answer.outcome } });
     return answer;

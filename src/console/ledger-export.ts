@@ -5,6 +5,7 @@ import { accounts, ledgerEntries, ledgerTransactions, type Village } from '../db
 import { publicityCells } from '../reviews/publicity-html.ts';
 import type { PublicityList } from '../reviews/publicity-list.ts';
 import { itemName, templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { ledgerLines } from './households.ts';
 import { within, type Period } from './scope.ts';
 
@@ -34,7 +35,7 @@ export async function ledgerWorkbook(village: Village, period: Period, lines: Le
 
 /** The publicity list (公示) as a workbook, with the columns of the notice board's sheet. */
 export async function publicityWorkbook(list: PublicityList): Promise<Buffer> {
-  const board = templates.publicity.sheet;
+  const board = textsOf(list.village).publicity.sheet;
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('公示');
   sheet.addRow([board.title(list.village.name)]);

@@ -2,11 +2,15 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { officers, townships, townshipVillages, villages, type Officer, type Township, type Village } from '../db/schema/index.ts';
 import { findCadre, type KnownCadre } from '../directory.ts';
+import { textsOf } from '../village-texts.ts';
 
 /** Who may use the console: a cadre (their own village, with their rights) or a township officer (read-only, the township's villages). */
 export type ConsoleUser =
   | { kind: 'cadre'; cadre: KnownCadre; villages: Village[] }
   | { kind: 'officer'; officer: Officer; township: Township; villages: Village[] };
+
+/** A cadre reads the console in their village's words; a township officer in jifen's own. */
+export const consoleTexts = (user: ConsoleUser) => textsOf(user.kind === 'cadre' ? user.cadre.village : null);
 
 export const actorOf = (user: ConsoleUser) => (user.kind === 'cadre' ? `cadre:${user.cadre.id}` : `officer:${user.officer.id}`);
 

@@ -3,7 +3,7 @@ import type { Context } from '../context.ts';
 import { publicityList } from '../reviews/publicity-list.ts';
 import { publicityPdf } from '../reviews/publicity-pdf.ts';
 import { publicityCells } from '../reviews/publicity-html.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { audit } from './audit.ts';
 import { actorOf } from './people.ts';
 import { page, refused } from './render.ts';
@@ -15,7 +15,7 @@ export const publicityPageRoutes: FastifyPluginAsync<{ context: Context }> = asy
     const found = villagePeriod(request.consoleUser!, request.query);
     if ('error' in found) return refused(request, reply, '公示', found);
     const list = (await publicityList(context.db, found.village.code, found.period))!;
-    return page(request, reply, 'publicity', { ...found, list, sheet: templates.publicity.sheet, rows: list.rows.map(publicityCells) });
+    return page(request, reply, 'publicity', { ...found, list, sheet: textsOf(list.village).publicity.sheet, rows: list.rows.map(publicityCells) });
   });
 
   app.get<{ Querystring: VillagePeriodQuery }>('/publicity.pdf', { schema: { querystring: villagePeriodQuery } }, async (request, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { consoleTexts } from './people.ts';
 import type { Context } from '../context.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
 import { backTo, page } from './render.ts';
 import { decideFromConsole, reviewQueue } from './review-queue.ts';
 
@@ -20,19 +21,19 @@ interface DecisionForm { verdict: 'approved' | 'rejected'; claim?: number[]; rea
 export const reviewRoutes: FastifyPluginAsync<{ context: Context }> = async (app, { context }) => {
   app.get('/review', async (request, reply) => {
     const user = request.consoleUser!;
-    if (user.kind !== 'cadre' || !user.cadre.canApprove) return page(request, reply.code(403), 'message', { title: '待审', error: templates.console.notApprover() });
+    if (user.kind !== 'cadre' || !user.cadre.canApprove) return page(request, reply.code(403), 'message', { title: '待审', error: consoleTexts(user).console.notApprover() });
     return page(request, reply, 'review', { queue: await reviewQueue(context, user.cadre), itemName });
   });
 
   app.post<{ Body: DecisionForm }>('/review', { schema: { body: decisionBody } }, async (request, reply) => {
     const user = request.consoleUser!;
-    if (user.kind !== 'cadre' || !user.cadre.canApprove) return reply.code(403).send({ error: templates.console.notApprover() });
+    if (user.kind !== 'cadre' || !user.cadre.canApprove) return reply.code(403).send({ error: consoleTexts(user).console.notApprover() });
     const { verdict, claim, reason } = request.body;
     const claimIds = claim ?? [];
-    if (verdict === 'rejected' && !reason?.trim()) return backTo(reply, '/console/review', templates.console.needReason());
+    if (verdict === 'rejected' && !reason?.trim()) return backTo(reply, '/console/review', consoleTexts(user).console.needReason());
     const tally = await decideFromConsole(context, user.cadre, { claimIds, verdict, reason: reason?.trim() || undefined, ip: request.ip });
-    const notice = verdict === 'approved' ? templates.console.decided(tally.approved, tally.firstApprovals, tally.refused)
-      : templates.console.rejectedCount(tally.rejected);
+    const notice = verdict === 'approved' ? consoleTexts(user).console.decided(tally.approved, tally.firstApprovals, tally.refused)
+      : consoleTexts(user).console.rejectedCount(tally.rejected);
     return backTo(reply, '/console/review', notice);
   });
 };

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
+import { consoleTexts } from './people.ts';
 import type { Context } from '../context.ts';
-import { templates } from '../templates.ts';
 import { importRoster, rosterTemplate } from '../village/roster.ts';
 import { audit } from './audit.ts';
 import { page, sendWorkbook } from './render.ts';
@@ -17,7 +17,7 @@ export const rosterRoutes: FastifyPluginAsync<{ context: Context }> = async (app
   await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: UPLOAD_LIMITS });
   app.addHook('preHandler', async (request, reply) => {
     const user = request.consoleUser!;
-    if (user.kind !== 'cadre' || !user.cadre.canApprove) return page(request, reply.code(403), 'message', { title: '花名册导入', error: templates.console.notApprover() });
+    if (user.kind !== 'cadre' || !user.cadre.canApprove) return page(request, reply.code(403), 'message', { title: '花名册导入', error: consoleTexts(user).console.notApprover() });
   });
 
   app.get('/roster', async (request, reply) => page(request, reply, 'roster'));
@@ -27,15 +27,15 @@ export const rosterRoutes: FastifyPluginAsync<{ context: Context }> = async (app
     const user = request.consoleUser!;
     if (user.kind !== 'cadre') return reply.code(403).send();
     const { mode, file } = request.body ?? {};
-    if (!Buffer.isBuffer(file) || file.length === 0) return page(request, reply.code(400), 'roster', { error: templates.roster.notWorkbook() });
-    const result = await importRoster(context.db, user.cadre.villageId, file, mode !== 'import');
+    if (!Buffer.isBuffer(file) || file.length === 0) return page(request, reply.code(400), 'roster', { error: consoleTexts(user).roster.notWorkbook() });
+    const result = await importRoster(context.db, user.cadre.village, file, mode !== 'import');
     if (result.kind === 'problems') {
-      return page(request, reply.code(422), 'roster', { error: templates.roster.hasProblems(result.problems.length), problems: result.problems });
+      return page(request, reply.code(422), 'roster', { error: consoleTexts(user).roster.hasProblems(result.problems.length), problems: result.problems });
     }
     if (result.kind === 'imported') {
       await audit(context.db, { actor: `cadre:${user.cadre.id}`, ip: request.ip, action: 'roster_import', detail: { households: result.households, members: result.members } });
     }
-    const notice = templates.roster[result.kind](result.households, result.members);
+    const notice = consoleTexts(user).roster[result.kind](result.households, result.members);
     return page(request, reply, 'roster', { notice });
   });
 };

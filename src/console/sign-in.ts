@@ -5,9 +5,8 @@ import { cadres, consoleSessions, consoleSignInCodes, officers } from '../db/sch
 import { routeTo } from '../messages/addressing.ts';
 import { checkTypedCode, codeExpiry, CODE_MINUTES, MAX_ATTEMPTS, maskPhone, newCode } from '../messages/one-time-codes.ts';
 import { queueMessages } from '../messages/outbound.ts';
-import { templates } from '../templates.ts';
 import { audit } from './audit.ts';
-import { cadreUser, consoleUserByPhone, officerUser, type ConsoleUser } from './people.ts';
+import { cadreUser, consoleTexts, consoleUserByPhone, officerUser, type ConsoleUser } from './people.ts';
 
 const HOUR_MS = 3_600_000;
 /** Codes one phone, and one address, may ask for in an hour. */
@@ -40,7 +39,7 @@ export async function requestSignInCode(context: Context, phone: string, ip: str
     const person = user.kind === 'cadre' ? user.cadre : { phone, wechat: null, prefers: 'sms' };
     const route = routeTo(context, person)!;
     await queueMessages(context, [{
-      dedupeKey: `console-code-${issued!.id}`, ...route, text: templates.console.code(issued!.code, CODE_MINUTES),
+      dedupeKey: `console-code-${issued!.id}`, ...route, text: consoleTexts(user).console.code(issued!.code, CODE_MINUTES),
       sender: user.kind === 'cadre' ? user.cadre.village.settings.smsSenderNumber : undefined,
       kind: 'console_code', params: { code: issued!.code, minutes: String(CODE_MINUTES) },
     }]);

@@ -8,28 +8,30 @@ import { householdBalance } from '../ledger/balance.ts';
 import { tellHousehold } from '../messages/household.ts';
 import { queueMessages } from '../messages/outbound.ts';
 import { routeTo } from '../messages/addressing.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
 import type { KnownVillage } from '../understanding/village-models.ts';
 import { answer } from '../commands/answer.ts';
 
 /** 申诉 1234 原因: records the household's appeal and tells the village's approvers; returns the answer to the villager. */
 export async function appealDeduction(context: Context, member: KnownMember, message: InboundMessage, appeal: { reference?: number; reason?: string } = {}): Promise<string> {
-  if (appeal.reference === undefined) return templates.appeal.whichOne();
+  const texts = textsOf(member.village);
+  if (appeal.reference === undefined) return texts.appeal.whichOne();
   const loaded = await findDeduction(context.db, member.village.id, appeal.reference);
-  if (!loaded || loaded.household.id !== member.household.id) return templates.appeal.unknownReference(appeal.reference);
-  const reason = appeal.reason ?? templates.noReason;
+  if (!loaded || loaded.household.id !== member.household.id) return texts.appeal.unknownReference(appeal.reference);
+  const reason = appeal.reason ?? texts.noReason;
   const filed = await fileAppeal(context.db, loaded, { actor: `member:${member.id}`, channel: message.channel, messageId: message.id, reason });
-  if (filed.kind === 'already_appealed') return templates.appeal.alreadyFiled(appeal.reference);
-  if (filed.kind === 'already_decided') return templates.appeal.alreadyDecided(appeal.reference);
+  if (filed.kind === 'already_appealed') return texts.appeal.alreadyFiled(appeal.reference);
+  if (filed.kind === 'already_decided') return texts.appeal.alreadyDecided(appeal.reference);
   const approvers = await context.db.select().from(cadres).where(and(eq(cadres.villageId, member.village.id), eq(cadres.canApprove, true)));
-  const text = templates.appeal.toApprover(member.village.name, appeal.reference, loaded.household.code, loaded.household.head,
+  const text = texts.appeal.toApprover(member.village.name, appeal.reference, loaded.household.code, loaded.household.head,
     itemName(loaded.rule.name), loaded.deduction.pointsTaken, reason);
   await queueMessages(context, approvers.flatMap((cadre) => {
     const route = routeTo(context, cadre);
     return route ? [{ dedupeKey: `deduction-${loaded.deduction.id}-appeal-to-${cadre.id}`, ...route, text, sender: member.village.settings.smsSenderNumber, kind: 'appeal_request' }] : [];
   }));
-  return templates.appeal.filed(appeal.reference);
+  return texts.appeal.filed(appeal.reference);
 }
 
 type Decide = Extract<CadreCommand, { intent: 'decide_deduction' }>;
@@ -42,26 +44,28 @@ export interface DeductionAnswer { text: string; outcome: string }
  * the household is told the outcome and its balance. Runs in the caller's transaction.
  */
 export async function decideAsCadre(context: Context, cadre: KnownCadre, reference: number, verdict: AppealVerdict, how: DeductionChange): Promise<DeductionAnswer> {
-  if (!cadre.canApprove) return { text: templates.decision.notApprover(), outcome: 'not_approver' };
+  const texts = textsOf(cadre.village);
+  if (!cadre.canApprove) return { text: texts.decision.notApprover(), outcome: 'not_approver' };
   const loaded = await findDeduction(context.db, cadre.villageId, reference);
-  if (!loaded) return { text: templates.appeal.unknownDeduction(reference), outcome: 'unknown_reference' };
-  if (loaded.household.id === cadre.householdId) return { text: templates.appeal.ownHousehold(reference), outcome: 'own_household' };
+  if (!loaded) return { text: texts.appeal.unknownDeduction(reference), outcome: 'unknown_reference' };
+  if (loaded.household.id === cadre.householdId) return { text: texts.appeal.ownHousehold(reference), outcome: 'own_household' };
   const decided = await decideDeduction(context.db, loaded, cadre.id, verdict, how);
-  if (decided.kind === 'not_decidable') return { text: templates.appeal.notDecidable(reference, decided.state), outcome: 'not_decidable' };
+  if (decided.kind === 'not_decidable') return { text: texts.appeal.notDecidable(reference, decided.state), outcome: 'not_decidable' };
   const outcome = decided.replacement
-    ? templates.appeal.changedTo(itemName(verdict.verdict === 'change' && verdict.rule ? verdict.rule.name : loaded.rule.name), decided.replacement.pointsTaken)
-    : templates.appeal.outcomes[decided.state]!;
+    ? texts.appeal.changedTo(itemName(verdict.verdict === 'change' && verdict.rule ? verdict.rule.name : loaded.rule.name), decided.replacement.pointsTaken)
+    : texts.appeal.outcomes[decided.state]!;
   const { balance } = await householdBalance(context.db, loaded.household.code);
-  await tellHousehold(context, loaded.household, cadre.village, `deduction-${loaded.deduction.id}-${decided.state}`, templates.appeal.toHousehold(reference, outcome, balance), 'appeal_outcome');
-  return { text: templates.appeal.decided(reference, outcome, balance), outcome: `deduction_${decided.state}` };
+  await tellHousehold(context, loaded.household, cadre.village, `deduction-${loaded.deduction.id}-${decided.state}`, texts.appeal.toHousehold(reference, outcome, balance), 'appeal_outcome');
+  return { text: texts.appeal.decided(reference, outcome, balance), outcome: `deduction_${decided.state}` };
 }
 
 /** 维持 / 撤销 / 改 by SMS or WeChat: the cadre is answered on their channel. */
 export async function decideAppeal(context: Context, known: KnownVillage, message: InboundMessage, cadre: KnownCadre, command: Decide) {
-  if (!cadre.canApprove) return answer(context, message, cadre, templates.decision.notApprover(), 'not_approver');
+  const texts = textsOf(cadre.village);
+  if (!cadre.canApprove) return answer(context, message, cadre, texts.decision.notApprover(), 'not_approver');
   const { reference } = command;
   const verdict = toVerdict(known, command);
-  if (reference === undefined || !verdict) return answer(context, message, cadre, templates.appeal.whichDeduction(), 'appeal_unclear');
+  if (reference === undefined || !verdict) return answer(context, message, cadre, texts.appeal.whichDeduction(), 'appeal_unclear');
   const decided = await decideAsCadre(context, cadre, reference, verdict, {
     actor: `cadre:${cadre.id}`, channel: message.channel, messageId: message.id, reason: command.reason,
   });

@@ -5,7 +5,8 @@ import { householdBalance } from '../ledger/balance.ts';
 import { deduct } from '../ledger/deduction.ts';
 import { tellHousehold } from '../messages/household.ts';
 import { transactionOf } from '../plans/runner.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 
 /**
  * 扣分 by a cadre, from SMS or the console: each item of the negative list recorded and posted once
@@ -13,14 +14,15 @@ import { itemName, templates } from '../templates.ts';
  * answer. Runs in the caller's transaction.
  */
 export async function deductAsCadre(context: Context, cadre: KnownCadre, household: Household, items: Rule[], how: { key: string; messageId?: number; channel: string }) {
+  const texts = textsOf(cadre.village);
   const lines: string[] = [];
   for (const rule of items) {
     const recorded = await deduct(transactionOf(context), {
       household, rule, key: `${how.key}-${rule.code}`, cadreId: cadre.id, messageId: how.messageId, channel: how.channel,
     });
-    lines.push(templates.deduction.line(itemName(rule.name), recorded.pointsListed, recorded.pointsTaken, recorded.reference));
+    lines.push(texts.deduction.line(itemName(rule.name), recorded.pointsListed, recorded.pointsTaken, recorded.reference));
   }
   const { balance } = await householdBalance(context.db, household.code);
-  await tellHousehold(context, household, cadre.village, how.key, templates.deduction.toHousehold(lines, balance), 'deduction');
-  return { text: templates.deduction.done(household.code, lines, balance), outcome: 'deducted' };
+  await tellHousehold(context, household, cadre.village, how.key, texts.deduction.toHousehold(lines, balance), 'deduction');
+  return { text: texts.deduction.done(household.code, lines, balance), outcome: 'deducted' };
 }

@@ -3,6 +3,7 @@ import type { Context } from '../context.ts';
 import { cadres, members, wechatBindings, type InboundMessage } from '../db/schema/index.ts';
 import { findSender } from '../directory.ts';
 import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { normalizeText } from '../text.ts';
 import { checkTypedCode, codeExpiry, CODE_MINUTES, maskPhone, mobileNumber, newCode } from './one-time-codes.ts';
 import { queueMessages } from './outbound.ts';
@@ -23,6 +24,7 @@ async function sendCode(context: Context, message: InboundMessage, channel: Bind
   const { member, cadre } = await findSender(context.db, 'sms', phone);
   const village = (member ?? cadre)?.village;
   if (!village) return templates.binding.unknownNumber();
+  const texts = textsOf(village);
   await context.db.insert(wechatBindings).values({
     channel, address: message.sender, phone, code: newCode(), messageId: message.id,
     expiresAt: codeExpiry(message.receivedAt),
@@ -30,16 +32,16 @@ async function sendCode(context: Context, message: InboundMessage, channel: Bind
   const [binding] = await context.db.select().from(wechatBindings).where(eq(wechatBindings.messageId, message.id));
   await queueMessages(context, [{
     dedupeKey: `wechat-binding-${binding!.id}-code`, channel: 'sms', address: phone,
-    text: templates.binding.code(binding!.code, CODE_MINUTES, CHANNEL_NAMES[channel]), sender: village.settings.smsSenderNumber,
+    text: texts.binding.code(binding!.code, CODE_MINUTES, CHANNEL_NAMES[channel]), sender: village.settings.smsSenderNumber,
     kind: 'binding_code', params: { code: binding!.code, minutes: String(CODE_MINUTES) },
   }]);
-  return templates.binding.codeSent(maskPhone(phone));
+  return texts.binding.codeSent(maskPhone(phone));
 }
 
 /** Step 2: the code sent back on the channel binds its address to the member and cadre with that number. */
 async function checkCode(context: Context, message: InboundMessage, channel: BindingChannel, code: string): Promise<string> {
   const [done] = await context.db.select().from(wechatBindings).where(eq(wechatBindings.boundBy, message.id));
-  if (done) return templates.binding.bound();
+  if (done) return (await textsForPhone(context, done.phone)).binding.bound();
   const [binding] = await context.db.select().from(wechatBindings).where(and(
     eq(wechatBindings.channel, channel), eq(wechatBindings.address, message.sender), isNull(wechatBindings.boundBy), gt(wechatBindings.expiresAt, message.receivedAt),
   )).orderBy(desc(wechatBindings.id)).limit(1);
@@ -47,7 +49,7 @@ async function checkCode(context: Context, message: InboundMessage, channel: Bin
   if (!binding || check === 'used_up') return templates.binding.start(CHANNEL_NAMES[channel]);
   if (check === 'wrong') {
     await context.db.update(wechatBindings).set({ attempts: sql`${wechatBindings.attempts} + 1` }).where(eq(wechatBindings.id, binding.id));
-    return templates.binding.wrongCode();
+    return (await textsForPhone(context, binding.phone)).binding.wrongCode();
   }
   await context.db.transaction(async (tx) => {
     const column = BOUND_ON[channel];
@@ -55,7 +57,13 @@ async function checkCode(context: Context, message: InboundMessage, channel: Bin
     await tx.update(cadres).set({ [column]: message.sender }).where(eq(cadres.phone, binding.phone));
     await tx.update(wechatBindings).set({ boundBy: message.id }).where(eq(wechatBindings.id, binding.id));
   });
-  return templates.binding.bound();
+  return (await textsForPhone(context, binding.phone)).binding.bound();
+}
+
+/** Once a registered number is given, the person hears their village's words. */
+async function textsForPhone(context: Context, phone: string) {
+  const { member, cadre } = await findSender(context.db, 'sms', phone);
+  return textsOf((member ?? cadre)?.village);
 }
 
 /**

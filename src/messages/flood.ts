@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.ts';
 import { cadres, inboundMessages, type InboundMessage } from '../db/schema/index.ts';
 import type { KnownMember } from '../directory.ts';
 import { maskPhone } from '../log.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { routeTo } from './addressing.ts';
 import { transactionOf } from '../plans/runner.ts';
 import { markProcessed } from './inbound.ts';
@@ -35,7 +35,7 @@ export async function holdFlood(context: Context, message: InboundMessage, membe
   const count = await sentInLastMinute(transactionOf(context), message);
   if (count <= limit) return false;
   if (count === limit + 1) {
-    await replyTo(context, message, templates.floodNotice(), { village: member.village, fallbackPhone: member.phone });
+    await replyTo(context, message, textsOf(member.village).floodNotice(), { village: member.village, fallbackPhone: member.phone });
     await tellCadres(context, message, member, count);
   }
   await markProcessed(context.db, message.id, 'flood');
@@ -44,7 +44,7 @@ export async function holdFlood(context: Context, message: InboundMessage, membe
 
 async function tellCadres(context: Context, message: InboundMessage, member: KnownMember, count: number): Promise<void> {
   const approvers = await context.db.select().from(cadres).where(and(eq(cadres.villageId, member.village.id), eq(cadres.canApprove, true)));
-  const text = templates.floodToCadres(member.household.code, maskPhone(message.sender), count);
+  const text = textsOf(member.village).floodToCadres(member.household.code, maskPhone(message.sender), count);
   await queueMessages(context, approvers.flatMap((cadre) => {
     const route = routeTo(context, cadre);
     return route ? [{ dedupeKey: `message-${message.id}-flood-cadre-${cadre.id}`, ...route, text, sender: member.village.settings.smsSenderNumber }] : [];

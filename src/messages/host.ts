@@ -4,13 +4,18 @@ import { acceptInbound } from './inbound.ts';
 import { recordDelivery } from './delivery-reports.ts';
 import { preview } from '../understanding/preview.ts';
 import { claimNonce, releaseNonce } from './replay-nonces.ts';
+import { storableText } from '../storable.ts';
 
-/** What channel adapters may do with jifen: store what arrives, record what a provider reports, refuse replays. */
+/**
+ * What channel adapters may do with jifen: store what arrives, record what a provider reports, refuse
+ * replays. Adapters hand over what the provider sent as it is; what PostgreSQL cannot hold (NUL, a lone
+ * surrogate) is cleaned here and in acceptInbound (storableInbound), once, for every channel.
+ */
 export function channelHost(context: Context): ChannelHost {
   return {
     acceptInbound: (message) => acceptInbound(context, message),
-    recordDelivery: (providerId, status, error) => recordDelivery(context, providerId, status, error),
-    preview: (channel, sender, text) => preview(context, channel, sender, text),
+    recordDelivery: (providerId, status, error) => recordDelivery(context, storableText(providerId), status, error === undefined ? undefined : storableText(error)),
+    preview: (channel, sender, text) => preview(context, channel, storableText(sender), storableText(text)),
     nonces: {
       claim: (provider, nonce, expiresAt) => claimNonce(context.db, provider, nonce, expiresAt),
       release: (provider, nonce) => releaseNonce(context.db, provider, nonce),

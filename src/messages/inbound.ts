@@ -3,28 +3,14 @@ import type { NormalizedInbound } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 import { inboundMessages } from '../db/schema/index.ts';
-import { plausibleTime, storableJson, storableText } from '../storable.ts';
-
-/** The message as PostgreSQL can hold it, whatever the adapter left in it: no NUL, no lone surrogate, a real time. */
-function storable(message: NormalizedInbound): NormalizedInbound {
-  return {
-    ...message,
-    externalId: storableText(message.externalId),
-    sender: storableText(message.sender),
-    recipient: message.recipient === undefined ? undefined : storableText(message.recipient),
-    text: storableText(message.text),
-    attachments: storableJson(message.attachments) as NormalizedInbound['attachments'],
-    receivedAt: plausibleTime(message.receivedAt, new Date()),
-    raw: storableJson(message.raw) as Record<string, unknown>,
-  };
-}
+import { storableInbound } from '../storable.ts';
 
 /**
  * Stores a provider's message (once: unique on channel + external id) and queues its intake.
  * The row is written before the webhook answers; if the queue is down the message waits for the sweeper.
  */
 export async function acceptInbound(context: Context, received: NormalizedInbound): Promise<{ id: number; duplicate: boolean }> {
-  const message = storable(received);
+  const message = storableInbound(received);
   const [stored] = await context.db.insert(inboundMessages).values(message)
     .onConflictDoNothing({ target: [inboundMessages.channel, inboundMessages.externalId] })
     .returning({ id: inboundMessages.id });

@@ -5,6 +5,7 @@ import { sweepUnqueued } from '../messages/inbound.ts';
 import { outboundChannel } from '../queue/jobs-client.ts';
 import type { PipelineJob } from '../queue/jobs.ts';
 import { relayLeftovers } from './outbox.ts';
+import { overdueDelayedJobs } from './overdue.ts';
 
 /** How long a record may stay unfinished before the sweeper queues it again (its job may still be waiting). */
 export const STALE_MS = 60_000;
@@ -16,6 +17,8 @@ export interface Swept {
   messages: number;
   claims: number;
   sends: number;
+  /** Delayed jobs past their time found in PostgreSQL: check-ins to close, publicity to end. */
+  overdue: number;
 }
 
 /** Claims stuck in a state the system moves on by itself, and the job that moves each on. */
@@ -32,7 +35,8 @@ async function stuckClaims(context: Context, before: Date): Promise<PipelineJob[
  * Finds every unfinished record in PostgreSQL, the source of truth, and queues it again; job ids
  * are deterministic, so what is still queued is not queued twice. Covers what a crash left in the
  * outbox, messages never queued, messages queued but never processed (a queue that lost its data),
- * claims stuck short of review or posting, and recorded messages never sent.
+ * claims stuck short of review or posting, delayed work past its time (check-ins to close,
+ * publicity to end) and recorded messages never sent.
  */
 export async function sweep(context: Context, now = new Date()): Promise<Swept> {
   const before = new Date(now.getTime() - STALE_MS);
@@ -42,13 +46,14 @@ export async function sweep(context: Context, now = new Date()): Promise<Swept> 
     .where(and(isNull(inboundMessages.processedAt), isNotNull(inboundMessages.queuedAt), lt(inboundMessages.queuedAt, before)))
     .orderBy(inboundMessages.id).limit(LIMIT);
   const stuck = await stuckClaims(context, before);
+  const overdue = await overdueDelayedJobs(context, before);
   // Weekly messages and announcements wait out quiet hours in delayed jobs: they are not re-sent early here.
   const unsent = await context.db.select({ id: outboundMessages.id, channel: outboundMessages.channel }).from(outboundMessages)
     .where(and(eq(outboundMessages.status, 'pending'), lt(outboundMessages.createdAt, before),
       notLike(sql`coalesce(${outboundMessages.kind}, '')`, 'weekly%'), ne(sql`coalesce(${outboundMessages.kind}, '')`, 'announcement')))
     .orderBy(outboundMessages.id).limit(LIMIT);
   for (const { id } of messages) await context.jobs.enqueue({ name: 'intake', data: { messageId: id } });
-  for (const job of stuck) await context.jobs.enqueue(job);
+  for (const job of [...stuck, ...overdue]) await context.jobs.enqueue(job);
   for (const { id, channel } of unsent) await context.jobs.send({ channel: outboundChannel(channel), outboundIds: [id] });
-  return { relayed, unqueued, messages: messages.length, claims: stuck.length, sends: unsent.length };
+  return { relayed, unqueued, messages: messages.length, claims: stuck.length, sends: unsent.length, overdue: overdue.length };
 }

@@ -7,7 +7,8 @@ import { claims, OPEN_CLAIM_STATES, reviewApprovals, rules, type Cadre, type Inb
 import { answer } from '../commands/answer.ts';
 import type { KnownCadre } from '../directory.ts';
 import { queueMessages } from '../messages/outbound.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf, type Texts } from '../village-texts.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
 import type { Via } from './approval.ts';
 
@@ -57,22 +58,22 @@ export async function correctClaim(db: Db, cadre: Cadre, reference: number, rule
   });
 }
 
-function answerFor(outcome: CorrectionOutcome): string {
+function answerFor(texts: Texts, outcome: CorrectionOutcome): string {
   switch (outcome.kind) {
-    case 'corrected': return templates.correction.done(outcome.reference, outcome.from.name, outcome.to.name, outcome.to.points);
-    case 'unknown_reference': return templates.decision.unknownReference(outcome.reference);
-    case 'not_waiting': return templates.correction.notWaiting(outcome.reference);
-    case 'own_household': return templates.decision.ownHousehold(outcome.reference);
-    case 'already_voted': return templates.correction.alreadyVoted(outcome.reference);
-    case 'same_item': return templates.correction.sameItem(outcome.reference, outcome.item);
-    case 'already_claimed': return templates.correction.alreadyClaimed(outcome.reference, outcome.item);
+    case 'corrected': return texts.correction.done(outcome.reference, outcome.from.name, outcome.to.name, outcome.to.points);
+    case 'unknown_reference': return texts.decision.unknownReference(outcome.reference);
+    case 'not_waiting': return texts.correction.notWaiting(outcome.reference);
+    case 'own_household': return texts.decision.ownHousehold(outcome.reference);
+    case 'already_voted': return texts.correction.alreadyVoted(outcome.reference);
+    case 'same_item': return texts.correction.sameItem(outcome.reference, outcome.item);
+    case 'already_claimed': return texts.correction.alreadyClaimed(outcome.reference, outcome.item);
   }
 }
 
 /** Tells the villager their claim is now for the corrected item, on their preferred channel. */
 async function tellVillager(context: Context, claimId: number, reference: number, to: ItemPoints) {
   const loaded = await loadClaim(context.db, claimId);
-  const message = loaded && claimantMessage(context, loaded, 'corrected', templates.correction.toClaimant(reference, to.name, to.points),
+  const message = loaded && claimantMessage(context, loaded, 'corrected', textsOf(loaded.village).correction.toClaimant(reference, to.name, to.points),
     { reference: String(reference), item: to.name, points: String(to.points) });
   // Once per item it is corrected to: a second correction to another item is news too.
   if (message) await queueMessages(context, [{ ...message, dedupeKey: `claim-${claimId}-corrected-${to.code}` }]);
@@ -81,9 +82,10 @@ async function tellVillager(context: Context, claimId: number, reference: number
 /** A cadre's 改 message: corrects the claim, answers the cadre and tells the villager. */
 export async function correctClaimByMessage(context: Context, message: InboundMessage, cadre: KnownCadre, command: Extract<CadreCommand, { intent: 'correct_claim' }>) {
   const reply = (text: string, outcome: string) => answer(context, message, cadre, text, outcome);
-  if (!cadre.canApprove) return reply(templates.decision.notApprover(), 'not_approver');
-  if (command.reference === undefined || command.items.length !== 1) return reply(templates.correction.which(), 'ambiguous');
+  const texts = textsOf(cadre.village);
+  if (!cadre.canApprove) return reply(texts.decision.notApprover(), 'not_approver');
+  if (command.reference === undefined || command.items.length !== 1) return reply(texts.correction.which(), 'ambiguous');
   const outcome = await correctClaim(context.db, cadre, command.reference, command.items[0]!.rule.code, { channel: message.channel, messageId: message.id });
   if (outcome.kind === 'corrected') await tellVillager(context, outcome.claimId, outcome.reference, outcome.to);
-  return reply(answerFor(outcome), outcome.kind);
+  return reply(answerFor(texts, outcome), outcome.kind);
 }

@@ -3,7 +3,8 @@ import { tellClaimant } from '../claims/notices.ts';
 import type { Context } from '../context.ts';
 import type { Cadre } from '../db/schema/index.ts';
 import { transactionOf } from '../plans/runner.ts';
-import { shortItemName, templates } from '../templates.ts';
+import { shortItemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { approve, type ApprovalOutcome, type Via } from './approval.ts';
 import { afterApproval } from './publicity.ts';
 import { writeToReviewers } from './requests.ts';
@@ -30,11 +31,12 @@ export async function decideClaim(context: Context, cadre: Cadre, claimId: numbe
 export async function followUp(context: Context, claimId: number, verdict: Verdict) {
   if (verdict === 'approved') return afterApproval(context, claimId);
   const loaded = (await loadClaim(context.db, claimId))!;
+  const texts = textsOf(loaded.village);
   if (verdict === 'first_approval') {
     const { claim, rule, household, village } = loaded;
     const round = (await currentRound(context.db, claimId))!.round;
-    const text = templates.review.secondApprover(village.name, claim.reference!, household.code, household.head, shortItemName(rule), claim.points!);
+    const text = texts.review.secondApprover(village.name, claim.reference!, household.code, household.head, shortItemName(rule), claim.points!);
     return writeToReviewers(context, loaded, await reviewersOf(context.db, loaded, round, 'all'), 'second', round, text);
   }
-  await tellClaimant(context, loaded, 'rejected', templates.rejected(loaded.rule.name, loaded.claim.reason ?? templates.noReason));
+  await tellClaimant(context, loaded, 'rejected', texts.rejected(loaded.rule.name, loaded.claim.reason ?? texts.noReason));
 }

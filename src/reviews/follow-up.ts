@@ -2,7 +2,7 @@ import { and, eq, like } from 'drizzle-orm';
 import { loadClaim } from '../claims/claims.ts';
 import type { Context } from '../context.ts';
 import { claims, outboundMessages, villages } from '../db/schema/index.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { reviewDelays } from './policy.ts';
 import { writeToReviewers, type RequestTopic } from './requests.ts';
 import { reviewersOf } from './reviewers.ts';
@@ -22,8 +22,8 @@ async function followUp(context: Context, claimId: number, round: number, topic:
   const { claim, rule, household, village } = loaded;
   const delays = reviewDelays(village);
   const [text, hours, audience] = topic === 'remind'
-    ? [templates.review.reminder, delays.remindAfterHours, 'first' as const]
-    : [templates.review.escalated, delays.escalateAfterHours, 'all' as const];
+    ? [textsOf(village).review.reminder, delays.remindAfterHours, 'first' as const]
+    : [textsOf(village).review.escalated, delays.escalateAfterHours, 'all' as const];
   const reviewers = await reviewersOf(context.db, loaded, round, audience);
   await writeToReviewers(context, loaded, reviewers, topic, round, text(village.name, claim.reference!, household.code, household.head, rule.name, claim.points!, hours));
 }

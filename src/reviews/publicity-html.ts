@@ -1,4 +1,5 @@
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import type { PublicityList, PublicityRow } from './publicity-list.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -10,7 +11,7 @@ export const publicityCells = (row: PublicityRow) =>
 
 /** The publicity list (公示) as a page to read or print: title, period, table and how to object. */
 export function publicityHtml(list: PublicityList): string {
-  const sheet = templates.publicity.sheet;
+  const sheet = textsOf(list.village).publicity.sheet;
   const title = escape(sheet.title(list.village.name));
   const head = sheet.columns.map((c) => `<th>${escape(c)}</th>`).join('');
   const body = list.rows.length === 0

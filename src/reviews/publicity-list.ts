@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
-import { claimEvents, claims, households, rules, villages } from '../db/schema/index.ts';
+import { claimEvents, claims, households, rules, villages, type VillageSettings } from '../db/schema/index.ts';
 import { dayKey, isCalendarDay } from '../claims/period.ts';
 import { maskName } from '../log.ts';
 import { publicityEnd } from './policy.ts';
@@ -20,7 +20,7 @@ export interface PublicityRow {
 
 export interface PublicityList {
   /** smsNumber: where villagers text their objections. */
-  village: { code: string; name: string; smsNumber?: string };
+  village: { code: string; name: string; smsNumber?: string; settings: Pick<VillageSettings, 'texts'> };
   days: number;
   from: string;
   to: string;
@@ -69,5 +69,5 @@ export async function publicityList(db: Executor, villageCode: string, period: {
     reference: row.reference!, household: row.household, head: shown(row.head), item: row.item, points: row.points!,
     approvedOn: dayKey(row.since, tz), objectBy: dayKey(publicityEnd(row.since, days), tz),
   })).sort((a, b) => a.household.localeCompare(b.household) || a.approvedOn.localeCompare(b.approvedOn));
-  return { village: { code: village.code, name: village.name, smsNumber: village.settings.smsSenderNumber }, days, from, to, rows };
+  return { village: { code: village.code, name: village.name, smsNumber: village.settings.smsSenderNumber, settings: { texts: village.settings.texts } }, days, from, to, rows };
 }

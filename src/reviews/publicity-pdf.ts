@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { publicityCells } from './publicity-html.ts';
 import type { PublicityList } from './publicity-list.ts';
 
@@ -29,7 +29,7 @@ function drawRow(doc: Doc, cells: string[], widths: number[], y: number): number
 
 /** The publicity list (公示) as an A4 PDF for the village notice board. */
 export function publicityPdf(list: PublicityList): Promise<Buffer> {
-  const sheet = templates.publicity.sheet;
+  const sheet = textsOf(list.village).publicity.sheet;
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: sheet.title(list.village.name) } });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -3,7 +3,8 @@ import { tellClaimant } from '../claims/notices.ts';
 import { postClaim } from '../claims/post.ts';
 import type { Context } from '../context.ts';
 import { transactionOf } from '../plans/runner.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { publicityEnd } from './policy.ts';
 import { currentRound, publicitySince } from './rounds.ts';
 
@@ -23,12 +24,13 @@ export async function afterApproval(context: Context, claimId: number): Promise<
   const round = (await currentRound(tx, claimId))?.round ?? 0;
   const ends = publicityEnd((await publicitySince(tx, claimId))!, days);
   await context.outbox.enqueue({ name: 'publicity-end', data: { claimId, round } }, { delayMs: ends.getTime() - Date.now() });
-  await tellClaimant(context, loaded, round === 0 ? 'publicity' : `publicity-round-${round}`, templates.publicity.started(itemName(rule.name), days));
+  await tellClaimant(context, loaded, round === 0 ? 'publicity' : `publicity-round-${round}`, textsOf(loaded.village).publicity.started(itemName(rule.name), days));
 }
 
 /** The days of publicity passed: posts the claim unless an objection sent it back to review in the meantime. */
 export async function endPublicity(context: Context, claimId: number, round: number): Promise<void> {
   const loaded = await loadClaim(context.db, claimId);
-  if (!loaded || (await currentRound(context.db, claimId))?.round !== round) return;
+  // A check-in's claim never waited for review: its publicity is round 0, as afterApproval counts it.
+  if (!loaded || ((await currentRound(context.db, claimId))?.round ?? 0) !== round) return;
   await postClaim(context, claimId, 'publicity', '公示期满无异议');
 }

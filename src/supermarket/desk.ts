@@ -6,7 +6,8 @@ import { findCadre, type KnownCadre } from '../directory.ts';
 import { answerOnce } from '../idempotency.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { tellHousehold } from '../messages/household.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf, type Texts } from '../village-texts.ts';
 import { MAX_QUANTITY, redeem, type Redemption, type RedemptionLine } from './redeem.ts';
 import { reverseRedemption, type Reversal } from './reverse.ts';
 
@@ -44,7 +45,7 @@ export async function redeemFor(context: Context, cadre: KnownCadre, household: 
 
 /** The household's receipt, once per redemption (its message key), so sending it again is harmless. */
 async function sendReceipt(context: Context, household: Household, village: Village, id: number, lines: string[], points: number, balance: number): Promise<void> {
-  await tellHousehold(context, household, village, `redemption-${id}-receipt`, templates.redemption.receipt(lines, points, balance, id), 'redemption_receipt');
+  await tellHousehold(context, household, village, `redemption-${id}-receipt`, textsOf(village).redemption.receipt(lines, points, balance, id), 'redemption_receipt');
 }
 
 /** Reverses a redemption and tells the household, once; the balance is the one after the reversal. */
@@ -53,7 +54,7 @@ export async function reverseFor(context: Context, cadre: KnownCadre, redemption
   if (result.kind === 'unknown') return result;
   const { balance } = await householdBalance(context.db, result.household.code);
   await tellHousehold(context, result.household, cadre.village, `redemption-${redemptionId}-reversed`,
-    templates.reversal.toHousehold(redemptionId, result.redemption.points, balance), 'redemption_reversed');
+    textsOf(cadre.village).reversal.toHousehold(redemptionId, result.redemption.points, balance), 'redemption_reversed');
   return { ...result, balance };
 }
 
@@ -71,12 +72,12 @@ export type DeskResult =
   | { ok: false; refused: Exclude<Redemption['kind'], 'done'>; reason: string };
 
 /** The refusal as the cadre reads it: why nothing changed. */
-export function refusal(household: string, result: Exclude<Redemption, { kind: 'done' }>): string {
+export function refusal(texts: Texts, household: string, result: Exclude<Redemption, { kind: 'done' }>): string {
   switch (result.kind) {
-    case 'not_enough_points': return templates.redemption.notEnoughPoints(household, result.needed, result.balance);
-    case 'out_of_stock': return templates.redemption.outOfStock(itemName(result.name), result.left);
-    case 'unknown_goods': return templates.redemption.whichGoods(household);
-    case 'bad_quantity': return templates.redemption.badQuantity(household, MAX_QUANTITY);
+    case 'not_enough_points': return texts.redemption.notEnoughPoints(household, result.needed, result.balance);
+    case 'out_of_stock': return texts.redemption.outOfStock(itemName(result.name), result.left);
+    case 'unknown_goods': return texts.redemption.whichGoods(household);
+    case 'bad_quantity': return texts.redemption.badQuantity(household, MAX_QUANTITY);
   }
 }
 
@@ -94,7 +95,7 @@ export async function redeemAtDesk(context: Context, request: DeskRedemption): P
       const household = await villageHousehold(tx, cadre, code);
       parties = { cadre, household };
       const result = await redeem(tx, household, lines, key, cadre.id);
-      if (result.kind !== 'done') return { ok: false, refused: result.kind, reason: refusal(household.code, result) };
+      if (result.kind !== 'done') return { ok: false, refused: result.kind, reason: refusal(textsOf(cadre.village), household.code, result) };
       return { ok: true, redemption: result.id, household: household.code, points: result.points, balance: result.balance, lines: receiptLines(result), replayed: false };
     },
     keep: (result) => result.ok,
@@ -119,6 +120,6 @@ export type DeskReversal =
 export async function reverseAtDesk(context: Context, cadrePhone: string, redemptionId: number): Promise<DeskReversal> {
   const cadre = await redeemingCadre(context.db, cadrePhone);
   const result = await reverseFor(context, cadre, redemptionId);
-  if (result.kind === 'unknown') return { ok: false, refused: 'unknown', reason: templates.reversal.unknown(redemptionId) };
+  if (result.kind === 'unknown') return { ok: false, refused: 'unknown', reason: textsOf(cadre.village).reversal.unknown(redemptionId) };
   return { ok: true, redemption: redemptionId, household: result.household.code, points: result.redemption.points, balance: result.balance!, replayed: result.replayed };
 }

@@ -5,7 +5,7 @@ import { accounts, households, ledgerTransactions, type Household, type Village 
 import { householdAccountId, systemAccountId } from '../ledger/accounts.ts';
 import { post } from '../ledger/ledger.ts';
 import { tellHousehold } from '../messages/household.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 
 /**
  * Points expire by village policy. `end_of_year_plus_1`: points earned in year Y can be spent until
@@ -124,5 +124,5 @@ export async function runExpiry(context: Context, village: Village, asOf: string
 /** One warning per household and expiry date (its dedupe key), however often the job runs in December. */
 async function warn(context: Context, village: Village, household: Household, year: number, points: number): Promise<void> {
   await tellHousehold(context, household, village, `expiry-warning-${household.id}-${year}`,
-    templates.expiry.warning(points, `${year + 1}年12月31日`), 'expiry_warning');
+    textsOf(village).expiry.warning(points, `${year + 1}年12月31日`), 'expiry_warning');
 }

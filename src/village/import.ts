@@ -79,7 +79,7 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       code: v.code, name: v.name, town: v.town, district: v.district, timezone: v.timezone ?? 'Asia/Shanghai',
       settings: {
         weeklyNotification: v.weekly_notification, quietHours: v.quiet_hours, publicityDays: v.publicity_days ?? 0,
-        pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number, synonyms: file.lexicon?.synonyms,
+        pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number, synonyms: file.lexicon?.synonyms, texts: file.texts,
         publicFullNames: v.public_full_names && { chosenBy: v.public_full_names.chosen_by, chosenOn: v.public_full_names.chosen_on },
         stars: v.stars && { per: v.stars.per, thresholds: [...v.stars.thresholds].sort((a, b) => a - b) },
         review: v.review && {

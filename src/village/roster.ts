@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.ts';
-import { households, members } from '../db/schema/index.ts';
+import { households, members, type Village } from '../db/schema/index.ts';
 import { mobileNumber } from '../messages/one-time-codes.ts';
-import { templates } from '../templates.ts';
+import { textsOf, type Texts } from '../village-texts.ts';
 import { upsertHouseholds } from './import.ts';
 import type { VillageFile } from './village-file.ts';
 
@@ -42,25 +42,26 @@ async function firstSheet(xlsx: Buffer): Promise<ExcelJS.Worksheet | undefined> 
 }
 
 /** Which column holds what, from the header row; an unknown or missing column is a problem of row 1. */
-function readHeader(sheet: ExcelJS.Worksheet, problems: RosterProblem[]): Map<Column, number> {
+function readHeader(texts: Texts, sheet: ExcelJS.Worksheet, problems: RosterProblem[]): Map<Column, number> {
   const byTitle = new Map(Object.entries(COLUMNS).map(([column, title]) => [title as string, column as Column]));
   const positions = new Map<Column, number>();
   sheet.getRow(1).eachCell((cell, index) => {
     const title = cell.text.trim();
     const column = byTitle.get(title);
     if (column) positions.set(column, index);
-    else if (title) problems.push({ row: 1, problem: templates.roster.unknownColumn(title) });
+    else if (title) problems.push({ row: 1, problem: texts.roster.unknownColumn(title) });
   });
-  for (const column of REQUIRED) if (!positions.has(column)) problems.push({ row: 1, problem: templates.roster.missingColumn(COLUMNS[column]) });
+  for (const column of REQUIRED) if (!positions.has(column)) problems.push({ row: 1, problem: texts.roster.missingColumn(COLUMNS[column]) });
   return positions;
 }
 
 /** The sheet read and checked row by row: bad or repeated phones, missing code, head or name, households of another village. */
-export async function checkRoster(db: Executor, villageId: number, xlsx: Buffer): Promise<RosterCheck> {
+export async function checkRoster(db: Executor, village: Village, xlsx: Buffer): Promise<RosterCheck> {
+  const texts = textsOf(village);
   const problems: RosterProblem[] = [];
   const sheet = await firstSheet(xlsx);
-  if (!sheet) return { households: [], members: 0, problems: [{ row: 0, problem: templates.roster.notWorkbook() }] };
-  const positions = readHeader(sheet, problems);
+  if (!sheet) return { households: [], members: 0, problems: [{ row: 0, problem: texts.roster.notWorkbook() }] };
+  const positions = readHeader(texts, sheet, problems);
   if (problems.length > 0) return { households: [], members: 0, problems };
   const text = (row: ExcelJS.Row, column: Column) => (positions.has(column) ? row.getCell(positions.get(column)!).text.trim() : '');
 
@@ -71,12 +72,12 @@ export async function checkRoster(db: Executor, villageId: number, xlsx: Buffer)
     if (number === 1) return;
     const [code, head, name, typedPhone] = [text(row, 'code'), text(row, 'head'), text(row, 'name'), text(row, 'phone')];
     const rowProblems = [
-      !code && templates.roster.missingCode(), !head && templates.roster.missingHead(), !name && templates.roster.missingName(),
+      !code && texts.roster.missingCode(), !head && texts.roster.missingHead(), !name && texts.roster.missingName(),
     ].filter((problem): problem is string => !!problem);
     const phone = typedPhone ? mobileNumber(typedPhone) : undefined;
-    if (typedPhone && !phone) rowProblems.push(templates.roster.badPhone(typedPhone));
+    if (typedPhone && !phone) rowProblems.push(texts.roster.badPhone(typedPhone));
     const earlier = phone && phoneRows.get(phone);
-    if (earlier) rowProblems.push(templates.roster.duplicatePhone(typedPhone, earlier.row));
+    if (earlier) rowProblems.push(texts.roster.duplicatePhone(typedPhone, earlier.row));
     else if (phone) phoneRows.set(phone, { row: number, code, name });
     problems.push(...rowProblems.map((problem) => ({ row: number, problem })));
     if (rowProblems.length > 0) return;
@@ -85,24 +86,24 @@ export async function checkRoster(db: Executor, villageId: number, xlsx: Buffer)
     household.members.push({ name, phone, wechat: text(row, 'wechat') || undefined });
     memberCount++;
   });
-  problems.push(...await conflictsWithStored(db, villageId, [...byCode.keys()], phoneRows));
+  problems.push(...await conflictsWithStored(db, texts, village.id, [...byCode.keys()], phoneRows));
   return { households: [...byCode.values()], members: memberCount, problems: problems.sort((a, b) => a.row - b.row) };
 }
 
 /** Households of another village, and phones registered to someone else than the row names. */
-async function conflictsWithStored(db: Executor, villageId: number, codes: string[], phoneRows: Map<string, { row: number; code: string; name: string }>) {
+async function conflictsWithStored(db: Executor, texts: Texts, villageId: number, codes: string[], phoneRows: Map<string, { row: number; code: string; name: string }>) {
   const problems: RosterProblem[] = [];
   if (codes.length > 0) {
     const elsewhere = await db.select({ code: households.code }).from(households)
       .where(and(inArray(households.code, codes), ne(households.villageId, villageId)));
-    problems.push(...elsewhere.map(({ code }) => ({ row: [...phoneRows.values()].find((r) => r.code === code)?.row ?? 0, problem: templates.roster.otherVillage(code) })));
+    problems.push(...elsewhere.map(({ code }) => ({ row: [...phoneRows.values()].find((r) => r.code === code)?.row ?? 0, problem: texts.roster.otherVillage(code) })));
   }
   if (phoneRows.size === 0) return problems;
   const stored = await db.select({ phone: members.phone, name: members.name, code: households.code }).from(members)
     .innerJoin(households, eq(households.id, members.householdId)).where(inArray(members.phone, [...phoneRows.keys()]));
   for (const holder of stored) {
     const row = phoneRows.get(holder.phone!)!;
-    if (holder.code !== row.code || holder.name !== row.name) problems.push({ row: row.row, problem: templates.roster.phoneTaken(holder.phone!, holder.code) });
+    if (holder.code !== row.code || holder.name !== row.name) problems.push({ row: row.row, problem: texts.roster.phoneTaken(holder.phone!, holder.code) });
   }
   return problems;
 }
@@ -110,11 +111,11 @@ async function conflictsWithStored(db: Executor, villageId: number, codes: strin
 export type RosterImport = { kind: 'problems'; problems: RosterProblem[] } | { kind: 'checked' | 'imported'; households: number; members: number };
 
 /** A dry run writes nothing and lists the problems; the import writes only a sheet without any, in one transaction. */
-export async function importRoster(db: Db, villageId: number, xlsx: Buffer, dryRun: boolean): Promise<RosterImport> {
+export async function importRoster(db: Db, village: Village, xlsx: Buffer, dryRun: boolean): Promise<RosterImport> {
   return db.transaction(async (tx) => {
-    const checked = await checkRoster(tx, villageId, xlsx);
+    const checked = await checkRoster(tx, village, xlsx);
     if (checked.problems.length > 0) return { kind: 'problems', problems: checked.problems };
-    if (!dryRun) await upsertHouseholds(tx, villageId, checked.households);
+    if (!dryRun) await upsertHouseholds(tx, village.id, checked.households);
     return { kind: dryRun ? 'checked' : 'imported', households: checked.households.length, members: checked.members };
   });
 }

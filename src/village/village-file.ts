@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { textOverrideProblems } from '../village-texts.ts';
 import { checkVillageTimes, WeeklySettingError } from '../weekly/calendar.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -90,6 +91,8 @@ export const VillageFileSchema = Type.Object({
     /** Dialect or local word → the standard word (坝子 → 院坝). */
     synonyms: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))),
   })),
+  /** The village's own wording of jifen's texts, by key (docs/configuration.md lists them): `review_request: "…{reference}…"`. */
+  texts: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))]))),
   households: Type.Array(Type.Object({
     code: Type.String({ minLength: 1 }),
     head: Type.String(),
@@ -115,6 +118,8 @@ export function parseVillageFile(text: string, source = 'village file'): Village
     throw new VillageFileError(`${source} is not a valid village file:\n${lines.join('\n')}`);
   }
   const file = data as VillageFile;
+  const textProblems = textOverrideProblems(file.texts ?? {});
+  if (textProblems.length > 0) throw new VillageFileError(`${source}:\n${textProblems.map((line) => `  ${line}`).join('\n')}`);
   try {
     checkVillageTimes({ weeklyNotification: file.village.weekly_notification, quietHours: file.village.quiet_hours });
   } catch (error) {

@@ -4,7 +4,7 @@ import { cadres, type Village } from '../db/schema/index.ts';
 import { routeTo } from '../messages/addressing.ts';
 import { queueMessages, type MessageToSend } from '../messages/outbound.ts';
 import { smsSize } from '../messages/segments.ts';
-import { templates } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { mondayOf, quietHoursDelayMs } from './calendar.ts';
 
 /** Goods at or below this stock are reported as running low. */
@@ -46,11 +46,12 @@ export async function cadreSummary(context: Context, village: Village, week: str
 
 /** The summary as one SMS segment: as many low-stock goods as fit, then "等N种". */
 export function cadreSummaryText(village: Village, summary: CadreSummary): string {
+  const texts = textsOf(village);
   const render = (shown: number) => {
-    const names = summary.lowStock.slice(0, shown).map((item) => templates.weekly.lowStockItem(item.name, item.stock));
+    const names = summary.lowStock.slice(0, shown).map((item) => texts.weekly.lowStockItem(item.name, item.stock));
     const rest = summary.lowStock.length - shown;
-    const list = names.join('、') + (rest > 0 ? templates.weekly.more(rest) : '');
-    return templates.weekly.cadreSummary(village.name, summary.approved, summary.rejected, summary.waiting, summary.issued, summary.redeemed, list);
+    const list = names.join('、') + (rest > 0 ? texts.weekly.more(rest) : '');
+    return texts.weekly.cadreSummary(village.name, summary.approved, summary.rejected, summary.waiting, summary.issued, summary.redeemed, list);
   };
   for (let shown = summary.lowStock.length; shown > 0; shown--) {
     const text = render(shown);

@@ -3,7 +3,8 @@ import type { Context } from '../context.ts';
 import { outboundMessages, villages, type Village } from '../db/schema/index.ts';
 import { routeTo } from '../messages/addressing.ts';
 import { optedOutAmong, queueMessages, type MessageToSend } from '../messages/outbound.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
+import { textsOf } from '../village-texts.ts';
 import { mondayOf, quietHoursDelayMs } from './calendar.ts';
 import { householdWeeks, type HouseholdRange, type HouseholdWeek } from './household-week.ts';
 
@@ -46,9 +47,10 @@ export async function loadVillage(context: Context, villageId: number): Promise<
 function weeklyMessage(context: Context, village: Village, week: string, household: HouseholdWeek): MessageToSend | undefined {
   const route = household.contact && routeTo(context, household.contact);
   if (!route) return undefined;
-  const sms = templates.weekly.sms(village.name, household.code, household.earned, household.redeemed, household.balance, household.lifetime, household.rank, household.expired);
-  const text = route.channel === 'sms' ? sms : templates.weekly.wechat(village.name, week, household.code, household.head,
-    household.items.map((item) => templates.weekly.item(itemName(item.name), item.points)),
+  const texts = textsOf(village);
+  const sms = texts.weekly.sms(village.name, household.code, household.earned, household.redeemed, household.balance, household.lifetime, household.rank, household.expired);
+  const text = route.channel === 'sms' ? sms : texts.weekly.wechat(village.name, week, household.code, household.head,
+    household.items.map((item) => texts.weekly.item(itemName(item.name), item.points)),
     household.deducted, household.redeemed, household.balance, household.lifetime, household.rank, household.expired);
   return {
     // One per household and ISO week: a second run, a second scheduler fire or a retried chunk records nothing new.

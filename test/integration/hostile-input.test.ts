@@ -1,10 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { inboundMessages } from '../../src/db/schema/index.ts';
+import { inboundMessages, unmatchedDeliveryReports } from '../../src/db/schema/index.ts';
 import { claimNonce, releaseNonce } from '../../src/messages/replay-nonces.ts';
 import { testBackend } from '../support/backend.ts';
-import { people, startJifen, type Harness } from '../support/jifen.ts';
+import { people, PUBLIC_URL, signedForm, startJifen, type Harness } from '../support/jifen.ts';
 
 const API_TOKEN = 'hostile-api-token';
 const PUSH_TOKEN = 'hostile-push-token';
@@ -57,6 +57,20 @@ describe(`hostile input against the real database: 4xx or stored clean, never 50
     expect((await stored('transcript:h3'))!.text).toBe('扫了\uFFFD');
     const deep = `{"caller":"${people.chenChangjiang}","text":"x","callId":"h4","timestamp":"${timestamp}","extra":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
     expect((await post(deep)).statusCode).toBe(400);
+  });
+
+  it('Twilio: NUL and a lone surrogate in a delivery report and in a caller\'s words reach the database cleaned (the channel host cleans them)', async () => {
+    const post = (path: string, form: Record<string, string>) => {
+      const { signature, payload } = signedForm(`${PUBLIC_URL}/channels/twilio${path}`, form);
+      return jifen.app.inject({ method: 'POST', url: `/channels/twilio${path}`, payload, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature } });
+    };
+    const report = await post('/status', { MessageSid: 'SMh5\u0000\ud800', MessageStatus: 'undelivered', ErrorCode: '30003\u0000' });
+    expect(report.statusCode).toBeLessThan(300);
+    const [kept] = await jifen.context.db.select().from(unmatchedDeliveryReports).where(eq(unmatchedDeliveryReports.providerId, 'SMh5\uFFFD'));
+    expect(kept).toMatchObject({ status: 'failed', error: 'Twilio error 30003' });
+    const heard = await post('/voice/heard', { CallSid: 'CAh6', From: people.wangLanying, SpeechResult: '扫了\u0000院坝' });
+    expect(heard.statusCode).toBe(200);
+    expect(heard.body).toContain('您申报的是');
   });
 
   it('/api/declarations: a lone surrogate or NUL in the text is stored cleaned; in a code or phone it is a 400', async () => {

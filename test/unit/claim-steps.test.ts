@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoadedClaim } from '../../src/claims/claims.ts';
 import { EVIDENCE_QUOTE_LENGTH, reviewRequestText, scoreOf, validationRefusal } from '../../src/claims/steps.ts';
 import { PendingOutbox } from '../../src/plans/outbox.ts';
+import { templates } from '../../src/templates.ts';
 
 const rule = { active: true, name: '参加村民大会或院坝会', code: 'P03', points: 2, cap: 2, per: 'month' as const };
 
@@ -13,7 +14,7 @@ describe('validate: does a claim stand?', () => {
     [{ ...rule, cap: null }, 99, undefined],
     [{ ...rule, active: false }, 0, '「参加村民大会或院坝会」已不在本村积分清单上，本次不计分'],
   ])('%o with %i counted toward the cap', (r, counted, refusal) => {
-    expect(validationRefusal(r, counted)).toBe(refusal);
+    expect(validationRefusal(templates, r, counted)).toBe(refusal);
   });
 });
 
@@ -28,7 +29,7 @@ describe('the review request text', () => {
     claim: { reference: 1234, points: 2, text: '帮隔壁王婆婆收了谷子'.repeat(10) },
     rule: { name: '参加村民大会或院坝会', evidence: null },
     household: { code: 'FNP-003', head: '王兰英' },
-    village: { name: '放牛坪村' },
+    village: { name: '放牛坪村', settings: {} },
   } as unknown as LoadedClaim;
 
   it('names the reference, household and item, and how to answer', () => {

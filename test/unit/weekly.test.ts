@@ -88,7 +88,7 @@ describe('weekly texts', () => {
   });
 
   it('the cadre summary keeps to one segment by shortening the low-stock list', () => {
-    const village = { name: '放牛坪村' } as Village;
+    const village = { name: '放牛坪村', settings: {} } as unknown as Village;
     const lowStock = Array.from({ length: 8 }, (_, i) => ({ name: `商品名称第${i + 1}种`, stock: i }));
     const text = cadreSummaryText(village, { approved: 12, rejected: 3, waiting: 4, issued: 120, redeemed: 80, lowStock });
     expect(smsSize(text).segments).toBe(1);

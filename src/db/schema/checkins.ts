@@ -20,11 +20,18 @@ export const checkinEvents = jifen.table('checkin_events', {
   openedByMessage: bigint('opened_by_message', { mode: 'number' }).unique().references(() => inboundMessages.id),
   opensAt: timestamp('opens_at', { withTimezone: true }).notNull(),
   closesAt: timestamp('closes_at', { withTimezone: true }).notNull(),
-  /** Set when a cadre closed it early (结束签到); the window then ends there. */
+  /**
+   * Set when it closed: by a cadre early (结束签到, closed_by; the window then ends there), or at the
+   * end of its window (closes_at; by the checkin-close job or the sweeper). Null: still open.
+   */
   closedAt: timestamp('closed_at', { withTimezone: true }),
   closedBy: integer('closed_by').references(() => cadres.id),
   createdAt: createdAt(),
-}, (t) => [index('checkin_events_code').on(t.villageId, t.code, t.closesAt)]);
+}, (t) => [
+  index('checkin_events_code').on(t.villageId, t.code, t.closesAt),
+  // Two open events of a village never share a code, however many cadres open one at once.
+  uniqueIndex('checkin_events_open_code').on(t.villageId, t.code).where(sql`closed_at is null`),
+]);
 
 /** attended: points given; the others are refusals, kept to answer clearly and to spot abuse. */
 export const CHECKIN_OUTCOMES = ['attended', 'already', 'closed', 'cap_reached', 'other_household'] as const;
@@ -51,4 +58,5 @@ export const checkinAttempts = jifen.table('checkin_attempts', {
 ]);
 
 export type CheckinEvent = typeof checkinEvents.$inferSelect;
+export type NewCheckinEvent = typeof checkinEvents.$inferInsert;
 export type CheckinAttempt = typeof checkinAttempts.$inferSelect;

@@ -15,6 +15,8 @@ export interface VillageSettings {
   stars?: { per: 'year' | 'month' | 'all'; thresholds: number[] };
   /** Set only when the village chose full names on its public pages (default: masked, 王*英), with who chose it. */
   publicFullNames?: { chosenBy: string; chosenOn: string };
+  /** The village's own wording of jifen's texts by key (src/village-texts.ts). */
+  texts?: Record<string, string | string[]>;
 }
 
 export const villages = jifen.table('villages', {

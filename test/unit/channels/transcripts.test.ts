@@ -7,6 +7,7 @@ import { BODY_LIMIT, parseTimestamp, transcriptFeed } from '../../../channels/tr
 import { transcriptSettings } from '../../../channels/transcripts/settings.ts';
 import type { ChannelHost, NormalizedInbound } from '../../../channels/types.ts';
 import { mountRoutes } from '../../support/channel-app.ts';
+import { storableInbound } from '../../../src/storable.ts';
 
 const SECRET = 'transcript-test-secret-7f3a';
 const URL_PATH = '/channels/transcripts/';
@@ -262,14 +263,15 @@ describe('transcript feed: field checks (signed bodies)', () => {
     expect(host.accepted).toEqual([]);
   });
 
-  it('NUL characters are dropped (PostgreSQL cannot store them), in the text and in raw', async () => {
+  it('NUL characters are dropped (PostgreSQL cannot store them), in the text and in raw, when the message is stored', async () => {
     const host = fakeHost();
     const { target } = await mount(host);
     const response = await post(target, json({ ...VALID, text: '扫了\u0000院坝', extra: { 'k\u0000': ['\u0000x'] } }));
     expect(response.statusCode).toBe(202);
-    expect(host.accepted[0]!.text).toBe('扫了院坝');
-    expect(JSON.stringify(host.accepted[0]!.raw)).not.toContain('\\u0000');
-    expect(host.accepted[0]!.raw).toMatchObject({ extra: { k: ['x'] } });
+    const stored = storableInbound(host.accepted[0]!);
+    expect(stored.text).toBe('扫了院坝');
+    expect(JSON.stringify(stored.raw)).not.toContain('\\u0000');
+    expect(stored.raw).toMatchObject({ extra: { k: ['x'] } });
   });
 
   it('caller, text and callId are trimmed', async () => {
