@@ -3,6 +3,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.ts';
 import { households, members } from '../db/schema/index.ts';
 import { mobileNumber } from '../messages/one-time-codes.ts';
+import { consentSource } from '../privacy/consent.ts';
 import { templates } from '../templates.ts';
 import { upsertHouseholds } from './import.ts';
 import type { VillageFile } from './village-file.ts';
@@ -114,7 +115,7 @@ export async function importRoster(db: Db, villageId: number, xlsx: Buffer, dryR
   return db.transaction(async (tx) => {
     const checked = await checkRoster(tx, villageId, xlsx);
     if (checked.problems.length > 0) return { kind: 'problems', problems: checked.problems };
-    if (!dryRun) await upsertHouseholds(tx, villageId, checked.households);
+    if (!dryRun) await upsertHouseholds(tx, villageId, checked.households, consentSource.roster());
     return { kind: dryRun ? 'checked' : 'imported', households: checked.households.length, members: checked.members };
   });
 }

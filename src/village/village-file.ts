@@ -82,6 +82,13 @@ export const VillageFileSchema = Type.Object({
     /** Dialect or local word → the standard word (坝子 → 院坝). */
     synonyms: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))),
   })),
+  /** What the village tells its villagers their data is for, and how long their messages are kept (PIPL). */
+  privacy: Type.Optional(Type.Object({
+    /** The purpose recorded with each member's consent at import (default: templates.privacy.purpose). */
+    purpose: Type.Optional(Type.String({ minLength: 1 })),
+    /** Days inbound message texts, photos and recordings are kept before the daily retention job erases them (default 400). */
+    retention_days: Type.Optional(Type.Integer({ minimum: 1 })),
+  })),
   households: Type.Array(Type.Object({
     code: Type.String({ minLength: 1 }),
     head: Type.String(),

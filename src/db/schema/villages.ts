@@ -13,6 +13,8 @@ export interface VillageSettings {
   review?: { remindAfterHours?: number; escalateAfterHours?: number; twoPersonMinPoints?: number };
   /** Set only when the village chose full names on its public pages (default: masked, 王*英), with who chose it. */
   publicFullNames?: { chosenBy: string; chosenOn: string };
+  /** The purpose recorded with members' consent, and how many days inbound messages are kept (see src/privacy/). */
+  privacy?: { purpose: string; retentionDays: number };
 }
 
 export const villages = jifen.table('villages', {
