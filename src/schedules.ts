@@ -1,5 +1,6 @@
 import { scheduleDailyBackup } from './backups/schedule.ts';
 import type { Context } from './context.ts';
+import { scheduleRetention } from './privacy/retention-schedule.ts';
 import { scheduleReviewFollowUps } from './reviews/follow-up-schedule.ts';
 import { scheduleExpiry } from './supermarket/expiry-schedule.ts';
 import { registerWeeklySchedules } from './weekly/run.ts';
@@ -14,7 +15,7 @@ export interface KeptSchedules {
 }
 
 /**
- * Registers the weekly, expiry and review follow-up job schedulers of every village, once, and
+ * Registers the weekly, expiry, retention and review follow-up job schedulers of every village, once, and
  * the daily backup when this process serves the embedded database (only it runs the backup worker).
  */
 export async function assertSchedules(context: Context): Promise<void> {
@@ -22,6 +23,7 @@ export async function assertSchedules(context: Context): Promise<void> {
     registerWeeklySchedules(context).catch((error) => context.log.error({ err: error }, 'could not register the weekly schedules')),
     scheduleExpiry(context).catch((error) => context.log.warn({ err: error }, 'could not schedule points expiry')),
     scheduleReviewFollowUps(context).catch((error) => context.log.warn({ err: error }, 'could not schedule review follow-ups')),
+    scheduleRetention(context).catch((error) => context.log.warn({ err: error }, 'could not schedule message retention')),
     context.database.embedded
       ? scheduleDailyBackup(context).catch((error) => context.log.warn({ err: error }, 'could not schedule the daily backup'))
       : undefined,

@@ -289,4 +289,11 @@ export const templates = {
     imported: (households: number, members: number) => `已导入 ${households} 户、${members} 人（再次导入同一文件不会重复）`,
     hasProblems: (count: number) => `有 ${count} 处问题，未写入任何数据。请改好后重新上传`,
   },
+  /** Personal data (PIPL): the default purpose members consent to, and what stands where data was erased. */
+  privacy: {
+    purpose: () => '村民积分制：申报、审核、公示积分，通知积分余额，积分超市兑换',
+    /** A forgotten member's name; the id keeps it unique within the household. */
+    forgottenName: (memberId: number) => `已删除${memberId}`,
+    forgottenHead: () => '已删除',
+  },
 };

@@ -14,6 +14,7 @@ import { expire } from './expire.ts';
 import { intake } from './intake.ts';
 import { post } from './post.ts';
 import { publicityEnded } from './publicity.ts';
+import { retention } from './retention.ts';
 import { reviewFollowUp } from './review-follow-up.ts';
 import { onStageFailed } from '../src/queue/failures.ts';
 import { onSendExhausted, send, sendBatch } from './send.ts';
@@ -23,7 +24,7 @@ import { runWeeklyJob } from './weekly.ts';
 
 /** Every pipeline job name has its stage; the type makes a missing one a compile error. */
 const STAGES: { [N in PipelineJobName]: PipelineStage<N> } = {
-  intake, 'advance-claim': advanceClaimJob, post, 'review-follow-up': reviewFollowUp, 'publicity-end': publicityEnded, expire,
+  intake, 'advance-claim': advanceClaimJob, post, 'review-follow-up': reviewFollowUp, 'publicity-end': publicityEnded, expire, retention,
   'checkin-close': checkinClose, 'announcement-send': announcementSend, 'announcement-report': announcementReport,
 };
 

@@ -1,19 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { findPgTool, runPgTool, serverMajorVersion } from './pg-tools.ts';
+import { backupName, rotate, type Backup } from './files.ts';
 import type { BackupSettings } from './settings.ts';
 
-const PREFIX = 'jifen-';
+export type { Backup };
+
 const SUFFIX = '.dump';
-
-/** jifen-2026-12-03T14-05-00-000Z.dump: sorts by time as text. */
-const backupName = (at: Date) => `${PREFIX}${at.toISOString().replaceAll(':', '-').replace('.', '-')}${SUFFIX}`;
-
-export interface Backup {
-  file: string;
-  bytes: number;
-  removed: string[];
-}
 
 /**
  * Dumps the whole database (jifen's tables, the PostgreSQL queues, the migrations journal) in
@@ -23,7 +16,7 @@ export interface Backup {
 export async function createBackup(databaseUrl: string, settings: Pick<BackupSettings, 'dir' | 'keep'>, now = new Date()): Promise<Backup> {
   const pgDump = await findPgTool('pg_dump', await serverMajorVersion(databaseUrl));
   await fs.mkdir(settings.dir, { recursive: true });
-  const file = path.join(settings.dir, backupName(now));
+  const file = path.join(settings.dir, backupName(now, SUFFIX));
   const partial = `${file}.partial`;
   try {
     await runPgTool(pgDump, databaseUrl, ['--format=custom', '--no-owner', `--file=${partial}`]);
@@ -32,15 +25,7 @@ export async function createBackup(databaseUrl: string, settings: Pick<BackupSet
     await fs.rm(partial, { force: true });
   }
   const { size } = await fs.stat(file);
-  return { file, bytes: size, removed: await rotate(settings) };
-}
-
-/** Removes the oldest backups beyond `keep`; returns their paths. */
-async function rotate({ dir, keep }: Pick<BackupSettings, 'dir' | 'keep'>): Promise<string[]> {
-  const backups = (await fs.readdir(dir)).filter((name) => name.startsWith(PREFIX) && name.endsWith(SUFFIX)).sort();
-  const old = backups.slice(0, Math.max(0, backups.length - keep)).map((name) => path.join(dir, name));
-  await Promise.all(old.map((file) => fs.rm(file, { force: true })));
-  return old;
+  return { file, bytes: size, removed: await rotate(settings, SUFFIX) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from '../context.ts';
 import { QUEUES } from '../queue/jobs.ts';
-import { createBackup } from './backup.ts';
+import { createBaseBackup } from './base-backup.ts';
 
 const SCHEDULER_ID = 'daily-backup';
 
@@ -19,8 +19,8 @@ export async function scheduleDailyBackup(context: Context): Promise<void> {
   }
 }
 
-/** The daily backup job: one dump, then rotation. */
+/** The daily backup job of the embedded default: one base backup of its cluster, then rotation. */
 export async function runDailyBackup(context: Context): Promise<void> {
-  const backup = await createBackup(context.database.url, context.config.backups);
+  const backup = await createBaseBackup(context.database.url, context.config.dataDir, context.config.backups);
   context.log.info({ file: backup.file, bytes: backup.bytes, removed: backup.removed.length }, 'daily backup written');
 }

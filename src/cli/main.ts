@@ -6,6 +6,7 @@ import { registerSupermarketCommands } from './supermarket.ts';
 import { registerCheckinAnnounceCommands } from './checkin-announce.ts';
 import { weeklyCommand } from './weekly.ts';
 import { registerBackupCommands } from './backup.ts';
+import { registerPrivacyCommands } from './privacy.ts';
 
 /**
  * `jifen`: the operators' CLI. It reads the same environment as the server; on the embedded
@@ -27,9 +28,10 @@ program.command('import <village-file>')
     const { readVillageFile } = await import('../village/village-file.ts');
     const { importVillage } = await import('../village/import.ts');
     const { registerWeeklySchedules } = await import('../weekly/run.ts');
+    const { consentSource } = await import('../privacy/consent.ts');
     const villageFile = await readVillageFile(file);
     const summary = await withContext(async (context) => {
-      const imported = await importVillage(context.db, villageFile);
+      const imported = await importVillage(context.db, villageFile, consentSource.villageFile(file));
       // The weekly time may have changed: the village's schedule follows its file.
       await registerWeeklySchedules(context);
       return imported;
@@ -122,6 +124,7 @@ registerSupermarketCommands(program, withContext, print);
 registerCheckinAnnounceCommands(program, withContext, print);
 weeklyCommand(program, withContext);
 registerBackupCommands(program, print);
+registerPrivacyCommands(program, print);
 
 try {
   await program.parseAsync();

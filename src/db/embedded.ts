@@ -76,6 +76,13 @@ export async function findRunningServer(dataDir: string): Promise<string | undef
   return urlOf(running.port, (await fs.readFile(files(dataDir).password, 'utf8')).trim());
 }
 
+/** True while a PostgreSQL runs on dataDir's cluster (its postmaster.pid names a live process), whoever started it. */
+export async function clusterIsRunning(dataDir: string): Promise<boolean> {
+  const pidFile = await fs.readFile(path.join(files(dataDir).cluster, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(pidFile?.split('\n')[0]);
+  return !!pid && isAlive(pid);
+}
+
 async function ensureDatabase(port: number, secret: string): Promise<void> {
   const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: secret, database: 'postgres' });
   await client.connect();

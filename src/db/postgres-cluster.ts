@@ -118,6 +118,18 @@ async function letServerReach(dir: string, owner: OsUser | undefined): Promise<v
   if ((mode & 0o001) === 0) await fs.chmod(parent, (mode & 0o7777) | 0o001);
 }
 
+/**
+ * Hands a cluster folder written by jifen (a restored backup) to the user the server runs as:
+ * PostgreSQL refuses a data folder it does not own or that others can read.
+ */
+export async function giveToServer(dir: string): Promise<void> {
+  await fs.chmod(dir, 0o700);
+  const owner = await serverUser();
+  if (!owner) return;
+  await fs.chown(dir, owner.uid, owner.gid);
+  for (const entry of await fs.readdir(dir, { recursive: true })) await fs.lchown(path.join(dir, entry), owner.uid, owner.gid);
+}
+
 export const isInitialised = (dir: string) => fs.access(path.join(dir, 'PG_VERSION')).then(() => true, () => false);
 
 /**

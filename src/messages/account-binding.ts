@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
 import { cadres, members, wechatBindings, type InboundMessage } from '../db/schema/index.ts';
 import { findSender } from '../directory.ts';
+import { consentSource, householdPurpose, recordConsents } from '../privacy/consent.ts';
 import { templates } from '../templates.ts';
 import { textsOf } from '../village-texts.ts';
 import { normalizeText } from '../text.ts';
@@ -53,7 +54,10 @@ async function checkCode(context: Context, message: InboundMessage, channel: Bin
   }
   await context.db.transaction(async (tx) => {
     const column = BOUND_ON[channel];
-    await tx.update(members).set({ [column]: message.sender }).where(eq(members.phone, binding.phone));
+    const bound = await tx.update(members).set({ [column]: message.sender }).where(eq(members.phone, binding.phone))
+      .returning({ id: members.id, householdId: members.householdId });
+    // The member's WeChat or QQ id is personal data jifen now holds, from this binding.
+    if (bound[0]) await recordConsents(tx, [bound[0].id], { source: consentSource.smsBinding(channel), purpose: await householdPurpose(tx, bound[0].householdId) });
     await tx.update(cadres).set({ [column]: message.sender }).where(eq(cadres.phone, binding.phone));
     await tx.update(wechatBindings).set({ boundBy: message.id }).where(eq(wechatBindings.id, binding.id));
   });

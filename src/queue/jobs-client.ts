@@ -27,7 +27,7 @@ export function jobOptions(backend: QueueBackend): JobsOptions {
  */
 const STAGE_PRIORITY: Record<PipelineJob['name'], number> = {
   post: 1, 'publicity-end': 1, 'advance-claim': 2, 'review-follow-up': 3, 'checkin-close': 3, intake: 4,
-  expire: 5, 'announcement-send': 5, 'announcement-report': 5,
+  expire: 5, retention: 5, 'announcement-send': 5, 'announcement-report': 5,
 };
 
 /** How long a producer waits for the queue before leaving the work to the sweeper. */

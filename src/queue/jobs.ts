@@ -24,6 +24,8 @@ export type PipelineJob =
   | { name: 'publicity-end'; data: { claimId: number; round: number } }
   /** Daily per village (a job scheduler in its timezone): points expiry and its warnings. */
   | { name: 'expire'; data: { villageId: number } }
+  /** Daily per village: inbound message texts, photos and recordings older than the village's retention period are erased. */
+  | { name: 'retention'; data: { villageId: number } }
   /** Delayed to the end of a check-in's window (签到): the attendance list to the cadre who opened it. */
   | { name: 'checkin-close'; data: { checkinId: number } }
   /** A confirmed announcement (村务通知): one message per household, then its delivery figures to the cadre. */
@@ -70,6 +72,9 @@ export const outboundJobId = (job: OutboundJob) =>
 
 /** The job scheduler that runs a village's expiry every day in its timezone. */
 export const expirySchedulerId = (villageCode: string) => `expire-${villageCode}`;
+
+/** The job scheduler that runs a village's message retention every day. */
+export const retentionSchedulerId = (villageCode: string) => `retention-${villageCode}`;
 
 /** The job scheduler that follows up a village's claims waiting for review. */
 export const reviewFollowUpSchedulerId = (villageCode: string) => `review-follow-up-${villageCode}`;

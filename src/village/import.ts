@@ -2,6 +2,7 @@ import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.ts';
 import { accounts, cadres, catalogueItems, households, members, rules, villages } from '../db/schema/index.ts';
 import { ensureSystemAccounts } from '../ledger/accounts.ts';
+import { privacySettings, recordConsents, villagePurpose } from '../privacy/consent.ts';
 import type { VillageFile } from './village-file.ts';
 
 export interface ImportSummary {
@@ -42,9 +43,11 @@ async function householdOfPhone(tx: Executor, phone: string): Promise<number | n
 
 /**
  * Creates or updates households with their members and accounts (by household code, and member
- * name within a household); the village file and the console's roster import share it.
+ * name within a household), and records each member's consent from this source for the village's
+ * purpose; the village file and the console's roster import share it.
  */
-export async function upsertHouseholds(tx: Executor, villageId: number, list: VillageFile['households']) {
+export async function upsertHouseholds(tx: Executor, villageId: number, list: VillageFile['households'], source: string) {
+  const purpose = await villagePurpose(tx, villageId);
   const householdIds = new Map<string, number>();
   let memberCount = 0;
   for (const household of list) {
@@ -57,12 +60,13 @@ export async function upsertHouseholds(tx: Executor, villageId: number, list: Vi
     householdIds.set(household.code, row!.id);
     if (household.members.length === 0) continue;
     memberCount += household.members.length;
-    await tx.insert(members).values(household.members.map((member) => ({
+    const listed = await tx.insert(members).values(household.members.map((member) => ({
       householdId: row!.id, name: member.name, phone: member.phone ?? null, wechat: member.wechat ?? null, prefers: member.prefers ?? 'sms',
     }))).onConflictDoUpdate({
       target: [members.householdId, members.name],
       set: { phone: incoming('phone'), wechat: incoming('wechat'), prefers: incoming('prefers') },
-    });
+    }).returning({ id: members.id });
+    await recordConsents(tx, listed.map(({ id }) => id), { source, purpose });
   }
   if (householdIds.size > 0) {
     await tx.insert(accounts).values([...householdIds.values()].map((householdId) => ({ villageId, kind: 'household' as const, householdId })))
@@ -71,15 +75,18 @@ export async function upsertHouseholds(tx: Executor, villageId: number, list: Vi
   return { householdIds, members: memberCount };
 }
 
-/** Creates or updates everything the file describes; running it twice changes nothing the second time. */
-export async function importVillage(db: Db, file: VillageFile): Promise<ImportSummary> {
+/**
+ * Creates or updates everything the file describes; running it twice changes nothing the second time.
+ * `source` is recorded with the members' consent (consentSource.villageFile(path)).
+ */
+export async function importVillage(db: Db, file: VillageFile, source = 'village-file'): Promise<ImportSummary> {
   const v = file.village;
   return db.transaction(async (tx) => {
     const [village] = await tx.insert(villages).values({
       code: v.code, name: v.name, town: v.town, district: v.district, timezone: v.timezone ?? 'Asia/Shanghai',
       settings: {
         weeklyNotification: v.weekly_notification, quietHours: v.quiet_hours, publicityDays: v.publicity_days ?? 0,
-        pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number, synonyms: file.lexicon?.synonyms, texts: file.texts,
+        pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number, synonyms: file.lexicon?.synonyms, texts: file.texts, privacy: privacySettings(file),
         publicFullNames: v.public_full_names && { chosenBy: v.public_full_names.chosen_by, chosenOn: v.public_full_names.chosen_on },
         stars: v.stars && { per: v.stars.per, thresholds: [...v.stars.thresholds].sort((a, b) => a - b) },
         review: v.review && {
@@ -111,7 +118,7 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
       });
     }
 
-    const { householdIds, members: memberCount } = await upsertHouseholds(tx, villageId, file.households);
+    const { householdIds, members: memberCount } = await upsertHouseholds(tx, villageId, file.households, source);
     await ensureSystemAccounts(tx, villageId);
 
     for (const cadre of file.cadres) {

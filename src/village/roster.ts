@@ -3,6 +3,7 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, Executor } from '../db/database.ts';
 import { households, members, type Village } from '../db/schema/index.ts';
 import { mobileNumber } from '../messages/one-time-codes.ts';
+import { consentSource } from '../privacy/consent.ts';
 import { textsOf, type Texts } from '../village-texts.ts';
 import { upsertHouseholds } from './import.ts';
 import type { VillageFile } from './village-file.ts';
@@ -115,7 +116,7 @@ export async function importRoster(db: Db, village: Village, xlsx: Buffer, dryRu
   return db.transaction(async (tx) => {
     const checked = await checkRoster(tx, village, xlsx);
     if (checked.problems.length > 0) return { kind: 'problems', problems: checked.problems };
-    if (!dryRun) await upsertHouseholds(tx, village.id, checked.households);
+    if (!dryRun) await upsertHouseholds(tx, village.id, checked.households, consentSource.roster());
     return { kind: dryRun ? 'checked' : 'imported', households: checked.households.length, members: checked.members };
   });
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
 import { villages } from '../db/schema/index.ts';
+import { consentSource } from '../privacy/consent.ts';
 import { importVillage } from './import.ts';
 import { readVillageFile } from './village-file.ts';
 
@@ -10,6 +11,6 @@ export async function seedIfEmpty(context: Context): Promise<void> {
   if (!file) return;
   const [{ count }] = (await context.db.select({ count: sql<number>`count(*)::int` }).from(villages)) as [{ count: number }];
   if (count > 0) return;
-  const summary = await importVillage(context.db, await readVillageFile(file));
+  const summary = await importVillage(context.db, await readVillageFile(file), consentSource.villageFile(file));
   context.log.info(summary, `first start: imported village ${summary.village} from ${file}`);
 }

@@ -93,6 +93,13 @@ export const VillageFileSchema = Type.Object({
   })),
   /** The village's own wording of jifen's texts, by key (docs/configuration.md lists them): `review_request: "…{reference}…"`. */
   texts: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))]))),
+  /** What the village tells its villagers their data is for, and how long their messages are kept (PIPL). */
+  privacy: Type.Optional(Type.Object({
+    /** The purpose recorded with each member's consent at import (default: templates.privacy.purpose). */
+    purpose: Type.Optional(Type.String({ minLength: 1 })),
+    /** Days inbound message texts, photos and recordings are kept before the daily retention job erases them (default 400). */
+    retention_days: Type.Optional(Type.Integer({ minimum: 1 })),
+  })),
   households: Type.Array(Type.Object({
     code: Type.String({ minLength: 1 }),
     head: Type.String(),

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Queue } from 'bullmq';
-import { expirySchedulerId, QUEUES, reviewFollowUpSchedulerId } from '../../src/queue/jobs.ts';
+import { expirySchedulerId, QUEUES, retentionSchedulerId, reviewFollowUpSchedulerId } from '../../src/queue/jobs.ts';
 import { keepSchedules, SCHEDULES_EVERY_MS } from '../../src/schedules.ts';
 import { dropRedisKeys, testBackend } from '../support/backend.ts';
 import { startJifen, type Harness } from '../support/jifen.ts';
@@ -23,7 +23,7 @@ describe(`job schedulers (${testBackend})`, () => {
     weekly: (await weekly().getJobSchedulers()).map((s) => s.key),
     pipeline: (await pipeline.getJobSchedulers()).map((s) => s.key).sort(),
   });
-  const everyScheduler = { weekly: ['weekly-fangniuping'], pipeline: [expirySchedulerId('fangniuping'), reviewFollowUpSchedulerId('fangniuping')].sort() };
+  const everyScheduler = { weekly: ['weekly-fangniuping'], pipeline: [expirySchedulerId('fangniuping'), retentionSchedulerId('fangniuping'), reviewFollowUpSchedulerId('fangniuping')].sort() };
 
   /** The queue forgets everything: a Redis flushed (only this suite's keys), or the schedulers removed on PostgreSQL. */
   async function loseQueueData(): Promise<void> {
@@ -32,9 +32,10 @@ describe(`job schedulers (${testBackend})`, () => {
     await weekly().removeJobScheduler('weekly-fangniuping');
     await pipeline.removeJobScheduler(expirySchedulerId('fangniuping'));
     await pipeline.removeJobScheduler(reviewFollowUpSchedulerId('fangniuping'));
+    await pipeline.removeJobScheduler(retentionSchedulerId('fangniuping'));
   }
 
-  it('the weekly, expiry and review follow-up schedulers a queue lost are back within a minute, not only at the next start-up', async () => {
+  it('the weekly, expiry, retention and review follow-up schedulers a queue lost are back within a minute, not only at the next start-up', async () => {
     // Only the keeper's period is simulated; the queue and the database run for real.
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const kept = keepSchedules(jifen.context);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { claims, inboundMessages, members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
+import { claims, inboundMessages, memberConsents, members, outboundMessages, wechatBindings } from '../../src/db/schema/index.ts';
 import { smsSize } from '../../src/messages/segments.ts';
 import { testBackend } from '../support/backend.ts';
 import { FakeSpeech } from '../support/fake-speech.ts';
@@ -75,6 +75,9 @@ describe(`WeChat official account (${testBackend})`, () => {
     await jifen.waitFor(async () => sentTo(openid).some((t) => t.startsWith('绑定成功')), 'bound');
     const [member] = await jifen.context.db.select().from(members).where(eq(members.phone, phone));
     expect(member!.wechat).toBe(openid);
+    // The WeChat id is personal data held from this binding: its consent is recorded beside the village file's.
+    const consents = await jifen.context.db.select().from(memberConsents).where(eq(memberConsents.memberId, member!.id));
+    expect(consents.map((c) => c.source).sort()).toEqual(['sms-binding:wechat', 'village-file']);
 
     await fromWechat(openid, '今天把院坝扫干净了');
     const reference = await referenceSentTo(jifen, people.liuFang);

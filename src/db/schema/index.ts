@@ -15,3 +15,4 @@ export * from './outbox.ts';
 export * from './keyed-requests.ts';
 export * from './checkins.ts';
 export * from './announcements.ts';
+export * from './privacy.ts';

@@ -24,8 +24,12 @@ export const inboundMessages = jifen.table('inbound_messages', {
   processedAt: timestamp('processed_at', { withTimezone: true }),
   /** What became of the message (claim, review decision, unknown sender …). */
   outcome: text('outcome'),
+  /** When its text, attachments (photos, recordings) and sender were erased: by the retention job or a member forgotten. */
+  erasedAt: timestamp('erased_at', { withTimezone: true }),
 }, (t) => [
   unique('inbound_channel_external_id').on(t.channel, t.externalId),
+  // The retention job's look for messages not yet erased, oldest first.
+  index('inbound_not_erased').on(t.receivedAt).where(sql`erased_at is null`),
   index('inbound_unqueued').on(t.receivedAt).where(sql`queued_at is null`),
   // The sweeper's look for messages queued but never processed.
   index('inbound_unprocessed').on(t.queuedAt).where(sql`processed_at is null`),

@@ -17,6 +17,8 @@ export interface VillageSettings {
   publicFullNames?: { chosenBy: string; chosenOn: string };
   /** The village's own wording of jifen's texts by key (src/village-texts.ts). */
   texts?: Record<string, string | string[]>;
+  /** The purpose recorded with members' consent, and how many days inbound messages are kept (see src/privacy/). */
+  privacy?: { purpose: string; retentionDays: number };
 }
 
 export const villages = jifen.table('villages', {
