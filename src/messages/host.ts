@@ -1,14 +1,14 @@
 import type { ChannelAdapter, ChannelHost } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
-import { acceptInbound } from './inbound.ts';
+import { acceptOrSpool } from './accept-or-spool.ts';
 import { recordDelivery } from './delivery-reports.ts';
 import { preview } from '../understanding/preview.ts';
 import { claimNonce, releaseNonce } from './replay-nonces.ts';
 
-/** What channel adapters may do with jifen: store what arrives, record what a provider reports, refuse replays. */
+/** What channel adapters may do with jifen: store what arrives (spooled to disk while PostgreSQL is down), record what a provider reports, refuse replays. */
 export function channelHost(context: Context): ChannelHost {
   return {
-    acceptInbound: (message) => acceptInbound(context, message),
+    acceptInbound: (message) => acceptOrSpool(context, message),
     recordDelivery: (providerId, status, error) => recordDelivery(context, providerId, status, error),
     preview: (channel, sender, text) => preview(context, channel, sender, text),
     nonces: {

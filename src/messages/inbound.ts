@@ -6,7 +6,7 @@ import { inboundMessages } from '../db/schema/index.ts';
 import { plausibleTime, storableJson, storableText } from '../storable.ts';
 
 /** The message as PostgreSQL can hold it, whatever the adapter left in it: no NUL, no lone surrogate, a real time. */
-function storable(message: NormalizedInbound): NormalizedInbound {
+export function storable(message: NormalizedInbound): NormalizedInbound {
   return {
     ...message,
     externalId: storableText(message.externalId),
