@@ -59,6 +59,9 @@ export async function openDatabase(config: Config, options: { serve?: boolean; p
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   pool.on('error', () => {}); // an idle client's lost connection is replaced on next use
+  // A client in use whose connection drops (PostgreSQL stopped) fails its query, and also emits
+  // 'error': unheard, that would crash the process, and with it the webhooks that spool meanwhile.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await migrateUnderLock(pool);
   } catch (error) {

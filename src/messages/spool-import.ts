@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
 import { isDatabaseUnreachable } from '../db/errors.ts';
 import { spoolImported } from '../metrics/process-metrics.ts';
@@ -49,6 +50,9 @@ async function importFile(context: Context, file: ClaimedFile, total: SpoolImpor
 /** Imports every spool file of this database that no live importer holds. Throws (keeping its claims) while PostgreSQL is unreachable. */
 export async function importSpool(context: Context, now = new Date()): Promise<SpoolImport> {
   const total: SpoolImport = { files: 0, stored: 0, duplicates: 0, rejected: 0 };
+  if ((await context.spool.files()).length === 0) return total;
+  // Claim nothing while PostgreSQL is down: a claimed file makes its writer start another.
+  await context.db.execute(sql`select 1`);
   for (const file of await context.spool.claim(now)) await importFile(context, file, total);
   if (total.files > 0) context.log.info(total, 'spool imported');
   return total;

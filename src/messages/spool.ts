@@ -122,15 +122,26 @@ export class InboundSpool {
     await fs.rm(file.path, { force: true });
   }
 
+  /** Names of this database's files waiting or being imported. */
+  async files(): Promise<string[]> {
+    return (await this.names()).filter((name) => name.startsWith(`inbound-${this.database}-`) && !name.endsWith('.rejected'));
+  }
+
   /** Messages written and not imported yet, in every file of this database (lines counted on disk). */
   async waiting(): Promise<number> {
-    let lines = 0;
-    for (const name of await this.names()) {
-      if (!name.startsWith(`inbound-${this.database}-`) || name.endsWith('.rejected')) continue;
-      const text = await fs.readFile(path.join(this.dir, name), 'utf8').catch(() => '');
-      lines += text.split('\n').filter((line) => line.trim() !== '').length;
+    // A file claimed (renamed) between listing and reading is listed again under its new name.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        let lines = 0;
+        for (const name of await this.files()) {
+          const text = await fs.readFile(path.join(this.dir, name), 'utf8');
+          lines += text.split('\n').filter((line) => line.trim() !== '').length;
+        }
+        return lines;
+      } catch (error) {
+        if (!isMissing(error) || attempt === 3) throw error;
+      }
     }
-    return lines;
   }
 }
 
