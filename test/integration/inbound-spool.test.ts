@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { normalizeSms } from '../../channels/twilio/normalize.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
 import { initialiseCluster, startCluster, type ClusterOptions, type RunningCluster } from '../../src/db/postgres-cluster.ts';
 import { claims, inboundMessages } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
@@ -13,14 +13,25 @@ import { verifyLedger } from '../../src/ledger/verify.ts';
 import { storable } from '../../src/messages/inbound.ts';
 import { decodeSpool, encodeSpooled } from '../../src/messages/spool-file.ts';
 import { testBackend } from '../support/backend.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
 const TOKEN = 'spool-metrics-token';
 
-/**
- * jifen on a PostgreSQL cluster of its own (the embedded server's binaries), which the test stops
- * (fast shutdown: every connection dropped) and starts again on the same port: a real outage.
- */
+/** A PostgreSQL cluster of the test's own (the embedded server's binaries), in a throwaway folder that also holds jifen's DATA_DIR. */
+async function privateCluster() {
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-spool-'));
+  const password = randomBytes(8).toString('hex');
+  const options: ClusterOptions = { dir: path.join(folder, 'pg'), logFile: path.join(folder, 'pg.log'), user: 'jifen', password, durable: false };
+  await initialiseCluster(options);
+  return { folder, options, dataDir: path.join(folder, 'data'), cluster: await startCluster(options), url: (port: number) => `postgres://jifen:${password}@127.0.0.1:${port}/postgres` };
+}
+
+const spooling = (config: Partial<Config>, operations: Partial<Config['operations']> = {}): Partial<Config> => ({
+  apiToken: TOKEN, ...config, operations: { ...loadConfig({}).operations, spoolImportEveryMs: 200, ...operations },
+});
+
+/** jifen on a private cluster, which the test stops (fast shutdown: every connection dropped) and starts again on the same port: a real outage. */
 describe(`PostgreSQL down: webhooks are spooled to disk and imported when it is back (${testBackend})`, () => {
   let folder: string;
   let options: ClusterOptions;
@@ -29,17 +40,10 @@ describe(`PostgreSQL down: webhooks are spooled to disk and imported when it is 
   let spoolDir: string;
 
   beforeAll(async () => {
-    folder = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-spool-'));
-    const password = randomBytes(8).toString('hex');
-    options = { dir: path.join(folder, 'pg'), logFile: path.join(folder, 'pg.log'), user: 'jifen', password, durable: false };
-    await initialiseCluster(options);
-    cluster = await startCluster(options);
-    const dataDir = path.join(folder, 'data');
-    spoolDir = path.join(dataDir, 'spool');
-    jifen = await startJifen({ config: {
-      databaseUrl: `postgres://jifen:${password}@127.0.0.1:${cluster.port}/postgres`, dataDir, apiToken: TOKEN,
-      operations: { ...loadConfig({}).operations, spoolImportEveryMs: 200 },
-    } });
+    const made = await privateCluster();
+    ({ folder, options, cluster } = made);
+    spoolDir = path.join(made.dataDir, 'spool');
+    jifen = await startJifen({ config: spooling({ databaseUrl: made.url(cluster.port), dataDir: made.dataDir }) });
   });
   afterAll(async () => {
     await jifen?.close();
@@ -122,5 +126,41 @@ describe(`PostgreSQL down: webhooks are spooled to disk and imported when it is 
     expect(await rowsOf(fresh)).toHaveLength(1);
     expect(await fs.readFile(path.join(spoolDir, `${name}.rejected`), 'utf8')).toBe(`${torn}\n`);
     expect(await metric('jifen_inbound_spool_imported_total{result="rejected"}')).toBe(1);
+  });
+});
+
+/** jifen behind a TCP proxy that freezes: PostgreSQL that hangs instead of refusing (a partition). */
+describe(`PostgreSQL hangs: a webhook spools once INBOUND_STORE_TIMEOUT_MS has passed (${testBackend})`, () => {
+  let made: Awaited<ReturnType<typeof privateCluster>>;
+  let proxy: TcpProxy;
+  let jifen: Harness;
+
+  beforeAll(async () => {
+    made = await privateCluster();
+    proxy = await startTcpProxy(made.cluster.port);
+    jifen = await startJifen({ config: spooling({ databaseUrl: made.url(proxy.port), dataDir: made.dataDir }, { inboundStoreTimeoutMs: 500 }) });
+  });
+  afterAll(async () => {
+    proxy?.thaw();
+    await jifen?.close();
+    await proxy?.close();
+    await made?.cluster.stop();
+    await fs.rm(made.folder, { recursive: true, force: true });
+  });
+
+  it('answers 200 from the spool in time, and the store that finishes late and the import make one row', async () => {
+    proxy.freeze();
+    const started = Date.now();
+    const sent = await jifen.sms(people.wangLanying, '今天把院坝扫干净了');
+    expect(sent.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const spooled = await fs.readdir(path.join(made.dataDir, 'spool'));
+    expect(spooled).toHaveLength(1);
+
+    proxy.thaw();
+    await jifen.waitFor(async () => (await fs.readdir(path.join(made.dataDir, 'spool'))).length === 0, 'the spool imported', 30_000);
+    const rows = await jifen.context.db.select().from(inboundMessages).where(eq(inboundMessages.externalId, sent.sid));
+    expect(rows).toHaveLength(1);
+    await jifen.waitFor(async () => (await jifen.outbox(people.wangLanying)).some((text) => text.startsWith('已收到：庭院卫生整洁 +2分')), 'the acknowledgement', 30_000);
   });
 });
