@@ -5,6 +5,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { Config } from '../config.ts';
 import * as schema from './schema/index.ts';
 import { packageRoot } from '../package-root.ts';
+import { DropTolerantClient } from './pg-client.ts';
 import { findRunningServer, startEmbeddedServer, type EmbeddedServer } from './embedded.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -57,11 +58,8 @@ export async function openDatabase(config: Config, options: { serve?: boolean; p
       url = embedded.url;
     }
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, Client: DropTolerantClient });
   pool.on('error', () => {}); // an idle client's lost connection is replaced on next use
-  // A client in use whose connection drops (PostgreSQL stopped) fails its query, and also emits
-  // 'error': unheard, that would crash the process, and with it the webhooks that spool meanwhile.
-  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await migrateUnderLock(pool);
   } catch (error) {
