@@ -44,12 +44,15 @@ export interface Preview {
   speech: string;
 }
 
+/** A message taken in: stored (its row id; a duplicate of one stored before), or spooled to disk while PostgreSQL is unreachable (no row yet). */
+export type AcceptedInbound = { id: number; duplicate: boolean; spooled?: undefined } | { id?: undefined; duplicate: false; spooled: true };
+
 /**
  * What the core offers adapters: store what arrives, record what the provider reports, preview a
  * spoken claim, and remember the nonces of signed requests (shared by every process) to refuse replays.
  */
 export interface ChannelHost {
-  acceptInbound(message: NormalizedInbound): Promise<{ id: number; duplicate: boolean }>;
+  acceptInbound(message: NormalizedInbound): Promise<AcceptedInbound>;
   recordDelivery(providerId: string, status: DeliveryStatus, error?: string): Promise<void>;
   preview(channel: string, sender: string, text: string): Promise<Preview>;
   /** Required by adapters whose signatures do not cover the body (WeChat plaintext mode). */

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { createChannels, type ChannelAdapter, type Channels } from '../channels/index.ts';
 import { configuredSecrets, type Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/database.ts';
 import { createLogger, type Logger } from './log.ts';
+import { InboundSpool, spoolDatabaseName } from './messages/spool.ts';
 import { DirectOutbox, type Outbox } from './plans/outbox.ts';
 import { createQueueBackend } from './queue/backend.ts';
 import { JobsClient } from './queue/jobs-client.ts';
@@ -20,13 +22,18 @@ export interface Context {
   /** True inside runInTransaction. */
   inTransaction?: boolean;
   channels: Channels;
+  /** Where webhooks keep what PostgreSQL could not take (DATA_DIR/spool), until it is imported. */
+  spool: InboundSpool;
 }
 
 export async function createContext(config: Config, options: { serve?: boolean; log?: Logger } = {}): Promise<Context> {
   const log = options.log ?? createLogger(config.logLevel, undefined, configuredSecrets(config));
   const database = await openDatabase(config, { serve: options.serve });
   const jobs = new JobsClient(createQueueBackend(config, database.url));
-  const context: Context = { config, log, database, db: database.db, jobs, outbox: new DirectOutbox(() => context), channels: createChannels(config, log) };
+  const context: Context = {
+    config, log, database, db: database.db, jobs, outbox: new DirectOutbox(() => context), channels: createChannels(config, log),
+    spool: new InboundSpool(path.join(config.dataDir, 'spool'), spoolDatabaseName(database.url)),
+  };
   return context;
 }
 

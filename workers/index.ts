@@ -7,6 +7,7 @@ import type { WorkerHandle } from '../src/queue/backend.ts';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES, type OutboundChannel, type PipelineJob, type PipelineJobName } from '../src/queue/jobs.ts';
 import { runDailyBackup } from '../src/backups/schedule.ts';
 import { keepSchedules } from '../src/schedules.ts';
+import { keepImportingSpool } from '../src/messages/spool-import.ts';
 import { advanceClaimJob } from './advance-claim.ts';
 import { announcementReport, announcementSend } from './announcement.ts';
 import { checkinClose } from './checkin.ts';
@@ -82,7 +83,8 @@ function measureJobs(workers: WorkerHandle[]): void {
 
 /**
  * Starts the pipeline, outbound (one per channel) and weekly workers, keeps the villages' weekly,
- * expiry and review follow-up schedules registered, and runs the sweeper that re-queues unfinished work (src/plans/sweeper.ts).
+ * expiry and review follow-up schedules registered, runs the sweeper that re-queues unfinished work (src/plans/sweeper.ts)
+ * and imports what webhooks spooled to disk while PostgreSQL was down (src/messages/spool-import.ts).
  */
 export function startWorkers(context: Context, { ownConnections = true } = {}): RunningWorkers {
   const { backend } = context.jobs;
@@ -109,12 +111,14 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   void sweep();
   const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const spool = keepImportingSpool(context);
 
   return {
     ready: async () => { await Promise.all([...workers.map((w) => w.waitUntilReady()), schedules.first]); },
     close: async () => {
       clearInterval(sweeper);
       schedules.stop();
+      await spool.stop();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

@@ -3,7 +3,7 @@
  * own is created and dropped) and redis-server on the PATH (a private one is started, then killed).
  *   1. ≥ 200 hostile inputs on every inbound route (bench/chaos/hostile.ts)
  *   2. worker processes and Redis killed with SIGKILL while webhooks arrive (bench/chaos/processes.ts)
- *   3. a private PostgreSQL cluster stopped mid-burst (bench/chaos/postgres-outage.ts; Debian's server binaries, as root)
+ *   3. a private PostgreSQL cluster stopped mid-burst, webhooks spooled meanwhile (bench/chaos/postgres-outage.ts; Debian's server binaries, as root)
  * Prints a table; exits 1 when any line fails its target.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -103,7 +103,9 @@ try {
   const outage = await runPostgresOutage(await freePort(), env, path.resolve(import.meta.dirname, '../../example/fangniuping.yaml'));
   rows.push(['PostgreSQL stopped mid-burst: webhooks sent', String(outage.sent), '-', true]);
   rows.push(['  answered 5xx (Twilio does not retry: lost)', String(outage.answered5xx), '0', outage.answered5xx === 0]);
-  rows.push(['  messages lost in all', String(outage.lost), '0', outage.lost === 0]);
+  rows.push(['  spooled to disk while down (DATA_DIR/spool)', String(outage.spooled), '-', true]);
+  rows.push(['  messages lost in all', `${outage.lost} (processed ${outage.processed})`, '0', outage.lost === 0]);
+  rows.push(['  stored twice (same MessageSid)', String(outage.doubled), '0', outage.doubled === 0]);
 } finally {
   await app.close().catch(() => {});
   await closeContext(context).catch(() => {});

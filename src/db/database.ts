@@ -5,6 +5,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { Config } from '../config.ts';
 import * as schema from './schema/index.ts';
 import { packageRoot } from '../package-root.ts';
+import { DropTolerantClient } from './pg-client.ts';
 import { findRunningServer, startEmbeddedServer, type EmbeddedServer } from './embedded.ts';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -57,7 +58,7 @@ export async function openDatabase(config: Config, options: { serve?: boolean; p
       url = embedded.url;
     }
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, Client: DropTolerantClient });
   pool.on('error', () => {}); // an idle client's lost connection is replaced on next use
   try {
     await migrateUnderLock(pool);

@@ -227,8 +227,12 @@ async function startOnce(options: ClusterOptions, port: number): Promise<Running
   };
 }
 
-/** Starts the (initialised) cluster on a free loopback port; another process may take the port first: then another. */
-export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+/**
+ * Starts the (initialised) cluster on a free loopback port; another process may take the port first:
+ * then another. With `port`, on that one (a restart where clients expect it).
+ */
+export async function startCluster(options: ClusterOptions, port?: number): Promise<RunningCluster> {
+  if (port !== undefined) return startOnce(options, port);
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOnce(options, await freeLoopbackPort());

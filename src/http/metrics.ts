@@ -10,8 +10,7 @@ export const metricsRoutes: FastifyPluginAsync<{ context: Context }> = async (ap
   requireApiToken(app, context);
   const scraped = new ScrapeMetrics(context);
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    await scraped.collect();
-    const merged = Registry.merge([processRegistry, scraped.registry]);
+    const merged = Registry.merge([processRegistry, ...(await scraped.collect())]);
     return reply.type(merged.contentType).send(await merged.metrics());
   });
 };

@@ -1,19 +1,20 @@
 import type { ChannelAdapter, ChannelHost } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
-import { acceptInbound } from './inbound.ts';
+import { acceptOrSpool } from './accept-or-spool.ts';
 import { recordDelivery } from './delivery-reports.ts';
 import { preview } from '../understanding/preview.ts';
 import { claimNonce, releaseNonce } from './replay-nonces.ts';
 import { storableText } from '../storable.ts';
 
 /**
- * What channel adapters may do with jifen: store what arrives, record what a provider reports, refuse
- * replays. Adapters hand over what the provider sent as it is; what PostgreSQL cannot hold (NUL, a lone
- * surrogate) is cleaned here and in acceptInbound (storableInbound), once, for every channel.
+ * What channel adapters may do with jifen: store what arrives (spooled to disk while PostgreSQL is
+ * down), record what a provider reports, refuse replays. Adapters hand over what the provider sent as
+ * it is; what PostgreSQL cannot hold (NUL, a lone surrogate) is cleaned here and in acceptInbound
+ * (storableInbound), once, for every channel.
  */
 export function channelHost(context: Context): ChannelHost {
   return {
-    acceptInbound: (message) => acceptInbound(context, message),
+    acceptInbound: (message) => acceptOrSpool(context, message),
     recordDelivery: (providerId, status, error) => recordDelivery(context, storableText(providerId), status, error === undefined ? undefined : storableText(error)),
     preview: (channel, sender, text) => preview(context, channel, storableText(sender), storableText(text)),
     nonces: {

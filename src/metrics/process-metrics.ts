@@ -38,3 +38,17 @@ export function recordJob(queue: string, job: FinishedJob | undefined, outcome: 
   if (outcome === 'failed') jobFailures.inc({ queue, name: job.name });
   if (job.processedOn && job.finishedOn) jobDuration.observe({ queue, name: job.name, outcome }, (job.finishedOn - job.processedOn) / 1000);
 }
+
+export const inboundSpooled = new Counter({
+  name: 'jifen_inbound_spooled_total',
+  help: 'Inbound messages this process wrote to the local spool because PostgreSQL was unreachable, by channel',
+  labelNames: ['channel'],
+  registers: [registry],
+});
+
+export const spoolImported = new Counter({
+  name: 'jifen_inbound_spool_imported_total',
+  help: 'Spooled lines this process imported, by result (stored, duplicate: already stored, rejected: corrupt or refused, kept in a .rejected file)',
+  labelNames: ['result'],
+  registers: [registry],
+});

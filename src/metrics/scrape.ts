@@ -10,21 +10,34 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] a
  * worker) did the work, and the same from every process scraped (take max(), not sum(), across them).
  */
 export class ScrapeMetrics {
-  readonly registry = new Registry();
-  private readonly gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [this.registry] });
-  private readonly inbound = this.gauge('jifen_inbound_messages', 'Inbound messages stored, by channel and outcome (pending: not processed yet)', ['channel', 'outcome']);
-  private readonly outbound = this.gauge('jifen_outbound_messages', 'Outbound messages recorded, by channel, the provider that sends on it, and status', ['channel', 'provider', 'status']);
-  private readonly segments = this.gauge('jifen_sms_segments_sent', 'SMS segments handed to a provider (sent or delivered): what is paid for');
-  private readonly postings = this.gauge('jifen_ledger_postings', 'Ledger transactions, by kind', ['kind']);
-  private readonly waiting = this.gauge('jifen_claims_awaiting_review', 'Claims waiting for a cadre\'s review');
-  private readonly oldest = this.gauge('jifen_claims_awaiting_review_oldest_seconds', 'How long the longest-waiting claim has waited for review (0 when none waits)');
-  private readonly depth = this.gauge('jifen_queue_jobs', 'Jobs in each queue, by state', ['queue', 'state']);
+  /** One registry per source, so a source that cannot be read is left out of the scrape whole. */
+  private readonly database = new Registry();
+  private readonly queueStore = new Registry();
+  private readonly disk = new Registry();
+  private readonly gauge = (registry: Registry, name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
+  private readonly inbound = this.gauge(this.database, 'jifen_inbound_messages', 'Inbound messages stored, by channel and outcome (pending: not processed yet)', ['channel', 'outcome']);
+  private readonly outbound = this.gauge(this.database, 'jifen_outbound_messages', 'Outbound messages recorded, by channel, the provider that sends on it, and status', ['channel', 'provider', 'status']);
+  private readonly segments = this.gauge(this.database, 'jifen_sms_segments_sent', 'SMS segments handed to a provider (sent or delivered): what is paid for');
+  private readonly postings = this.gauge(this.database, 'jifen_ledger_postings', 'Ledger transactions, by kind', ['kind']);
+  private readonly waiting = this.gauge(this.database, 'jifen_claims_awaiting_review', 'Claims waiting for a cadre\'s review');
+  private readonly oldest = this.gauge(this.database, 'jifen_claims_awaiting_review_oldest_seconds', 'How long the longest-waiting claim has waited for review (0 when none waits)');
+  private readonly depth = this.gauge(this.queueStore, 'jifen_queue_jobs', 'Jobs in each queue, by state', ['queue', 'state']);
+  private readonly spooled = this.gauge(this.disk, 'jifen_inbound_spool_waiting', 'Messages in this machine\'s spool (DATA_DIR/spool) not imported into PostgreSQL yet');
 
   constructor(private readonly context: Context) {}
 
-  /** Reads every count afresh; a part that cannot be read (the queue store down) is left out, not reported as zero. */
-  async collect(): Promise<void> {
-    await Promise.all([this.messages(), this.ledgerAndClaims(), this.queues().catch(() => this.depth.reset())]);
+  /**
+   * Reads every count afresh and returns the registries read; a source that cannot be read (PostgreSQL
+   * or the queue store down) is left out, not reported as zero: while PostgreSQL is down the spool still is.
+   */
+  async collect(): Promise<Registry[]> {
+    const read = (registry: Registry, ...parts: Promise<void>[]) => Promise.all(parts).then(() => registry, () => undefined);
+    const registries = await Promise.all([
+      read(this.database, this.messages(), this.ledgerAndClaims()),
+      read(this.queueStore, this.queues()),
+      read(this.disk, this.context.spool.waiting().then((n) => this.spooled.set(n))),
+    ]);
+    return registries.filter((registry) => registry !== undefined);
   }
 
   private async messages(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { Queue, Worker, createPostgresBackend, withBackend, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Config } from '../config.ts';
+import { DropTolerantClient } from '../db/pg-client.ts';
 
 /** The few BullMQ operations jifen uses, identical on Redis and on PostgreSQL. */
 export interface QueueHandle {
@@ -53,7 +54,7 @@ function redisBackend(url: string, prefix: string): QueueBackend {
 function postgresBackend(connectionString: string): QueueBackend {
   const bound = withBackend(createPostgresBackend);
   // Small pools: every queue and worker owns one, and PostgreSQL's connection budget is shared.
-  const connection = () => ({ connectionString, schema: 'bullmq', migrate: true, max: 4 });
+  const connection = () => ({ connectionString, schema: 'bullmq', migrate: true, max: 4, Client: DropTolerantClient });
   return {
     kind: 'postgres',
     queue: (name) => new bound.Queue(name, { connection: connection() }),

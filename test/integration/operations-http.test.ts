@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES } from '../../src/queue/jobs.ts';
+import { loadConfig } from '../../src/config.ts';
 import { testBackend } from '../support/backend.ts';
 import { startJifen, type Harness } from '../support/jifen.ts';
 import { award } from '../support/records.ts';
@@ -38,7 +39,7 @@ function postRoutes(tree: string): string[] {
 describe(`operations over HTTP: metrics, API docs, queue UI, limits (${testBackend})`, () => {
   let jifen: Harness;
   beforeAll(async () => {
-    jifen = await startJifen({ config: { apiToken: TOKEN, operations: { shutdown: { drainDelayMs: 0, timeoutMs: 5_000 }, apiPerMinute: 40, floodPerMinute: 10 } } });
+    jifen = await startJifen({ config: { apiToken: TOKEN, operations: { ...loadConfig({}).operations, shutdown: { drainDelayMs: 0, timeoutMs: 5_000 }, apiPerMinute: 40, floodPerMinute: 10 } } });
   });
   afterAll(async () => { await jifen?.close(); });
 
