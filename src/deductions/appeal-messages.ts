@@ -11,6 +11,7 @@ import { itemName, templates } from '../templates.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
 import type { KnownVillage } from '../understanding/village-models.ts';
 import { answer } from '../commands/answer.ts';
+import { transactionOf } from '../plans/runner.ts';
 
 /** 申诉 1234 原因: records the household's appeal and tells the village's approvers; returns the answer to the villager. */
 export async function appealDeduction(context: Context, member: KnownMember, message: InboundMessage, appeal: { reference?: number; reason?: string } = {}): Promise<string> {
@@ -18,7 +19,7 @@ export async function appealDeduction(context: Context, member: KnownMember, mes
   const loaded = await findDeduction(context.db, member.village.id, appeal.reference);
   if (!loaded || loaded.household.id !== member.household.id) return templates.appeal.unknownReference(appeal.reference);
   const reason = appeal.reason ?? templates.noReason;
-  const filed = await fileAppeal(context.db, loaded, { actor: `member:${member.id}`, channel: message.channel, messageId: message.id, reason });
+  const filed = await fileAppeal(transactionOf(context), loaded, { actor: `member:${member.id}`, channel: message.channel, messageId: message.id, reason });
   if (filed.kind === 'already_appealed') return templates.appeal.alreadyFiled(appeal.reference);
   if (filed.kind === 'already_decided') return templates.appeal.alreadyDecided(appeal.reference);
   const approvers = await context.db.select().from(cadres).where(and(eq(cadres.villageId, member.village.id), eq(cadres.canApprove, true)));
@@ -42,7 +43,7 @@ export async function decideAppeal(context: Context, known: KnownVillage, messag
   const loaded = await findDeduction(context.db, cadre.villageId, reference);
   if (!loaded) return answer(context, message, cadre, templates.appeal.unknownDeduction(reference), 'unknown_reference');
   if (loaded.household.id === cadre.householdId) return answer(context, message, cadre, templates.appeal.ownHousehold(reference), 'own_household');
-  const decided = await decideDeduction(context.db, loaded, cadre.id, verdict, {
+  const decided = await decideDeduction(transactionOf(context), loaded, cadre.id, verdict, {
     actor: `cadre:${cadre.id}`, channel: message.channel, messageId: message.id, reason: command.reason,
   });
   if (decided.kind === 'not_decidable') return answer(context, message, cadre, templates.appeal.notDecidable(reference, decided.state), 'not_decidable');
