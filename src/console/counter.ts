@@ -4,8 +4,9 @@ import { catalogueItems, households, redemptions, type CatalogueItem } from '../
 import type { KnownCadre } from '../directory.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { redeemAtDesk, reverseFor } from '../supermarket/desk.ts';
-import type { RedemptionLine } from '../supermarket/redeem.ts';
+import type { RedemptionLine } from '../supermarket/pricing.ts';
 import { audit } from './audit.ts';
+import { runInTransaction } from '../plans/runner.ts';
 
 /** The most of one goods a counter form takes. */
 export const MAX_QUANTITY = 99;
@@ -46,10 +47,13 @@ export async function receipt(context: Context, villageId: number, id: number) {
   return { redemption: row, household: household!, balance: (await householdBalance(context.db, household!.code)).balance };
 }
 
-export async function reverseAtCounter(context: Context, cadre: KnownCadre, id: number, ip: string) {
-  const result = await reverseFor(context, cadre, id);
-  await audit(context.db, { actor: `cadre:${cadre.id}`, ip, action: 'reverse_redemption', detail: { redemption: id, result: result.kind } });
-  return result;
+/** A reversal at the counter: the reversal, the household's notice and the audit line in one transaction. */
+export function reverseAtCounter(context: Context, cadre: KnownCadre, id: number, ip: string) {
+  return runInTransaction(context, async (tx) => {
+    const result = await reverseFor(tx, cadre, id);
+    await audit(tx.db, { actor: `cadre:${cadre.id}`, ip, action: 'reverse_redemption', detail: { redemption: id, result: result.kind } });
+    return result;
+  }, 'reverse-redemption');
 }
 
 /** Sets a goods' stock after a delivery or a count (restocking); services without stock stay without. */
