@@ -254,6 +254,23 @@ export const templates = {
     redeemed: (id: number, points: number, balance: number) => `兑换成功，兑换号 ${id}，扣 ${points}分，余额 ${balance}分`,
     reversed: (id: number, points: number, balance: number) => `已撤销兑换 ${id}，退回 ${points}分，余额 ${balance}分`,
     restocked: (name: string, stock: number) => `${name} 库存已更新为 ${stock}`,
+    /** What a ledger transaction was, in the ledger's export. */
+    ledgerKinds: { award: '获得积分', deduction: '扣分', redemption: '超市兑换', reversal: '撤销', expiry: '到期' } as Record<string, string>,
+    /** The message log's channels and delivery statuses. */
+    messageNames: {
+      channels: { sms: '短信', wechat: '微信', qq: 'QQ', voice: '电话', cli: '命令行', console: '后台' } as Record<string, string>,
+      statuses: {
+        pending: '待发送', sent: '已发送', delivered: '已送达', failed: '发送失败', dry_run: '未发送（演示）', opted_out: '已退订，未发',
+        processed: '已处理', waiting: '待处理',
+      } as Record<string, string>,
+    },
+    deductionStates: { recorded: '已扣分', appealed: '申诉中', upheld: '已维持', changed: '已改', revoked: '已撤销' } as Record<string, string>,
+    changeNeeds: () => '改扣分须选择负面清单的项目，或填写分数',
+    starPeriods: { year: '本年度', month: '本月', all: '累计' } as Record<string, string>,
+    unknownCard: () => '这张积分卡已作废或不是本村的卡，请按户号查找',
+    noHousehold: (code: string) => `本村没有农户 ${code}`,
+    badPeriod: () => '日期不对：请填写 年-月-日，开始日期不晚于结束日期',
+    noVillage: (code: string) => `没有村 ${code}，或您无权查看`,
   },
   /** The roster (花名册) imported from Excel in the console: what is wrong with a row. */
   roster: {

@@ -3,9 +3,6 @@ import { claimsOfMessage, createClaims } from '../claims/new-claims.ts';
 import type { Context } from '../context.ts';
 import { households, type Household, type InboundMessage } from '../db/schema/index.ts';
 import { householdContact, type KnownCadre } from '../directory.ts';
-import { householdBalance } from '../ledger/balance.ts';
-import { deduct } from '../ledger/deduction.ts';
-import { tellHousehold } from '../messages/household.ts';
 import { receiptLines, redeemFor, refusal } from '../supermarket/desk.ts';
 import { itemName, templates } from '../templates.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
@@ -13,6 +10,7 @@ import type { KnownVillage } from '../understanding/village-models.ts';
 import { understandVillager } from '../understanding/villager.ts';
 import { advanceClaim } from '../claims/advance.ts';
 import { transactionOf } from '../plans/runner.ts';
+import { deductAsCadre } from '../deductions/record.ts';
 import { answer } from './answer.ts';
 
 type Command<I extends CadreCommand['intent']> = Extract<CadreCommand, { intent: I }>;
@@ -50,17 +48,9 @@ export async function recordDeduction(context: Context, known: KnownVillage, mes
     return answer(context, message, cadre, templates.deduction.otherPoints(command.household.code, itemName(rule.name), rule.code, Math.abs(rule.points), command.points), 'deduct_unclear');
   }
   const household = await householdRow(context, command.household.code);
-  const lines: string[] = [];
-  for (const item of command.items) {
-    const rule = known.rules.get(item.rule.code)!;
-    const recorded = await deduct(transactionOf(context), {
-      household, rule, key: `deduction-message-${message.id}-${rule.code}`, cadreId: cadre.id, messageId: message.id, channel: message.channel,
-    });
-    lines.push(templates.deduction.line(itemName(rule.name), recorded.pointsListed, recorded.pointsTaken, recorded.reference));
-  }
-  const { balance } = await householdBalance(context.db, household.code);
-  await tellHousehold(context, household, cadre.village, `deduction-message-${message.id}`, templates.deduction.toHousehold(lines, balance), 'deduction');
-  await answer(context, message, cadre, templates.deduction.done(household.code, lines, balance), 'deducted');
+  const items = command.items.map((item) => known.rules.get(item.rule.code)!);
+  const recorded = await deductAsCadre(context, cadre, household, items, { key: `deduction-message-${message.id}`, messageId: message.id, channel: message.channel });
+  await answer(context, message, cadre, recorded.text, recorded.outcome);
 }
 
 /** 兑换: goods taken at the points supermarket; points and stock are checked together. */

@@ -22,14 +22,23 @@ export async function revokeCards(db: Executor, householdId: number): Promise<vo
   await db.update(householdCards).set({ revokedAt: new Date() }).where(and(eq(householdCards.householdId, householdId), isNull(householdCards.revokedAt)));
 }
 
+/** The token in what a card's QR says: its 查分 link (…/console/q/<token>), or the token alone. */
+export const tokenOfCard = (scanned: string) => /\/q\/([A-Za-z0-9_-]+)\/?$/.exec(scanned.trim())?.[1] ?? scanned.trim();
+
+/** The household a card that still works belongs to, with its village; undefined for a revoked or unknown token. */
+export async function cardHolder(db: Executor, token: string) {
+  const [row] = await db.select({ household: households, village: villages }).from(householdCards)
+    .innerJoin(households, eq(households.id, householdCards.householdId)).innerJoin(villages, eq(villages.id, households.villageId))
+    .where(and(eq(householdCards.tokenHash, tokenHash(token)), isNull(householdCards.revokedAt)));
+  return row;
+}
+
 /**
  * What a card's 查分 page shows: that household's balance, lifetime total, rank in the village and
  * this year's points by item; nothing of any other household, no phone number.
  */
 export async function cardStatement(db: Executor, token: string) {
-  const [row] = await db.select({ household: households, village: villages }).from(householdCards)
-    .innerJoin(households, eq(households.id, householdCards.householdId)).innerJoin(villages, eq(villages.id, households.villageId))
-    .where(and(eq(householdCards.tokenHash, tokenHash(token)), isNull(householdCards.revokedAt)));
+  const row = await cardHolder(db, token);
   if (!row) return undefined;
   const { household, village } = row;
   const [standing] = (await db.execute<{ balance: number; lifetime: number; rank: number }>(sql`

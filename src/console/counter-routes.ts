@@ -4,6 +4,7 @@ import type { Context } from '../context.ts';
 import { IdempotencyConflictError } from '../idempotency.ts';
 import type { KnownCadre } from '../directory.ts';
 import { DeskError } from '../supermarket/desk.ts';
+import { cardHolder, tokenOfCard } from './cards.ts';
 import { householdRecord, searchHouseholds } from './households.ts';
 import { goodsOf, pickedLines, priceOf, receipt, redeemAtCounter, restock, reverseAtCounter } from './counter.ts';
 import { backTo, page } from './render.ts';
@@ -13,7 +14,7 @@ import type { ConsoleUser } from './people.ts';
 
 const codeParams = { type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 40 } } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
-const search = { type: 'object', properties: { q: { type: 'string', maxLength: 40 }, notice: { type: 'string', maxLength: 200 } } } as const;
+const search = { type: 'object', properties: { q: { type: 'string', maxLength: 40 }, card: { type: 'string', maxLength: 300 }, notice: { type: 'string', maxLength: 200 } } } as const;
 const redeemBody = {
   type: 'object', required: ['key'],
   properties: { key: { type: 'string', minLength: 8, maxLength: 64 }, _csrf: { type: 'string' } },
@@ -30,8 +31,14 @@ export const counterRoutes: FastifyPluginAsync<{ context: Context }> = async (ap
     const user = request.consoleUser!;
     if (user.kind !== 'cadre' || !user.cadre.canRedeem) return page(request, reply.code(403), 'message', { title: '兑换台', error: templates.console.notRedeemer() });
   });
-  app.get<{ Querystring: { q?: string } }>('/counter', { schema: { querystring: search } }, async (request, reply) => {
+  app.get<{ Querystring: { q?: string; card?: string } }>('/counter', { schema: { querystring: search } }, async (request, reply) => {
     const cadre = redeemer(request);
+    // A scanned household card: its QR holds the 查分 link, whose token names the household.
+    if (request.query.card !== undefined) {
+      const holder = await cardHolder(context.db, tokenOfCard(request.query.card));
+      if (holder?.household.villageId !== cadre.villageId) return page(request, reply.code(404), 'counter-find', { q: '', found: [], error: templates.console.unknownCard() });
+      return reply.redirect(`/console/counter/${encodeURIComponent(holder.household.code)}`, 303);
+    }
     const q = request.query.q?.trim() ?? '';
     const found = q ? await searchHouseholds(context.db, [cadre.villageId], q) : [];
     return page(request, reply, 'counter-find', { q, found, linkTo: '/console/counter/' });

@@ -19,8 +19,8 @@ export async function dashboardWorkbook(figures: VillageFigures[], period: { fro
   stock.addRow(['村', '商品', '库存']);
   for (const f of figures) for (const item of f.lowStock) stock.addRow([f.name, item.name, item.stock]);
   const stars = workbook.addWorksheet('星级户');
-  stars.addRow(['村', '户号', '户主', '累计积分']);
-  for (const f of figures) for (const star of f.stars) stars.addRow([f.name, star.code, star.head, star.lifetime]);
+  stars.addRow(['村', '户号', '户主', '积分', '星级']);
+  for (const f of figures) for (const star of f.stars) stars.addRow([f.name, star.code, star.head, star.points, star.stars]);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

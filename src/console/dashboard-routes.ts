@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
+import { templates } from '../templates.ts';
 import { audit } from './audit.ts';
 import { dashboard } from './dashboard.ts';
 import { dashboardWorkbook } from './dashboard-export.ts';
@@ -27,7 +28,7 @@ export const dashboardRoutes: FastifyPluginAsync<{ context: Context }> = async (
 
   app.get<{ Querystring: { days: number } }>('/dashboard', { schema: { querystring: query } }, async (request, reply) => {
     const { rows, label } = await figures(request);
-    return page(request, reply, 'dashboard', { rows, label, days: request.query.days });
+    return page(request, reply, 'dashboard', { rows, label, days: request.query.days, starPeriods: templates.console.starPeriods });
   });
 
   app.get<{ Querystring: { days: number } }>('/dashboard.xlsx', { schema: { querystring: query } }, async (request, reply) => {

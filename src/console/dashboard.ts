@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import type { Village } from '../db/schema/index.ts';
+import { starHouseholds, type StarHousehold } from '../village/stars.ts';
 import { LOW_STOCK_THRESHOLD } from '../weekly/cadre-summary.ts';
 
-/** Households shown as the village's stars (星级文明户): the most points earned in their lifetime. */
-const STARS = 3;
 const TOP_ITEMS = 5;
 
 export interface VillageFigures {
@@ -23,7 +22,9 @@ export interface VillageFigures {
   participating: number;
   topItems: Array<{ name: string; count: number }>;
   lowStock: Array<{ name: string; stock: number }>;
-  stars: Array<{ code: string; head: string; lifetime: number }>;
+  /** 星级文明户 by the village's rule (village file `stars:`), at the period's end. */
+  stars: StarHousehold[];
+  starRule?: { per: string; thresholds: number[] };
 }
 
 const rows = async <T>(db: Executor, query: ReturnType<typeof sql>) => (await db.execute(query)).rows as T[];
@@ -61,10 +62,7 @@ async function details(db: Executor, village: Village, from: Date, to: Date) {
     group by r.name order by count desc, r.name limit ${TOP_ITEMS}`);
   const lowStock = await rows<{ name: string; stock: number }>(db, sql`
     select name, stock from jifen.catalogue_items where village_id = ${village.id} and stock is not null and stock <= ${LOW_STOCK_THRESHOLD} order by stock, code`);
-  const stars = await rows<{ code: string; head: string; lifetime: number }>(db, sql`
-    select h.code, h.head, a.lifetime_earned::int as lifetime from jifen.households h join jifen.accounts a on a.household_id = h.id
-    where h.village_id = ${village.id} and a.lifetime_earned > 0 order by a.lifetime_earned desc, h.code limit ${STARS}`);
-  return { topItems, lowStock, stars };
+  return { topItems, lowStock, stars: await starHouseholds(db, village, to), starRule: village.settings.stars };
 }
 
 /** The dashboard's figures for each village, over [from, to). */

@@ -25,6 +25,20 @@ export async function searchHouseholds(db: Executor, villageIds: number[], query
 /** Who decided a ledger entry: the claim's reviewer, the cadre at the counter, the cadre who deducted. */
 const decidedBy = sql<string | null>`(select name from ${cadres} k where k.id = coalesce(${claims.reviewedBy}, ${redemptions.cadreId}, ${deductions.cadreId}))`;
 
+/**
+ * Household ledger entries with what they were for: the date, the transaction's kind and memo, the
+ * item (of the claim or deduction), the reason and the cadre who decided. The caller adds `where`.
+ */
+export const ledgerLines = (db: Executor) => db.select({
+  at: ledgerTransactions.createdAt, kind: ledgerTransactions.kind, memo: ledgerTransactions.memo, amount: ledgerEntries.amount,
+  item: rules.name, reason: claims.reason, decidedBy, household: households.code, head: households.head,
+}).from(ledgerEntries).innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+  .innerJoin(accounts, eq(accounts.id, ledgerEntries.accountId)).innerJoin(households, eq(households.id, accounts.householdId))
+  .leftJoin(claims, eq(ledgerTransactions.idempotencyKey, sql`'claim-' || ${claims.id}`))
+  .leftJoin(redemptions, eq(redemptions.transactionId, ledgerTransactions.id))
+  .leftJoin(deductions, eq(deductions.transactionId, ledgerTransactions.id))
+  .leftJoin(rules, eq(rules.id, sql`coalesce(${claims.ruleId}, ${deductions.ruleId})`));
+
 /** A household of these villages with its members, opt-outs, balance, statement (every ledger entry) and deductions. */
 export async function householdRecord(db: Executor, villageIds: number[], code: string) {
   const [row] = await db.select({ household: households, village: villages, account: accounts }).from(households)
@@ -34,15 +48,7 @@ export async function householdRecord(db: Executor, villageIds: number[], code: 
   const people = await db.select().from(members).where(eq(members.householdId, row.household.id)).orderBy(members.id);
   const addresses = people.flatMap((m) => [m.phone, m.wechat]).filter((a): a is string => !!a);
   const optedOut = addresses.length === 0 ? [] : await db.select().from(optOuts).where(inArray(optOuts.address, addresses));
-  const statement = await db.select({
-    at: ledgerTransactions.createdAt, kind: ledgerTransactions.kind, memo: ledgerTransactions.memo, amount: ledgerEntries.amount,
-    item: rules.name, reason: claims.reason, decidedBy,
-  }).from(ledgerEntries).innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
-    .leftJoin(claims, eq(ledgerTransactions.idempotencyKey, sql`'claim-' || ${claims.id}`))
-    .leftJoin(redemptions, eq(redemptions.transactionId, ledgerTransactions.id))
-    .leftJoin(deductions, eq(deductions.transactionId, ledgerTransactions.id))
-    .leftJoin(rules, eq(rules.id, sql`coalesce(${claims.ruleId}, ${deductions.ruleId})`))
-    .where(eq(ledgerEntries.accountId, row.account.id)).orderBy(desc(ledgerEntries.id)).limit(STATEMENT_LIMIT);
+  const statement = await ledgerLines(db).where(eq(ledgerEntries.accountId, row.account.id)).orderBy(desc(ledgerEntries.id)).limit(STATEMENT_LIMIT);
   const deducted = await db.select({ deduction: deductions, item: rules.name }).from(deductions).innerJoin(rules, eq(rules.id, deductions.ruleId))
     .where(eq(deductions.householdId, row.household.id)).orderBy(desc(deductions.id));
   return { ...row, members: people, optedOut, statement, deductions: deducted };

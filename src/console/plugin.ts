@@ -11,11 +11,16 @@ import type { ConsoleUser } from './people.ts';
 import { cardRoutes } from './card-routes.ts';
 import { counterRoutes } from './counter-routes.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
+import { deductionRoutes } from './deduction-routes.ts';
+import { exportRoutes } from './export-routes.ts';
 import { householdRoutes } from './household-routes.ts';
+import { messageRoutes } from './message-routes.ts';
+import { publicityPageRoutes } from './publicity-page-routes.ts';
 import { reviewRoutes } from './review-routes.ts';
 import { rosterRoutes } from './roster-routes.ts';
 import { SESSION_COOKIE, sessionUser } from './sign-in.ts';
 import { signInRoutes } from './sign-in-routes.ts';
+import { weeklyRoutes } from './weekly-routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -31,10 +36,11 @@ const VIEWS = path.resolve(import.meta.dirname, 'views');
 const ASSETS = path.resolve(import.meta.dirname, 'assets');
 const HTMX = path.dirname(new URL(import.meta.resolve('htmx.org')).pathname);
 const ECHARTS = path.resolve(path.dirname(new URL(import.meta.resolve('echarts')).pathname), 'dist');
+const JSQR = path.resolve(path.dirname(new URL(import.meta.resolve('jsqr')).pathname));
 
-/** The console's own stylesheet, htmx and ECharts, straight from their npm packages: no build step. */
+/** The console's own stylesheet and scanner, htmx, ECharts and jsQR, straight from their npm packages: no build step. */
 const assetRoutes: FastifyPluginAsync = async (app) => {
-  await app.register(fastifyStatic, { root: [ASSETS, HTMX, ECHARTS], allowedPath: (file) => /^\/(?:console\.css|htmx\.min\.js|echarts\.min\.js)$/.test(file), maxAge: '1h' });
+  await app.register(fastifyStatic, { root: [ASSETS, HTMX, ECHARTS, JSQR], allowedPath: (file) => /^\/(?:console\.css|scan\.js|htmx\.min\.js|echarts\.min\.js|jsQR\.js)$/.test(file), maxAge: '1h' });
 };
 
 /** Every route but the sign-in pages needs an open session; a page redirects to sign-in, anything else is 401. */
@@ -67,6 +73,11 @@ const pages: FastifyPluginAsync<{ context: Context }> = async (app, { context })
   await app.register(dashboardRoutes, { context });
   await app.register(cardRoutes, { context });
   await app.register(rosterRoutes, { context });
+  await app.register(deductionRoutes, { context });
+  await app.register(publicityPageRoutes, { context });
+  await app.register(messageRoutes, { context });
+  await app.register(weeklyRoutes, { context });
+  await app.register(exportRoutes, { context });
 };
 
 /** The village office at /console: cadres and township officers, signed in by a code on their own channel. */

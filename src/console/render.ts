@@ -15,3 +15,7 @@ export const backTo = (reply: FastifyReply, url: string, notice?: string) =>
 export const sendWorkbook = (reply: FastifyReply, filename: string, workbook: Buffer) =>
   reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     .header('content-disposition', `attachment; filename="${filename}"`).send(workbook);
+
+/** A page saying why the request was refused (not found, forbidden, a bad period), with that status. */
+export const refused = (request: FastifyRequest, reply: FastifyReply, title: string, why: { status: number; error: string }) =>
+  page(request, reply.code(why.status), 'message', { title, error: why.error });

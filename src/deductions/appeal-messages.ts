@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Context } from '../context.ts';
 import { cadres, type InboundMessage } from '../db/schema/index.ts';
 import { decideDeduction, fileAppeal, findDeduction, type AppealVerdict } from '../deductions/appeals.ts';
+import type { DeductionChange } from '../ledger/deduction.ts';
 import type { KnownCadre, KnownMember } from '../directory.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { tellHousehold } from '../messages/household.ts';
@@ -34,25 +35,38 @@ export async function appealDeduction(context: Context, member: KnownMember, mes
 
 type Decide = Extract<CadreCommand, { intent: 'decide_deduction' }>;
 
-/** 维持 / 撤销 / 改: a cadre who can approve decides a deduction; the household is told the outcome and its balance. */
-export async function decideAppeal(context: Context, known: KnownVillage, message: InboundMessage, cadre: KnownCadre, command: Decide) {
-  if (!cadre.canApprove) return answer(context, message, cadre, templates.decision.notApprover(), 'not_approver');
-  const { reference } = command;
-  const verdict = toVerdict(known, command);
-  if (reference === undefined || !verdict) return answer(context, message, cadre, templates.appeal.whichDeduction(), 'appeal_unclear');
+/** What a cadre is answered after deciding a deduction, and the outcome recorded for it. */
+export interface DeductionAnswer { text: string; outcome: string }
+
+/**
+ * 维持 / 撤销 / 改 by a cadre who can approve, from SMS or the console: never their own household's;
+ * the household is told the outcome and its balance. Runs in the caller's transaction.
+ */
+export async function decideAsCadre(context: Context, cadre: KnownCadre, reference: number, verdict: AppealVerdict, how: DeductionChange): Promise<DeductionAnswer> {
+  if (!cadre.canApprove) return { text: templates.decision.notApprover(), outcome: 'not_approver' };
   const loaded = await findDeduction(context.db, cadre.villageId, reference);
-  if (!loaded) return answer(context, message, cadre, templates.appeal.unknownDeduction(reference), 'unknown_reference');
-  if (loaded.household.id === cadre.householdId) return answer(context, message, cadre, templates.appeal.ownHousehold(reference), 'own_household');
-  const decided = await decideDeduction(transactionOf(context), loaded, cadre.id, verdict, {
-    actor: `cadre:${cadre.id}`, channel: message.channel, messageId: message.id, reason: command.reason,
-  });
-  if (decided.kind === 'not_decidable') return answer(context, message, cadre, templates.appeal.notDecidable(reference, decided.state), 'not_decidable');
+  if (!loaded) return { text: templates.appeal.unknownDeduction(reference), outcome: 'unknown_reference' };
+  if (loaded.household.id === cadre.householdId) return { text: templates.appeal.ownHousehold(reference), outcome: 'own_household' };
+  const decided = await decideDeduction(transactionOf(context), loaded, cadre.id, verdict, how);
+  if (decided.kind === 'not_decidable') return { text: templates.appeal.notDecidable(reference, decided.state), outcome: 'not_decidable' };
   const outcome = decided.replacement
     ? templates.appeal.changedTo(itemName(verdict.verdict === 'change' && verdict.rule ? verdict.rule.name : loaded.rule.name), decided.replacement.pointsTaken)
     : templates.appeal.outcomes[decided.state]!;
   const { balance } = await householdBalance(context.db, loaded.household.code);
   await tellHousehold(context, loaded.household, cadre.village, `deduction-${loaded.deduction.id}-${decided.state}`, templates.appeal.toHousehold(reference, outcome, balance), 'appeal_outcome');
-  await answer(context, message, cadre, templates.appeal.decided(reference, outcome, balance), `deduction_${decided.state}`);
+  return { text: templates.appeal.decided(reference, outcome, balance), outcome: `deduction_${decided.state}` };
+}
+
+/** 维持 / 撤销 / 改 by SMS or WeChat: the cadre is answered on their channel. */
+export async function decideAppeal(context: Context, known: KnownVillage, message: InboundMessage, cadre: KnownCadre, command: Decide) {
+  if (!cadre.canApprove) return answer(context, message, cadre, templates.decision.notApprover(), 'not_approver');
+  const { reference } = command;
+  const verdict = toVerdict(known, command);
+  if (reference === undefined || !verdict) return answer(context, message, cadre, templates.appeal.whichDeduction(), 'appeal_unclear');
+  const decided = await decideAsCadre(context, cadre, reference, verdict, {
+    actor: `cadre:${cadre.id}`, channel: message.channel, messageId: message.id, reason: command.reason,
+  });
+  await answer(context, message, cadre, decided.text, decided.outcome);
 }
 
 function toVerdict(known: KnownVillage, command: Decide): AppealVerdict | undefined {

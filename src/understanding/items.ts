@@ -1,6 +1,6 @@
-import { backgroundOf, inBackground, ownOrCompanion, type Background } from './background.ts';
+import { backgroundOf, inBackground, isPerson, isPronoun, ownOrCompanion, pronounOfOthers, type Background } from './background.ts';
 import type { Concept, Lexicon, Say } from './lexicon.ts';
-import type { Analysis } from './text-analysis.ts';
+import { CLAUSE_MARK, type Analysis } from './text-analysis.ts';
 
 /** What understanding needs of a village rule (positive or negative list). */
 export interface RuleInfo {
@@ -17,7 +17,10 @@ interface Phrase {
   strength: number;
   /** Words that, in the same clause, mean the phrase is not about this item. */
   not: readonly string[];
-  /** The concept's kind (see lexicon.ts): done for oneself, for others, or said clearly only beside one of `needs`. */
+  /**
+   * The concept's kind (see lexicon.ts): done for oneself, for others, or said clearly only beside
+   * one of `needs`, undenied, in its clause or the next (我还没搞清楚 knows nothing).
+   */
   forSelf?: boolean;
   forOthers?: boolean;
   needs?: readonly string[];
@@ -48,6 +51,8 @@ const PHRASE_REACH = 20;
 const ACROSS_CLAUSES = 0.9;
 /** A sound-alike match counts for a little less than the written word. */
 const HEARD_FACTOR = 0.9;
+/** Help of "him" or "her" counts for less than help of a neighbour named, and less than words across clauses. */
+const PRONOUN_FACTOR = 0.85;
 /** Told only as a talk's content or setting: a weak reading, never claimed beside a clear one. */
 const BACKGROUND_FACTOR = 0.5;
 const NAME_SEPARATORS = /[、，,（）()：:；;\s/]+|或|及/;
@@ -114,7 +119,7 @@ export function compileItems(rules: readonly RuleInfo[], list: 'earn' | 'deduct'
 
 /** Every word the items look for: taught to the segmenter and to the sound-alike repair. */
 export function itemWords(items: readonly Item[]): string[] {
-  return [...new Set(items.flatMap((item) => item.phrases.flatMap((p) => [...p.say.flat(), ...p.not])))];
+  return [...new Set(items.flatMap((item) => item.phrases.flatMap((p) => [...p.say.flat(), ...p.not, ...(p.needs ?? [])])))];
 }
 
 interface Occurrence {
@@ -129,7 +134,8 @@ interface Occurrence {
 /**
  * Where a word occurs: on token boundaries, or inside one token. What a phrase is about (its first
  * word) does not count inside another known word: 院坝 inside 院坝会 is a meeting, not the yard;
- * the other words may (打扫 inside 打扫干净, 扫 inside 扫了).
+ * the other words may where they begin it (打扫 inside 打扫干净, 扫 inside 扫了), not at its end
+ * (好 inside 劝好 is the mediation's, not a couple getting on well).
  */
 function occurrences(analysis: Analysis, word: string, known: ReadonlySet<string>, head: boolean): Occurrence[] {
   const { text, tokens } = analysis;
@@ -140,7 +146,7 @@ function occurrences(analysis: Analysis, word: string, known: ReadonlySet<string
     const last = tokens.findIndex((t) => t.start + t.word.length >= end);
     const token = tokens[first]!;
     const aligned = token.start === at && tokens[last]!.start + tokens[last]!.word.length === end;
-    const inside = first === last && !(head && known.has(token.word));
+    const inside = first === last && !(known.has(token.word) && (head || token.start !== at));
     if (!aligned && !inside) continue;
     const before = tokens.slice(Math.max(0, first - NEGATION_REACH), first).filter((t) => t.clause === token.clause);
     found.push({
@@ -189,6 +195,8 @@ function finder(analysis: Analysis, index: WordIndex): Finder {
   };
 }
 
+const clauseEnd = (text: string, at: number) => (text.indexOf(CLAUSE_MARK, at) + 1 || text.length + 1) - 1;
+
 const distance = (a: Occurrence, b: Occurrence) => Math.max(a.start - b.end, b.start - a.end, 0);
 
 function occurrencesOf(words: readonly string[], find: Finder, head: boolean): Occurrence[] {
@@ -207,10 +215,24 @@ function nearest(candidates: Occurrence[], head: Occurrence, chosen: Occurrence[
   return best;
 }
 
-/** One's own yard swept for someone else is help (帮她把院坝扫了); one's own mother cared for is not help of others. */
+/** A word of knowing in the phrase's clauses says whether it is known (还没搞清楚: not); else one in the clause before or after. */
+function knownHere(needed: readonly Occurrence[], first: number, last: number): boolean {
+  const own = needed.filter((o) => o.clause >= first && o.clause <= last);
+  if (own.length > 0) return own.some((o) => !o.negated);
+  return needed.some((o) => !o.negated && o.clause >= first - 1 && o.clause <= last + 1);
+}
+
+/**
+ * One's own yard swept for someone else is help (帮她把院坝扫了); one's own mother cared for is not
+ * help of others, nor is she when a pronoun stands for her.
+ */
 function forWhom(phrase: Phrase, chosen: readonly Occurrence[], text: string, background: Background): boolean {
   if (phrase.forSelf && chosen.some((o) => background.forOthers.has(o.clause))) return false;
-  return !(phrase.forOthers && chosen.some((o) => ownOrCompanion(text, o.start)));
+  if (!phrase.forOthers) return true;
+  return !chosen.some((o) => {
+    const word = text.slice(o.start, o.end);
+    return isPerson(word) && (ownOrCompanion(text, o.start) || (isPronoun(word) && !pronounOfOthers(text, o.start)));
+  });
 }
 
 /**
@@ -223,7 +245,7 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
   const others = phrase.say.slice(1).map((group) => occurrencesOf(group, find, false));
   if (others.some((list) => list.length === 0)) return undefined;
   const nots = phrase.not.length > 0 ? occurrencesOf(phrase.not, find, false) : [];
-  const strength = phrase.strength * (phrase.needs?.length && !phrase.needs.some((w) => analysis.text.includes(w)) ? BROAD_STRENGTH : 1);
+  const needed = phrase.needs?.length ? occurrencesOf(phrase.needs, find, false) : undefined;
   let best: ItemMatch | undefined;
   for (const head of heads) {
     const chosen = [head];
@@ -252,7 +274,11 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
     if (first !== last && chosen.some((o) => background.denying.has(o.clause))) continue;
     const heard = chosen.some((o) => o.heard);
     const ranges = chosen.map((o): [number, number] => [o.start, o.end]);
-    const score = strength * (first === last ? 1 : ACROSS_CLAUSES) * (heard ? HEARD_FACTOR : 1) * (inBackground(background, ranges) ? BACKGROUND_FACTOR : 1);
+    // 帮他们劝好了: what is done for "them" is told after the pronoun, and may be another item's act.
+    const pronoun = chosen.find((o) => isPronoun(analysis.text.slice(o.start, o.end)));
+    if (pronoun) ranges.push([pronoun.end, clauseEnd(analysis.text, pronoun.end)]);
+    const strength = phrase.strength * (needed && !knownHere(needed, first, last) ? BROAD_STRENGTH : 1);
+    const score = strength * (first === last ? 1 : ACROSS_CLAUSES) * (heard ? HEARD_FACTOR : 1) * (pronoun ? PRONOUN_FACTOR : 1) * (inBackground(background, ranges) ? BACKGROUND_FACTOR : 1);
     if (!best || score > best.score) {
       best = { item, score, head: [head.start, head.end], ranges, heard };
     }

@@ -19,6 +19,8 @@ function syllables(text: string): string[] {
 }
 
 const HAN = /^\p{Script=Han}+$/u;
+/** Particles: sharing only one of them is no sign of the word (剪了 is not 捡了). */
+const PARTICLE = /[了的过着子儿得地]/;
 
 interface SoundTerm {
   term: string;
@@ -34,7 +36,7 @@ export interface Corrected {
 /**
  * Repairs speech-recognition homophones against known words: 院爸 → 院坝, 拉机分类 → 垃圾分类,
  * 自愿服务 → 志愿服务. A span is replaced only when it sounds like the word, shares at least one
- * character with it and is a whole run of segmenter tokens (so 开回来 never becomes 开会来). A
+ * character with it (not a particle such as 了) and is a whole run of segmenter tokens (so 开回来 never becomes 开会来). A
  * two-character word is riskier: it must sound exactly alike and must not be a word of its own
  * (主人 stays 主人, not 主任).
  */
@@ -89,7 +91,7 @@ export class SoundAlikes {
       if (!boundaries.has(end) || !termKeys.every((key, k) => keys[at + k] === key)) continue;
       const span = text.slice(at, end);
       if (span === term) return term;
-      if (HAN.test(span) && [...span].some((ch, k) => term[k] === ch)) return term;
+      if (HAN.test(span) && [...span].some((ch, k) => term[k] === ch && !PARTICLE.test(ch))) return term;
     }
     return undefined;
   }

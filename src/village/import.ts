@@ -81,6 +81,7 @@ export async function importVillage(db: Db, file: VillageFile): Promise<ImportSu
         weeklyNotification: v.weekly_notification, quietHours: v.quiet_hours, publicityDays: v.publicity_days ?? 0,
         pointsExpire: v.points_expire, smsSenderNumber: v.sms_sender_number, synonyms: file.lexicon?.synonyms,
         publicFullNames: v.public_full_names && { chosenBy: v.public_full_names.chosen_by, chosenOn: v.public_full_names.chosen_on },
+        stars: v.stars && { per: v.stars.per, thresholds: [...v.stars.thresholds].sort((a, b) => a - b) },
         review: v.review && {
           remindAfterHours: v.review.remind_after_hours, escalateAfterHours: v.review.escalate_after_hours, twoPersonMinPoints: v.review.two_person_min_points,
         },

@@ -47,6 +47,14 @@ export const VillageFileSchema = Type.Object({
      * saying who chose it and when (a villagers' meeting's decision): PIPL asks for a recorded choice.
      */
     public_full_names: Type.Optional(Type.Object({ chosen_by: Type.String({ minLength: 1 }), chosen_on: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })),
+    /**
+     * 星级文明户: a household earns a star for each threshold its net points of the period reach
+     * (awards minus deductions; per: year or month of the village's calendar, or all: the lifetime total).
+     */
+    stars: Type.Optional(Type.Object({
+      per: Type.Union([Type.Literal('year'), Type.Literal('month'), Type.Literal('all')]),
+      thresholds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 5 }),
+    })),
     /** Hours until a waiting claim's reviewers are reminded and all approvers asked; items needing two approvers. */
     review: Type.Optional(Type.Object({
       remind_after_hours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),

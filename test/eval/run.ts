@@ -6,6 +6,7 @@
  * `--calibrate` chooses each list size's confidence threshold from the dev split's readings and
  * writes src/understanding/calibration.json (run the evaluation again to see its effect).
  * `--show dev` lists every wrong or asked-back dev message (never use it on the holdout).
+ * `--dev` prints the dev split only: what tuning runs, so that the holdout's figures are not seen.
  */
 import { writeFileSync } from 'node:fs';
 import { CALIBRATION_FILE, confidentAt, type Calibration } from '../../src/understanding/thresholds.ts';
@@ -18,7 +19,7 @@ import { confusions, score, type Outcome } from './metrics.ts';
 const TARGET_PRECISION = 0.97;
 /** A threshold must leave this share of claims answered (coverage ≥ 0.85 is asked of all messages). */
 const ANSWERED_FLOOR = 0.9;
-const SPLITS: Split[] = ['dev', 'holdout'];
+const SPLITS: Split[] = process.argv.includes('--dev') ? ['dev'] : ['dev', 'holdout'];
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
 const show = process.argv.includes('--show') ? process.argv[process.argv.indexOf('--show') + 1] : undefined;
 const calibrate = process.argv.includes('--calibrate');

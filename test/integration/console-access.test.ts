@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { desc, eq } from 'drizzle-orm';
-import { households, outboundMessages, redemptions } from '../../src/db/schema/index.ts';
+import { desc, eq, like } from 'drizzle-orm';
+import { consoleAudit, households, outboundMessages, redemptions } from '../../src/db/schema/index.ts';
 import { issueCards } from '../../src/console/cards.ts';
 import { redeemAtCounter } from '../../src/console/counter.ts';
 import { requestSignInCode, signIn } from '../../src/console/sign-in.ts';
@@ -27,7 +27,13 @@ const ROUTES: Array<[method: 'GET' | 'POST', url: string]> = [
   ['GET', '/console/redemptions/1'], ['POST', '/console/redemptions/1/reversal'], ['GET', '/console/stock'], ['POST', '/console/stock/S01'],
   ['GET', '/console/dashboard'], ['GET', '/console/dashboard.xlsx'], ['POST', '/console/cards.pdf'], ['POST', '/console/households/FNP-003/cards/revoke'],
   ['GET', '/console/roster'], ['GET', '/console/roster/template.xlsx'], ['POST', '/console/roster'],
+  ['GET', '/console/exports'], ['GET', '/console/ledger.xlsx'], ['GET', '/console/publicity.xlsx'], ['GET', '/console/publicity'], ['GET', '/console/publicity.pdf'],
+  ['GET', '/console/deductions'], ['POST', '/console/deductions'], ['POST', '/console/deductions/1001'], ['GET', '/console/messages'], ['GET', '/console/weekly'],
+  ['GET', '/console/counter?card=x'],
 ];
+
+/** The new pages of a village: what a person of another village or township must not read. */
+const VILLAGE_PAGES = ['/console/exports', '/console/ledger.xlsx', '/console/publicity.xlsx', '/console/publicity', '/console/publicity.pdf', '/console/deductions', '/console/messages'];
 
 const LONGSHUI = `township: { code: longshui, name: 龙水镇 }
 villages: [shuangqiao]
@@ -102,6 +108,46 @@ describe(`console access (${testBackend})`, () => {
     expect((await jifen.app.inject({ url: '/console/roster', headers: { cookie: keeper } })).statusCode).toBe(403);
   });
 
+  it('a cadre of one village gets nothing of another\'s ledger, publicity, deductions, messages or weekly runs', async () => {
+    const cookie = await cookieOf(heLi);
+    for (const url of VILLAGE_PAGES) {
+      const response = await jifen.app.inject({ url: `${url}?village=fangniuping`, headers: { cookie } });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body, url).not.toContain('放牛坪');
+    }
+    // Without a village named: their own village's, never another's.
+    const messages = await jifen.app.inject({ url: '/console/messages', headers: { cookie } });
+    expect(messages.body).toContain('双桥村');
+    expect(messages.body).not.toMatch(/FNP-|王兰英|13900020003/);
+    const weekly = await jifen.app.inject({ url: '/console/weekly', headers: { cookie } });
+    expect(weekly.body).not.toContain('放牛坪');
+    const deductions = await jifen.app.inject({ url: '/console/deductions', headers: { cookie } });
+    expect(deductions.body).not.toContain('FNP-');
+  });
+
+  it('a card of another village is not found at the counter', async () => {
+    const list = await jifen.context.db.select().from(households).where(eq(households.code, 'FNP-003'));
+    const [card] = await issueCards(jifen.context.db, list);
+    const response = await jifen.app.inject({ url: `/console/counter?card=${encodeURIComponent(`https://x/console/q/${card!.token}`)}`, headers: { cookie: await cookieOf(qiuDacheng) } });
+    expect(response.statusCode).toBe(404);
+    expect(response.body).not.toContain('王兰英');
+  });
+
+  it('a township officer decides no deduction', async () => {
+    await importTownship(jifen.context.db, parseTownshipFile(LONGSHUI));
+    const officer = await cookieOf('+8613911030009');
+    const form = await jifen.app.inject({ url: '/console/deductions', headers: { cookie: officer } });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).not.toContain('name="verdict"');
+    const csrfCookie = form.cookies.find((c) => c.name === '_csrf')!;
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const post = await jifen.app.inject({
+      method: 'POST', url: '/console/deductions/1001', payload: `_csrf=${encodeURIComponent(token)}&verdict=revoke`,
+      headers: { cookie: `${officer}; _csrf=${csrfCookie.value}`, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(post.statusCode).toBe(403);
+  });
+
   it('a township officer reads only their township\'s villages', async () => {
     await importTownship(jifen.context.db, parseTownshipFile(LONGSHUI));
     const cookie = await cookieOf('+8613911030009');
@@ -110,6 +156,18 @@ describe(`console access (${testBackend})`, () => {
     expect(dashboard.body).not.toContain('放牛坪村');
     expect((await jifen.app.inject({ url: '/console/households/FNP-003', headers: { cookie } })).statusCode).toBe(404);
     expect((await jifen.app.inject({ url: '/console/households/SQ-001', headers: { cookie } })).statusCode).toBe(200);
+    for (const url of VILLAGE_PAGES) {
+      expect((await jifen.app.inject({ url: `${url}?village=fangniuping`, headers: { cookie } })).statusCode, url).toBe(404);
+      expect((await jifen.app.inject({ url: `${url}?village=shuangqiao`, headers: { cookie } })).statusCode, url).toBe(200);
+    }
+    const weekly = await jifen.app.inject({ url: '/console/weekly', headers: { cookie } });
+    expect(weekly.body).toContain('双桥村');
+    expect(weekly.body).not.toContain('放牛坪');
+    // Each download the officer was given is an audit row naming them and the village; the refused ones are none.
+    const audited = await jifen.context.db.select().from(consoleAudit).where(like(consoleAudit.actor, 'officer:%'));
+    expect(audited.filter((row) => ['export_ledger', 'export_publicity', 'print_publicity'].includes(row.action))
+      .map((row) => [row.action, (row.detail as { village: string }).village]).sort())
+      .toEqual([['export_ledger', 'shuangqiao'], ['export_publicity', 'shuangqiao'], ['print_publicity', 'shuangqiao']]);
   });
 
   it('a household card\'s token opens that household\'s 查分 page and nothing else', async () => {

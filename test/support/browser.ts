@@ -5,10 +5,14 @@ import { afterAll, beforeAll } from 'vitest';
 import { startJifen, type Harness } from './jifen.ts';
 
 /** Debian's Chromium (apt-get install chromium fonts-noto-cjk): no browser downloads. */
-export const launchChromium = (): Promise<Browser> => chromium.launch({
+export const launchChromium = (extraArgs: string[] = []): Promise<Browser> => chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
 });
+
+/** Chromium whose camera plays this Y4M file (see fake-camera.ts), with the camera allowed without asking. */
+export const launchWithCamera = (video: string) =>
+  launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '../browser/screenshots');
 

@@ -11,6 +11,8 @@ export interface VillageSettings {
   synonyms?: Record<string, string>;
   /** Reminders, escalation and the two-person rule of cadre review (see src/reviews/policy.ts for the defaults). */
   review?: { remindAfterHours?: number; escalateAfterHours?: number; twoPersonMinPoints?: number };
+  /** 星级文明户: one star per threshold reached by the household's net points of the period (see the village file). */
+  stars?: { per: 'year' | 'month' | 'all'; thresholds: number[] };
   /** Set only when the village chose full names on its public pages (default: masked, 王*英), with who chose it. */
   publicFullNames?: { chosenBy: string; chosenOn: string };
 }

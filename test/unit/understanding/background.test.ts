@@ -31,6 +31,31 @@ describe('what a message tells only as background is not claimed', () => {
     expect(read('医保报销的事情我搞清楚了')).toEqual(['P01']);
   });
 
+  it('reads he or she as the person named before: a neighbour is helped, one\'s own elder is cared for', () => {
+    expect(read('隔壁李婆婆屋头没人，我帮她把谷子挑回去了')).toEqual(['P12']);
+    expect(read('婆婆年纪大了，我给她洗脚，也帮她洗衣服')).toEqual(['P10']);
+    expect(read('老人婆八十九了，我每天帮她梳头洗脸')).toEqual(['P10']);
+    expect(read('隔壁王大爷的儿子不在家，我帮他把老人送到医院')).toEqual(['P12']);
+  });
+
+  it('takes what is done for "them" as the act told after the pronoun: another item\'s act is that item', () => {
+    expect(read('两口子吵架，我帮他们劝好了')).toEqual(['P19']);
+    expect(read('邻居两口子打架，我去劝开了，后来又帮他们把打烂的窗子修好了')).toEqual(['P12', 'P19']);
+  });
+
+  it('knows nothing where its own clause says it is not known yet', () => {
+    expect(read('干部来抽问医保报销，我都答上了，教育资助的政策我还没搞清楚')).toEqual(['P01']);
+  });
+
+  it('reads a campaign\'s, a pledge\'s or a discussion\'s content as background', () => {
+    expect(read('我和她一起去的，我们两个到每家每户去宣传垃圾分类，我是志愿者')).toEqual(['P15']);
+  });
+
+  it('does not take rubbish put in the bin for sorting, nor a cry for help for a rescue', () => {
+    expect(read('院坝扫了，扫出来的垃圾倒到垃圾桶了')).toEqual(['P05']);
+    expect(read('听到隔壁有人喊救命，我赶紧打了120')).toEqual([]);
+  });
+
   it('takes no words from a clause that denies', () => {
     expect(read('院坝扫了，屋里就没弄了')).toEqual(['P05']);
   });

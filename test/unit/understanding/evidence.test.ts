@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { confidentAt } from '../../../src/understanding/thresholds.ts';
 import { readVillager, understandVillager } from '../../../src/understanding/villager.ts';
-import { calibrationTable, chooseThreshold } from '../../eval/calibration.ts';
+import { calibrationTable, chooseThreshold, lowerBound } from '../../eval/calibration.ts';
 import { codes, FANGNIUPING, villageModel } from './village.ts';
 
 const fangniuping = await villageModel(FANGNIUPING);
@@ -43,15 +43,18 @@ describe('the calibrated threshold', () => {
     expect(confidentAt(12, table)).toBe(0.7);
   });
 
-  it('is chosen as the lowest confidence whose claims are right often enough, answering enough of them', () => {
+  it('is chosen as the lowest confidence whose claims are surely right often enough, answering enough of them', () => {
     const graded = [
       { confidence: 0.6, correct: false }, { confidence: 0.7, correct: true }, { confidence: 0.8, correct: false },
-      ...Array.from({ length: 17 }, () => ({ confidence: 0.95, correct: true })),
+      ...Array.from({ length: 100 }, () => ({ confidence: 0.95, correct: true })),
     ];
     expect(chooseThreshold(graded, 0.97, 0.5)).toBe(0.95);
-    expect(chooseThreshold(graded, 0.92, 0.5)).toBe(0.7);
-    // answering 90% leaves only 0.6 and 0.7: the more precise of them
-    expect(chooseThreshold(graded, 0.97, 0.9)).toBe(0.7);
-    expect(calibrationTable(graded).find((row) => row.from === 0.95)).toEqual({ from: 0.95, to: 1, n: 17, correct: 17 });
+    expect(chooseThreshold(graded, 0.95, 0.5)).toBe(0.6);
+    // 17 right of 17 is not yet surely 97% right: the threshold of the highest lower bound
+    expect(lowerBound(17, 17)).toBeLessThan(0.97);
+    expect(chooseThreshold(graded.slice(0, 20), 0.97, 0.5)).toBe(0.95);
+    // answering 90% leaves only 0.6 and 0.7: the surer of them
+    expect(chooseThreshold(graded.slice(0, 20), 0.97, 0.9)).toBe(0.7);
+    expect(calibrationTable(graded).find((row) => row.from === 0.95)).toEqual({ from: 0.95, to: 1, n: 100, correct: 100 });
   });
 });

@@ -19,6 +19,10 @@ describe('SoundAlikes.correct repairs speech-recognition homophones', () => {
     expect(correct(heard).text).toBe(meant);
   });
 
+  it('takes no particle for a shared character: 剪了 is not 捡了', () => {
+    expect(new SoundAlikes(['捡了']).correct('剪了指甲', segment('剪了指甲')).text).toBe('剪了指甲');
+  });
+
   it('marks the replaced characters, and only them', () => {
     expect(correct('院爸扫干净了').changed).toEqual([true, true, false, false, false, false]);
     expect(correct('参加了自愿服务').changed).toEqual([false, false, false, true, true, true, true]);
