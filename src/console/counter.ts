@@ -33,10 +33,13 @@ export type CounterResult = { kind: 'done'; id: number } | { kind: 'refused'; re
  * key names it: a double click or a resent form redeems once and shows the same receipt; the key
  * reused for other goods is refused (IdempotencyConflictError), nothing recorded.
  */
-export async function redeemAtCounter(context: Context, cadre: KnownCadre, code: string, lines: RedemptionLine[], formKey: string, ip: string): Promise<CounterResult> {
-  const result = await redeemAtDesk(context, { cadrePhone: cadre.phone, household: code, lines, key: `redemption-console-${formKey}` });
-  await audit(context.db, { actor: `cadre:${cadre.id}`, ip, action: 'redeem', detail: { household: code, lines, ...(result.ok ? { redemption: result.redemption, replayed: result.replayed } : { result: result.refused }) } });
-  return result.ok ? { kind: 'done', id: result.redemption } : { kind: 'refused', reason: result.reason };
+export function redeemAtCounter(context: Context, cadre: KnownCadre, code: string, lines: RedemptionLine[], formKey: string, ip: string): Promise<CounterResult> {
+  // The audit row joins the redemption's transaction.
+  return runInTransaction(context, async (tx): Promise<CounterResult> => {
+    const result = await redeemAtDesk(tx, { cadrePhone: cadre.phone, household: code, lines, key: `redemption-console-${formKey}` });
+    await audit(tx.db, { actor: `cadre:${cadre.id}`, ip, action: 'redeem', detail: { household: code, lines, ...(result.ok ? { redemption: result.redemption, replayed: result.replayed } : { result: result.refused }) } });
+    return result.ok ? { kind: 'done', id: result.redemption } : { kind: 'refused', reason: result.reason };
+  }, 'redeem');
 }
 
 /** A redemption of the cadre's village with its household's balance now, for the receipt. */

@@ -107,15 +107,11 @@ async function redeemKeyed(context: Context, request: DeskRedemption): Promise<D
     keep: (result) => result.ok,
   });
   if (!response.ok) return response;
-  // Recorded with the redemption; a replay finds it recorded (one message per redemption) and queues it only if still unsent.
-  const { cadre, household } = parties ?? await deskParties(context, cadrePhone, code);
+  if (replayed) return { ...response, replayed };
+  // The receipt commits with the redemption: a replay's was recorded by the first request (the sweeper sends it if it is stuck).
+  const { cadre, household } = parties!;
   await sendReceipt(context, household, cadre.village, response.redemption, response.lines, response.points, response.balance);
-  return { ...response, replayed };
-}
-
-async function deskParties(context: Context, cadrePhone: string, householdCode: string) {
-  const cadre = await redeemingCadre(context.db, cadrePhone);
-  return { cadre, household: await villageHousehold(context.db, cadre, householdCode) };
+  return response;
 }
 
 export type DeskReversal =
