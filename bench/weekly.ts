@@ -43,9 +43,10 @@ async function generate(context: Context, households: number, villageCount: numb
     await tx.execute(sql`insert into jifen.accounts (village_id, kind) select id, 'issuance' from jifen.villages`);
     await tx.execute(sql`insert into jifen.rules (village_id, code, kind, category, name, points)
       select id, 'P01', 'earn', '人居环境', '庭院卫生整洁', 2 from jifen.villages`);
-    // One inbound message, claim and award (two ledger entries) per awarded household.
-    await tx.execute(sql`insert into jifen.inbound_messages (channel, external_id, sender, text, raw)
-      select 'sms', 'bench-' || h.id, m.phone, '扫了院坝', '{}'::jsonb from jifen.households h join jifen.members m on m.household_id = h.id
+    // One inbound message, claim and award (two ledger entries) per awarded household. The messages are
+    // processed long ago: unprocessed, the sweeper would take them for claims never handled and run them.
+    await tx.execute(sql`insert into jifen.inbound_messages (channel, external_id, sender, text, raw, queued_at, processed_at, outcome)
+      select 'sms', 'bench-' || h.id, m.phone, '扫了院坝', '{}'::jsonb, now(), now(), 'claim' from jifen.households h join jifen.members m on m.household_id = h.id
       where h.id % ${AWARDED_EVERY} = 0`);
     await tx.execute(sql`insert into jifen.claims (village_id, household_id, source_message_id, rule_id, text, state, period_key, points, claimed_at)
       select h.village_id, h.id, i.id, r.id, i.text, 'posted', 'bench', 2, now()

@@ -92,7 +92,8 @@ export function startWorkers(context: Context, { ownConnections = true } = {}): 
   // A killed worker's jobs are taken over once their lock lapses: checked as often as the lock lasts.
   const settings = { concurrency: workerConcurrency, lockDuration: jobLockMs, stalledInterval: jobLockMs };
   const pipeline = backend.worker(QUEUES.pipeline, (job) => runStage(context, job), settings);
-  const weekly = backend.worker(QUEUES.weekly, (job) => runWeeklyJob(context, job), settings);
+  // A weekly job is one transaction too: a chunk's outbound rows and their send orders commit together.
+  const weekly = backend.worker(QUEUES.weekly, (job) => runInTransaction(context, (tx) => runWeeklyJob(tx, job), `${job.name}:${job.id}`), settings);
   // Only the process serving the embedded database backs it up (daily); an external PostgreSQL is backed up by its operator.
   const maintenance = context.database.embedded ? [backend.worker(QUEUES.maintenance, () => runDailyBackup(context), { ...settings, concurrency: 1 })] : [];
   const workers: WorkerHandle[] = [pipeline, weekly, ...maintenance, ...sendingChannels(context.channels, ownConnections).map((channel) => outboundWorker(context, channel, settings))];

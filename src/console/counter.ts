@@ -4,8 +4,9 @@ import { catalogueItems, households, redemptions, type CatalogueItem } from '../
 import type { KnownCadre } from '../directory.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { redeemAtDesk, reverseFor } from '../supermarket/desk.ts';
-import type { RedemptionLine } from '../supermarket/redeem.ts';
+import type { RedemptionLine } from '../supermarket/pricing.ts';
 import { audit } from './audit.ts';
+import { runInTransaction } from '../plans/runner.ts';
 
 /** The most of one goods a counter form takes. */
 export const MAX_QUANTITY = 99;
@@ -32,10 +33,13 @@ export type CounterResult = { kind: 'done'; id: number } | { kind: 'refused'; re
  * key names it: a double click or a resent form redeems once and shows the same receipt; the key
  * reused for other goods is refused (IdempotencyConflictError), nothing recorded.
  */
-export async function redeemAtCounter(context: Context, cadre: KnownCadre, code: string, lines: RedemptionLine[], formKey: string, ip: string): Promise<CounterResult> {
-  const result = await redeemAtDesk(context, { cadrePhone: cadre.phone, household: code, lines, key: `redemption-console-${formKey}` });
-  await audit(context.db, { actor: `cadre:${cadre.id}`, ip, action: 'redeem', detail: { household: code, lines, ...(result.ok ? { redemption: result.redemption, replayed: result.replayed } : { result: result.refused }) } });
-  return result.ok ? { kind: 'done', id: result.redemption } : { kind: 'refused', reason: result.reason };
+export function redeemAtCounter(context: Context, cadre: KnownCadre, code: string, lines: RedemptionLine[], formKey: string, ip: string): Promise<CounterResult> {
+  // The audit row joins the redemption's transaction.
+  return runInTransaction(context, async (tx): Promise<CounterResult> => {
+    const result = await redeemAtDesk(tx, { cadrePhone: cadre.phone, household: code, lines, key: `redemption-console-${formKey}` });
+    await audit(tx.db, { actor: `cadre:${cadre.id}`, ip, action: 'redeem', detail: { household: code, lines, ...(result.ok ? { redemption: result.redemption, replayed: result.replayed } : { result: result.refused }) } });
+    return result.ok ? { kind: 'done', id: result.redemption } : { kind: 'refused', reason: result.reason };
+  }, 'redeem');
 }
 
 /** A redemption of the cadre's village with its household's balance now, for the receipt. */
@@ -46,10 +50,13 @@ export async function receipt(context: Context, villageId: number, id: number) {
   return { redemption: row, household: household!, balance: (await householdBalance(context.db, household!.code)).balance };
 }
 
-export async function reverseAtCounter(context: Context, cadre: KnownCadre, id: number, ip: string) {
-  const result = await reverseFor(context, cadre, id);
-  await audit(context.db, { actor: `cadre:${cadre.id}`, ip, action: 'reverse_redemption', detail: { redemption: id, result: result.kind } });
-  return result;
+/** A reversal at the counter: the reversal, the household's notice and the audit line in one transaction. */
+export function reverseAtCounter(context: Context, cadre: KnownCadre, id: number, ip: string) {
+  return runInTransaction(context, async (tx) => {
+    const result = await reverseFor(tx, cadre, id);
+    await audit(tx.db, { actor: `cadre:${cadre.id}`, ip, action: 'reverse_redemption', detail: { redemption: id, result: result.kind } });
+    return result;
+  }, 'reverse-redemption');
 }
 
 /** Sets a goods' stock after a delivery or a count (restocking); services without stock stay without. */

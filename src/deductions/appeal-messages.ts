@@ -13,6 +13,7 @@ import { textsOf } from '../village-texts.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
 import type { KnownVillage } from '../understanding/village-models.ts';
 import { answer } from '../commands/answer.ts';
+import { transactionOf } from '../plans/runner.ts';
 
 /** 申诉 1234 原因: records the household's appeal and tells the village's approvers; returns the answer to the villager. */
 export async function appealDeduction(context: Context, member: KnownMember, message: InboundMessage, appeal: { reference?: number; reason?: string } = {}): Promise<string> {
@@ -21,7 +22,7 @@ export async function appealDeduction(context: Context, member: KnownMember, mes
   const loaded = await findDeduction(context.db, member.village.id, appeal.reference);
   if (!loaded || loaded.household.id !== member.household.id) return texts.appeal.unknownReference(appeal.reference);
   const reason = appeal.reason ?? texts.noReason;
-  const filed = await fileAppeal(context.db, loaded, { actor: `member:${member.id}`, channel: message.channel, messageId: message.id, reason });
+  const filed = await fileAppeal(transactionOf(context), loaded, { actor: `member:${member.id}`, channel: message.channel, messageId: message.id, reason });
   if (filed.kind === 'already_appealed') return texts.appeal.alreadyFiled(appeal.reference);
   if (filed.kind === 'already_decided') return texts.appeal.alreadyDecided(appeal.reference);
   const approvers = await context.db.select().from(cadres).where(and(eq(cadres.villageId, member.village.id), eq(cadres.canApprove, true)));
@@ -49,7 +50,7 @@ export async function decideAsCadre(context: Context, cadre: KnownCadre, referen
   const loaded = await findDeduction(context.db, cadre.villageId, reference);
   if (!loaded) return { text: texts.appeal.unknownDeduction(reference), outcome: 'unknown_reference' };
   if (loaded.household.id === cadre.householdId) return { text: texts.appeal.ownHousehold(reference), outcome: 'own_household' };
-  const decided = await decideDeduction(context.db, loaded, cadre.id, verdict, how);
+  const decided = await decideDeduction(transactionOf(context), loaded, cadre.id, verdict, how);
   if (decided.kind === 'not_decidable') return { text: texts.appeal.notDecidable(reference, decided.state), outcome: 'not_decidable' };
   const outcome = decided.replacement
     ? texts.appeal.changedTo(itemName(verdict.verdict === 'change' && verdict.rule ? verdict.rule.name : loaded.rule.name), decided.replacement.pointsTaken)

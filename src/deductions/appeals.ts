@@ -1,19 +1,11 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db, Executor } from '../db/database.ts';
+import type { Executor, Transaction } from '../db/database.ts';
 import { deductionEvents, deductions, households, rules, type Deduction, type DeductionState, type Household, type Rule } from '../db/schema/index.ts';
 import { deduct, moveDeduction, type DeductionChange } from '../ledger/deduction.ts';
 import { reverse } from '../ledger/ledger.ts';
+import { appealFiling, outcomeOf, planDecision, type AppealVerdict } from './appeal-rules.ts';
 
-/** A cadre's decision on a deduction: 维持 (uphold), 撤销 (revoke), 改 (change to another item or other points). */
-export type AppealVerdict =
-  | { verdict: 'uphold' }
-  | { verdict: 'revoke' }
-  | { verdict: 'change'; rule?: Rule; points?: number };
-
-const DECIDABLE: Record<AppealVerdict['verdict'], readonly DeductionState[]> = {
-  uphold: ['appealed'], revoke: ['recorded', 'appealed'], change: ['recorded', 'appealed'],
-};
-const OUTCOME: Record<AppealVerdict['verdict'], DeductionState> = { uphold: 'upheld', revoke: 'revoked', change: 'changed' };
+export type { AppealVerdict } from './appeal-rules.ts';
 
 export interface LoadedDeduction {
   deduction: Deduction;
@@ -47,12 +39,12 @@ async function movedBy(db: Executor, deductionId: number, messageId: number | un
 
 export type AppealFiled = { kind: 'filed' | 'already_appealed' | 'already_decided'; deduction: Deduction };
 
-/** 申诉: the household asks the cadres to look at a deduction again; only a deduction still standing can be appealed. */
-export async function fileAppeal(db: Db, loaded: LoadedDeduction, how: DeductionChange): Promise<AppealFiled> {
+/** 申诉: the household asks the cadres to look at a deduction again, in the runner's transaction. */
+export async function fileAppeal(tx: Transaction, loaded: LoadedDeduction, how: DeductionChange): Promise<AppealFiled> {
   const { deduction } = loaded;
-  if ((await movedBy(db, deduction.id, how.messageId)) === 'appealed') return { kind: 'filed', deduction };
-  if (deduction.state === 'appealed') return { kind: 'already_appealed', deduction };
-  const filed = await db.transaction((tx) => moveDeduction(tx, deduction, ['recorded'], 'appealed', how));
+  const filing = appealFiling(deduction.state, await movedBy(tx, deduction.id, how.messageId));
+  if (filing !== 'file') return { kind: filing, deduction };
+  const filed = await moveDeduction(tx, deduction, ['recorded'], 'appealed', how);
   return { kind: filed ? 'filed' : 'already_decided', deduction };
 }
 
@@ -61,27 +53,24 @@ export type AppealDecision =
   | { kind: 'not_decidable'; state: DeductionState };
 
 /**
- * Decides a deduction: revoking posts the reversal of its transaction (idempotent: reversal-of-<id>),
- * changing posts the reversal and records the new deduction that replaces it, upholding changes no points.
+ * Decides a deduction in the runner's transaction (see planDecision): revoking posts the reversal
+ * of its transaction (idempotent: reversal-of-<id>), changing posts the reversal and records the
+ * new deduction that replaces it, upholding changes no points.
  */
-export async function decideDeduction(db: Db, loaded: LoadedDeduction, cadreId: number, decision: AppealVerdict, how: DeductionChange): Promise<AppealDecision> {
+export async function decideDeduction(tx: Transaction, loaded: LoadedDeduction, cadreId: number, decision: AppealVerdict, how: DeductionChange): Promise<AppealDecision> {
   const { deduction, household } = loaded;
   const replacementKey = `deduction-change-of-${deduction.id}`;
-  const replacementOf = async () => (await db.select().from(deductions).where(eq(deductions.key, replacementKey)))[0];
-  if (await movedBy(db, deduction.id, how.messageId)) return { kind: 'decided', state: OUTCOME[decision.verdict], replacement: await replacementOf() };
-  return db.transaction(async (tx) => {
-    if (!(await moveDeduction(tx, deduction, DECIDABLE[decision.verdict], OUTCOME[decision.verdict], how))) {
-      return { kind: 'not_decidable', state: deduction.state };
-    }
-    if (decision.verdict !== 'uphold' && deduction.transactionId !== null) {
-      await reverse(tx, deduction.transactionId, `${household.code} 扣分 ${deduction.reference} ${OUTCOME[decision.verdict]}`);
-    }
-    if (decision.verdict !== 'change') return { kind: 'decided', state: OUTCOME[decision.verdict] };
-    const rule = decision.rule ?? loaded.rule;
-    const replacement = await deduct(tx, {
-      household, rule, key: replacementKey, cadreId, points: decision.points ?? (decision.rule ? undefined : deduction.pointsListed),
-      messageId: how.messageId, channel: how.channel, replacesId: deduction.id,
-    });
-    return { kind: 'decided', state: 'changed', replacement };
+  if (await movedBy(tx, deduction.id, how.messageId)) {
+    const [replacement] = await tx.select().from(deductions).where(eq(deductions.key, replacementKey));
+    return { kind: 'decided', state: outcomeOf(decision), replacement };
+  }
+  const plan = planDecision(deduction, loaded.rule, decision);
+  if (!plan || !(await moveDeduction(tx, deduction, plan.from, plan.to, how))) return { kind: 'not_decidable', state: deduction.state };
+  if (plan.reversesPosting) await reverse(tx, deduction.transactionId!, `${household.code} 扣分 ${deduction.reference} ${plan.to}`);
+  if (!plan.replacement) return { kind: 'decided', state: plan.to };
+  const replacement = await deduct(tx, {
+    household, rule: plan.replacement.rule, key: replacementKey, cadreId, points: plan.replacement.points,
+    messageId: how.messageId, channel: how.channel, replacesId: deduction.id,
   });
+  return { kind: 'decided', state: plan.to, replacement };
 }

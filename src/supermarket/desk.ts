@@ -6,9 +6,11 @@ import { findCadre, type KnownCadre } from '../directory.ts';
 import { answerOnce } from '../idempotency.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { tellHousehold } from '../messages/household.ts';
+import { runInTransaction, transactionOf } from '../plans/runner.ts';
 import { itemName } from '../templates.ts';
 import { textsOf, type Texts } from '../village-texts.ts';
-import { MAX_QUANTITY, redeem, type Redemption, type RedemptionLine } from './redeem.ts';
+import { MAX_QUANTITY, type RedemptionLine } from './pricing.ts';
+import { redeem, type Redemption } from './redeem.ts';
 import { reverseRedemption, type Reversal } from './reverse.ts';
 
 /** The supermarket's counter, shared by a cadre's SMS, the CLI and the API: records, receipts, reversals. */
@@ -48,9 +50,9 @@ async function sendReceipt(context: Context, household: Household, village: Vill
   await tellHousehold(context, household, village, `redemption-${id}-receipt`, textsOf(village).redemption.receipt(lines, points, balance, id), 'redemption_receipt');
 }
 
-/** Reverses a redemption and tells the household, once; the balance is the one after the reversal. */
+/** Reverses a redemption and tells the household, once, in the runner's transaction; the balance is the one after the reversal. */
 export async function reverseFor(context: Context, cadre: KnownCadre, redemptionId: number): Promise<Reversal & { balance?: number }> {
-  const result = await reverseRedemption(context.db, cadre.villageId, redemptionId, cadre.id);
+  const result = await reverseRedemption(transactionOf(context), cadre.villageId, redemptionId, cadre.id);
   if (result.kind === 'unknown') return result;
   const { balance } = await householdBalance(context.db, result.household.code);
   await tellHousehold(context, result.household, cadre.village, `redemption-${redemptionId}-reversed`,
@@ -82,11 +84,16 @@ export function refusal(texts: Texts, household: string, result: Exclude<Redempt
 }
 
 /**
- * `jifen redeem` and `POST /api/redemptions`: a redemption recorded by a cadre with can_redeem,
- * outside a message. A keyed request: a retry answers the first result (replayed), the key reused
- * for another request throws IdempotencyConflictError; a refusal records nothing, the key included.
+ * `jifen redeem`, `POST /api/redemptions` and the console's counter: a redemption recorded by a
+ * cadre with can_redeem, outside a message, in one transaction with its receipt. A keyed request:
+ * a retry answers the first result (replayed), the key reused for another request throws
+ * IdempotencyConflictError; a refusal records nothing, the key included.
  */
-export async function redeemAtDesk(context: Context, request: DeskRedemption): Promise<DeskResult> {
+export function redeemAtDesk(context: Context, request: DeskRedemption): Promise<DeskResult> {
+  return runInTransaction(context, (tx) => redeemKeyed(tx, request), 'redeem');
+}
+
+async function redeemKeyed(context: Context, request: DeskRedemption): Promise<DeskResult> {
   const { key, cadrePhone, household: code, lines } = request;
   let parties: { cadre: KnownCadre; household: Household } | undefined;
   const { response, replayed } = await answerOnce<DeskResult>(context.db, key, { cadre: cadrePhone, household: code, lines }, {
@@ -101,25 +108,23 @@ export async function redeemAtDesk(context: Context, request: DeskRedemption): P
     keep: (result) => result.ok,
   });
   if (!response.ok) return response;
-  // Sent after the commit; a replay sends it again in case the first was cut short (one message per redemption).
-  const { cadre, household } = parties ?? await deskParties(context, cadrePhone, code);
+  if (replayed) return { ...response, replayed };
+  // The receipt commits with the redemption: a replay's was recorded by the first request (the sweeper sends it if it is stuck).
+  const { cadre, household } = parties!;
   await sendReceipt(context, household, cadre.village, response.redemption, response.lines, response.points, response.balance);
-  return { ...response, replayed };
-}
-
-async function deskParties(context: Context, cadrePhone: string, householdCode: string) {
-  const cadre = await redeemingCadre(context.db, cadrePhone);
-  return { cadre, household: await villageHousehold(context.db, cadre, householdCode) };
+  return response;
 }
 
 export type DeskReversal =
   | { ok: true; redemption: number; household: string; points: number; balance: number; replayed: boolean }
   | { ok: false; refused: 'unknown'; reason: string };
 
-/** `jifen redeem --reverse` and `POST /api/redemptions/:id/reversal`. */
-export async function reverseAtDesk(context: Context, cadrePhone: string, redemptionId: number): Promise<DeskReversal> {
-  const cadre = await redeemingCadre(context.db, cadrePhone);
-  const result = await reverseFor(context, cadre, redemptionId);
-  if (result.kind === 'unknown') return { ok: false, refused: 'unknown', reason: textsOf(cadre.village).reversal.unknown(redemptionId) };
-  return { ok: true, redemption: redemptionId, household: result.household.code, points: result.redemption.points, balance: result.balance!, replayed: result.replayed };
+/** `jifen redeem --reverse` and `POST /api/redemptions/:id/reversal`: one transaction, the household's notice with it. */
+export function reverseAtDesk(context: Context, cadrePhone: string, redemptionId: number): Promise<DeskReversal> {
+  return runInTransaction(context, async (tx): Promise<DeskReversal> => {
+    const cadre = await redeemingCadre(tx.db, cadrePhone);
+    const result = await reverseFor(tx, cadre, redemptionId);
+    if (result.kind === 'unknown') return { ok: false, refused: 'unknown', reason: textsOf(cadre.village).reversal.unknown(redemptionId) };
+    return { ok: true, redemption: redemptionId, household: result.household.code, points: result.redemption.points, balance: result.balance!, replayed: result.replayed };
+  }, 'reverse-redemption');
 }

@@ -1,21 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { isConstraintViolation } from '../db/errors.ts';
-import { catalogueItems, redemptions, type CatalogueItem, type Household } from '../db/schema/index.ts';
+import { catalogueItems, redemptions, type Household } from '../db/schema/index.ts';
 import { householdAccountId, systemAccountId } from '../ledger/accounts.ts';
 import { householdBalance } from '../ledger/balance.ts';
 import { InsufficientPointsError, post } from '../ledger/ledger.ts';
-
-export interface RedemptionLine {
-  code: string;
-  quantity: number;
-}
-
-/** The most of one goods one redemption takes (the API's limit too). */
-export const MAX_QUANTITY = 999;
-
-/** A count of goods: a whole number from 1 to MAX_QUANTITY. */
-export const isCount = (quantity: number) => Number.isSafeInteger(quantity) && quantity >= 1 && quantity <= MAX_QUANTITY;
+import { priceRedemption, type RedemptionLine } from './pricing.ts';
 
 export type Redemption =
   | { kind: 'done'; id: number; points: number; balance: number; lines: Array<{ name: string; quantity: number }> }
@@ -37,20 +27,15 @@ class OutOfStock extends Error {
  * again (a re-run) returns the first result without paying or counting down twice.
  */
 export async function redeem(db: Executor, household: Household, lines: RedemptionLine[], key: string, cadreId?: number): Promise<Redemption> {
-  const uncounted = lines.find((line) => !isCount(line.quantity));
-  if (uncounted) return { kind: 'bad_quantity', quantity: uncounted.quantity };
   const goods = await db.select().from(catalogueItems).where(eq(catalogueItems.villageId, household.villageId));
-  const priced: Array<{ item: CatalogueItem; quantity: number }> = [];
-  for (const line of lines) {
-    const item = goods.find((g) => g.code === line.code);
-    if (!item) return { kind: 'unknown_goods', code: line.code };
-    priced.push({ item, quantity: line.quantity });
-  }
-  const points = priced.reduce((sum, { item, quantity }) => sum + item.points * quantity, 0);
+  const pricing = priceRedemption(goods, lines);
+  if (pricing.kind !== 'priced') return pricing;
+  const { lines: priced, points } = pricing;
   const done = (id: number) => householdBalance(db, household.code)
     .then((b): Redemption => ({ kind: 'done', id, points, balance: b.balance, lines: priced.map(({ item, quantity }) => ({ name: item.name, quantity })) }));
   let id: number;
   try {
+    // A savepoint in the caller's transaction: a refusal the database raises rolls back this redemption only.
     id = await db.transaction(async (tx) => {
       const [earlier] = await tx.select({ id: redemptions.id }).from(redemptions).where(eq(redemptions.key, key));
       if (earlier) return earlier.id;

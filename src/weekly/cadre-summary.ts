@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
+import { runInTransaction } from '../plans/runner.ts';
 import { cadres, type Village } from '../db/schema/index.ts';
 import { routeTo } from '../messages/addressing.ts';
 import { queueMessages, type MessageToSend } from '../messages/outbound.ts';
@@ -60,8 +61,12 @@ export function cadreSummaryText(village: Village, summary: CadreSummary): strin
   return render(0);
 }
 
-/** Sends every cadre of the village the week's summary, once per cadre and week. */
-export async function notifyCadres(context: Context, village: Village, week: string, options: { now: Date; dryRun?: boolean }): Promise<number> {
+/** Sends every cadre of the village the week's summary, once per cadre and week, in one transaction with its send order. */
+export function notifyCadres(context: Context, village: Village, week: string, options: { now: Date; dryRun?: boolean }): Promise<number> {
+  return runInTransaction(context, (tx) => summariseForCadres(tx, village, week, options), `weekly-cadres:${village.code}:${week}`);
+}
+
+async function summariseForCadres(context: Context, village: Village, week: string, options: { now: Date; dryRun?: boolean }): Promise<number> {
   const summary = await cadreSummary(context, village, week);
   const text = cadreSummaryText(village, summary);
   const list = await context.db.select().from(cadres).where(eq(cadres.villageId, village.id));

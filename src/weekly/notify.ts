@@ -1,5 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Context } from '../context.ts';
+import { runInTransaction } from '../plans/runner.ts';
 import { outboundMessages, villages, type Village } from '../db/schema/index.ts';
 import { routeTo } from '../messages/addressing.ts';
 import { optedOutAmong, queueMessages, type MessageToSend } from '../messages/outbound.ts';
@@ -73,8 +74,16 @@ async function recordedEarlier(context: Context, messages: MessageToSend[]): Pro
   return new Set(rows.map((row) => row.key));
 }
 
-/** Notifies one chunk of a village's households of their week (one job of the fan-out). */
-export async function notifyHouseholds(context: Context, village: Village, week: string, range: HouseholdRange, options: WeeklyRunOptions): Promise<WeeklyTotals> {
+/**
+ * Notifies one chunk of a village's households of their week (one job of the fan-out) in ONE
+ * transaction: the outbound rows and their send orders (the outbox) commit together, and the relay
+ * queues the sending after commit. A crash before commit leaves nothing; after it, the sweeper relays.
+ */
+export function notifyHouseholds(context: Context, village: Village, week: string, range: HouseholdRange, options: WeeklyRunOptions): Promise<WeeklyTotals> {
+  return runInTransaction(context, (tx) => notifyChunk(tx, village, week, range, options), `weekly-chunk:${village.code}:${week}:${range.firstHouseholdId}`);
+}
+
+async function notifyChunk(context: Context, village: Village, week: string, range: HouseholdRange, options: WeeklyRunOptions): Promise<WeeklyTotals> {
   const weeks = await householdWeeks(context.db, range, mondayOf(week), village.timezone);
   const messages = weeks.map((household) => weeklyMessage(context, village, week, household)).filter((m) => m !== undefined);
   const delayMs = quietHoursDelayMs(options.now, village.timezone, village.settings.quietHours);

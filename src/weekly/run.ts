@@ -1,4 +1,5 @@
 import type { Context } from '../context.ts';
+import { runInTransaction } from '../plans/runner.ts';
 import { villages, type Village } from '../db/schema/index.ts';
 import type { WeeklyJob } from '../queue/jobs.ts';
 import { isoWeekOf, weeklyCron } from './calendar.ts';
@@ -28,15 +29,22 @@ export async function registerWeeklySchedules(context: Context): Promise<number>
 /** The week a run fired at belongs to, in the village's timezone (a late run still reports its own week). */
 export const weekOfRun = (village: Village, firedAt: Date, week?: string) => week ?? isoWeekOf(firedAt, village.timezone);
 
-/** A village's run as jobs: one per chunk of households and one for the cadres, ids per village and week. */
-export async function fanOutWeekly(context: Context, village: Village, week: string): Promise<number> {
-  const chunks = await householdChunks(context.db, village.id, WEEKLY_CHUNK);
+/** The jobs of a village's run: one per chunk of households and one for the cadres (a pure step; ids per village and week). */
+export function weeklyJobs(villageId: number, week: string, chunks: readonly { first: number; last: number }[]): WeeklyJob[] {
   const jobs: WeeklyJob[] = chunks.map(({ first, last }) => ({
-    name: 'weekly-chunk', data: { villageId: village.id, week, firstHouseholdId: first, lastHouseholdId: last },
+    name: 'weekly-chunk', data: { villageId, week, firstHouseholdId: first, lastHouseholdId: last },
   }));
-  jobs.push({ name: 'weekly-cadres', data: { villageId: village.id, week } });
-  await context.outbox.enqueueWeekly(jobs);
-  return chunks.length;
+  jobs.push({ name: 'weekly-cadres', data: { villageId, week } });
+  return jobs;
+}
+
+/** A village's run as jobs, written to the outbox in one transaction and relayed after commit. */
+export function fanOutWeekly(context: Context, village: Village, week: string): Promise<number> {
+  return runInTransaction(context, async (tx) => {
+    const chunks = await householdChunks(tx.db, village.id, WEEKLY_CHUNK);
+    await tx.outbox.enqueueWeekly(weeklyJobs(village.id, week, chunks));
+    return chunks.length;
+  }, `weekly-village:${village.code}:${week}`);
 }
 
 export interface WeeklyRun extends WeeklyTotals {
@@ -45,7 +53,7 @@ export interface WeeklyRun extends WeeklyTotals {
   cadres: number;
 }
 
-/** A village's run in this process, chunk after chunk (`jifen weekly`); the same dedupe keys as the jobs. */
+/** A village's run in this process, chunk after chunk, one transaction each (`jifen weekly`); the same dedupe keys as the jobs. */
 export async function runWeekly(context: Context, village: Village, week: string, options: WeeklyRunOptions & {
   onChunk?: (done: number, total: number) => void;
 }): Promise<WeeklyRun> {

@@ -32,7 +32,7 @@ describe(`the weekly figures reconcile with the ledger (${testBackend})`, () => 
     await award(jifen.context, 'FNP-030', 22, { key: 'w-22' });
     const done = await redeem(db, household!, [{ code: 'S01', quantity: 2 }], 'w-redeem');
     expect(done.kind).toBe('done');
-    await reverseRedemption(db, household!.villageId, (done as { id: number }).id, null);
+    await db.transaction((tx) => reverseRedemption(tx, household!.villageId, (done as { id: number }).id, null));
     const [village] = await db.select().from(villages).where(eq(villages.id, household!.villageId));
     const week = isoWeekOf(new Date(), village!.timezone);
     const [mine] = (await householdWeeks(db, { villageId: village!.id, firstHouseholdId: household!.id, lastHouseholdId: household!.id }, mondayOf(week), village!.timezone));
@@ -61,7 +61,7 @@ describe(`the weekly figures reconcile with the ledger (${testBackend})`, () => 
           const result = await redeem(db, household, [{ code: ['S01', 'S04', 'S07'][next(3)]!, quantity: 1 + next(3) }], key);
           if (result.kind === 'done') redeemed.push(result.id);
         } else if (redeemed.length > 0) {
-          await reverseRedemption(db, household.villageId, redeemed.splice(next(redeemed.length), 1)[0]!, null);
+          await db.transaction((tx) => reverseRedemption(tx, household.villageId, redeemed.splice(next(redeemed.length), 1)[0]!, null));
         }
       }
     }

@@ -5,6 +5,7 @@ import { isEssential } from '../../src/messages/essential.ts';
 import { templates } from '../../src/templates.ts';
 import { checkVillageTimes, isoWeekOf, mondayOf, quietHoursDelayMs, weeklyCron, WeeklySettingError } from '../../src/weekly/calendar.ts';
 import { cadreSummaryText } from '../../src/weekly/cadre-summary.ts';
+import { weeklyJobs } from '../../src/weekly/run.ts';
 import type { Village } from '../../src/db/schema/index.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
@@ -33,6 +34,20 @@ describe('weekly schedule', () => {
   it('checks quiet hours of a village file', () => {
     expect(() => checkVillageTimes({ quietHours: { from: '21:30', to: 'dawn' } })).toThrow(/quiet_hours.to/);
     expect(() => checkVillageTimes({ quietHours: QUIET })).not.toThrow();
+  });
+});
+
+describe('a village\'s run as jobs', () => {
+  it('one job per chunk of households and one for the cadres, each naming the village and week', () => {
+    expect(weeklyJobs(7, '2026-W49', [{ first: 1, last: 500 }, { first: 501, last: 620 }])).toEqual([
+      { name: 'weekly-chunk', data: { villageId: 7, week: '2026-W49', firstHouseholdId: 1, lastHouseholdId: 500 } },
+      { name: 'weekly-chunk', data: { villageId: 7, week: '2026-W49', firstHouseholdId: 501, lastHouseholdId: 620 } },
+      { name: 'weekly-cadres', data: { villageId: 7, week: '2026-W49' } },
+    ]);
+  });
+
+  it('a village without households still summarises its week for the cadres', () => {
+    expect(weeklyJobs(7, '2026-W49', [])).toEqual([{ name: 'weekly-cadres', data: { villageId: 7, week: '2026-W49' } }]);
   });
 });
 
