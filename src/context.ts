@@ -25,7 +25,7 @@ export interface Context {
 export async function createContext(config: Config, options: { serve?: boolean; log?: Logger } = {}): Promise<Context> {
   const log = options.log ?? createLogger(config.logLevel, undefined, configuredSecrets(config));
   const database = await openDatabase(config, { serve: options.serve });
-  const jobs = new JobsClient(createQueueBackend(config, database.url));
+  const jobs = new JobsClient(await createQueueBackend(config, database.url));
   const context: Context = { config, log, database, db: database.db, jobs, outbox: new DirectOutbox(() => context), channels: createChannels(config, log) };
   return context;
 }
