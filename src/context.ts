@@ -1,6 +1,6 @@
 import { createChannels, type ChannelAdapter, type Channels } from '../channels/index.ts';
 import { configuredSecrets, type Config } from './config.ts';
-import { openDatabase, type Database, type Db } from './db/database.ts';
+import { openDatabase, type Database, type Db, type OpenOptions } from './db/database.ts';
 import { createLogger, type Logger } from './log.ts';
 import { DirectOutbox, type Outbox } from './plans/outbox.ts';
 import { createQueueBackend } from './queue/backend.ts';
@@ -22,9 +22,9 @@ export interface Context {
   channels: Channels;
 }
 
-export async function createContext(config: Config, options: { serve?: boolean; log?: Logger } = {}): Promise<Context> {
+export async function createContext(config: Config, options: Pick<OpenOptions, 'serve' | 'starting'> & { log?: Logger } = {}): Promise<Context> {
   const log = options.log ?? createLogger(config.logLevel, undefined, configuredSecrets(config));
-  const database = await openDatabase(config, { serve: options.serve });
+  const database = await openDatabase(config, { serve: options.serve, starting: options.starting });
   const jobs = new JobsClient(await createQueueBackend(config, database.url));
   const context: Context = { config, log, database, db: database.db, jobs, outbox: new DirectOutbox(() => context), channels: createChannels(config, log) };
   return context;
