@@ -1,11 +1,11 @@
-# Build: the CLI runs the JavaScript tsc compiles to dist/ (npm ci runs `prepare`, which builds).
+# Build: jifen runs the JavaScript tsc compiles to dist/ (npm ci runs `prepare`, which builds).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 # Run: the build's production dependencies (the embedded PostgreSQL's install script has run there)
-# and the compiled dist/; the server runs its sources through tsx.
+# and the compiled dist/, which npm start runs (bin/launch.js).
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \

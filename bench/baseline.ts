@@ -21,7 +21,7 @@ export interface BaselineResult {
  * worker has reported N completions.
  */
 export async function runBaseline(config: Config, databaseUrl: string, jobs: number, deadline: Deadline): Promise<BaselineResult> {
-  const backend = createQueueBackend(config, databaseUrl);
+  const backend = await createQueueBackend(config, databaseUrl);
   const options = jobOptions(backend);
   // The QueueHandle/WorkerHandle interfaces expose only what jifen uses; underneath they are BullMQ's classes.
   const queue = backend.queue('bench-noop') as unknown as Queue;

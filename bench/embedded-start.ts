@@ -36,7 +36,7 @@ function statFields(pid: number | string): string[] | undefined {
   }
 }
 
-/** A process and all its descendants (Linux /proc): jifen, tsx's esbuild, the watchdog shell, PostgreSQL and its backends. */
+/** A process and all its descendants (Linux /proc): jifen (and tsx's esbuild when dist/ is stale), the watchdog shell, PostgreSQL and its backends. */
 function processTree(root: number): number[] {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createChannels, type ChannelAdapter, type Channels } from '../channels/index.ts';
 import { configuredSecrets, type Config } from './config.ts';
-import { openDatabase, type Database, type Db } from './db/database.ts';
+import { openDatabase, type Database, type Db, type OpenOptions } from './db/database.ts';
 import { createLogger, type Logger } from './log.ts';
 import { InboundSpool, spoolDatabaseName } from './messages/spool.ts';
 import { DirectOutbox, type Outbox } from './plans/outbox.ts';
@@ -26,10 +26,10 @@ export interface Context {
   spool: InboundSpool;
 }
 
-export async function createContext(config: Config, options: { serve?: boolean; log?: Logger } = {}): Promise<Context> {
+export async function createContext(config: Config, options: Pick<OpenOptions, 'serve' | 'starting'> & { log?: Logger } = {}): Promise<Context> {
   const log = options.log ?? createLogger(config.logLevel, undefined, configuredSecrets(config));
-  const database = await openDatabase(config, { serve: options.serve });
-  const jobs = new JobsClient(createQueueBackend(config, database.url));
+  const database = await openDatabase(config, { serve: options.serve, starting: options.starting });
+  const jobs = new JobsClient(await createQueueBackend(config, database.url));
   const context: Context = {
     config, log, database, db: database.db, jobs, outbox: new DirectOutbox(() => context), channels: createChannels(config, log),
     spool: new InboundSpool(path.join(config.dataDir, 'spool'), spoolDatabaseName(database.url)),

@@ -1,14 +1,18 @@
 import { describeBackend, loadConfig } from './config.ts';
-import { closeContext, createContext } from './context.ts';
-import { buildApp } from './http/app.ts';
-import { startChannels } from './messages/host.ts';
-import { seedIfEmpty } from './village/seed.ts';
-import { startWorkers } from '../workers/index.ts';
-import { onShutdown } from './shutdown.ts';
+import { startEmbeddedServer } from './db/embedded.ts';
 
-/** `npm start`: the HTTP server and all workers in one process. */
+/**
+ * `npm start`: the HTTP server and all workers in one process. On the embedded default PostgreSQL
+ * starts first and the rest of jifen loads while it does (loading the modules is most of a start).
+ */
 const config = loadConfig();
-const context = await createContext(config, { serve: true });
+const starting = config.databaseUrl ? undefined : startEmbeddedServer(config.dataDir);
+starting?.catch(() => {}); // a refusal is thrown where the database is opened, below
+const [{ closeContext, createContext }, { buildApp }, { startChannels }, { seedIfEmpty }, { startWorkers }, { onShutdown }] = await Promise.all([
+  import('./context.ts'), import('./http/app.ts'), import('./messages/host.ts'),
+  import('./village/seed.ts'), import('../workers/index.ts'), import('./shutdown.ts'),
+]);
+const context = await createContext(config, { serve: true, starting });
 await seedIfEmpty(context);
 const workers = startWorkers(context);
 const app = await buildApp(context);

@@ -1,10 +1,15 @@
-import DysmsapiModule, { QuerySendDetailsRequest, SendSmsRequest } from '@alicloud/dysmsapi20170525';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
+import type DysmsapiModule from '@alicloud/dysmsapi20170525';
+import { loadOnce } from '../../src/load-once.ts';
 import { PermanentSendError, type DeliveryStatus } from '../types.ts';
 import type { FilledTemplate } from './templates.ts';
 
-/** The SDK is CommonJS with `exports.default`: under an ESM loader the default import may be the whole module. */
-const Dysmsapi: typeof DysmsapiModule = (DysmsapiModule as unknown as { default?: typeof DysmsapiModule }).default ?? DysmsapiModule;
+/** The official SDK (~0.5 s to load), loaded when a message is first sent: a deployment without Aliyun never loads it. */
+const aliyunSdk = loadOnce(async () => {
+  const [sms, { $OpenApiUtil }] = await Promise.all([import('@alicloud/dysmsapi20170525'), import('@alicloud/openapi-core')]);
+  // CommonJS with `exports.default`: under an ESM loader the default import may be the whole module.
+  const Dysmsapi: typeof DysmsapiModule = (sms.default as unknown as { default?: typeof DysmsapiModule }).default ?? sms.default;
+  return { Dysmsapi, Config: $OpenApiUtil.Config, SendSmsRequest: sms.SendSmsRequest, QuerySendDetailsRequest: sms.QuerySendDetailsRequest };
+});
 
 export const ALIYUN_SMS_ENDPOINT = 'dysmsapi.aliyuncs.com';
 const TIMEOUT_MS = 10_000;
@@ -61,26 +66,30 @@ const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOStr
 
 /** Aliyun's SMS API (dysmsapi 2017-05-25) through the official SDK. */
 export class AliyunSmsClient {
-  private readonly sdk: InstanceType<typeof DysmsapiModule>;
+  private readonly sdk: () => Promise<InstanceType<typeof DysmsapiModule>>;
 
   constructor(options: AliyunClientOptions) {
     const { host, protocol } = endpointOf(options.endpoint ?? ALIYUN_SMS_ENDPOINT);
     const timeout = options.timeoutMs ?? TIMEOUT_MS;
-    this.sdk = new Dysmsapi(new $OpenApiUtil.Config({
-      accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret,
-      endpoint: host, protocol, connectTimeout: timeout, readTimeout: timeout,
-    }));
+    this.sdk = loadOnce(async () => {
+      const { Dysmsapi, Config } = await aliyunSdk();
+      return new Dysmsapi(new Config({
+        accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret,
+        endpoint: host, protocol, connectTimeout: timeout, readTimeout: timeout,
+      }));
+    });
   }
 
   /** SendSms to one number; answers the BizId that delivery reports and QuerySendDetails name. */
   async send(phoneNumber: string, signName: string, template: FilledTemplate): Promise<{ bizId: string }> {
+    const { SendSmsRequest } = await aliyunSdk();
     const request = new SendSmsRequest({
       phoneNumbers: phoneNumber, signName, templateCode: template.code,
       templateParam: Object.keys(template.param).length > 0 ? JSON.stringify(template.param) : undefined,
     });
     let body;
     try {
-      ({ body } = await this.sdk.sendSms(request));
+      ({ body } = await (await this.sdk()).sendSms(request));
     } catch (error) {
       throw failure('SendSms', error);
     }
@@ -94,10 +103,11 @@ export class AliyunSmsClient {
    * push. Undefined while the carrier has not reported (SendStatus 1).
    */
   async delivery(phoneNumber: string, bizId: string, sentAt: Date): Promise<{ status: DeliveryStatus; error?: string } | undefined> {
+    const { QuerySendDetailsRequest } = await aliyunSdk();
     const request = new QuerySendDetailsRequest({ phoneNumber, bizId, sendDate: beijingDay(sentAt), pageSize: 10, currentPage: 1 });
     let body;
     try {
-      ({ body } = await this.sdk.querySendDetails(request));
+      ({ body } = await (await this.sdk()).querySendDetails(request));
     } catch (error) {
       throw failure('QuerySendDetails', error);
     }

@@ -1,4 +1,5 @@
-import Client, { type MessageState } from 'android-sms-gateway';
+import type { MessageState } from 'android-sms-gateway';
+import { loadOnce } from '../../src/load-once.ts';
 import { PermanentSendError, type ChannelAdapter, type OutboundRequest, type SendResult } from '../types.ts';
 import { fetchHttpClient, GatewayHttpError } from './http.ts';
 import { androidSmsRoutes } from './routes.ts';
@@ -17,8 +18,13 @@ const isPermanent = (error: unknown) =>
  * SMS, no templates): the official client out, the app's signed webhooks in; a dry run without credentials.
  */
 export function androidSms(settings: AndroidSmsSettings): ChannelAdapter {
-  const client = settings.user && settings.password
-    ? new Client(settings.user, settings.password, fetchHttpClient(settings.timeoutMs ?? TIMEOUT_MS), (settings.url ?? ANDROID_SMS_CLOUD_URL).replace(/\/+$/, ''))
+  const { user, password } = settings;
+  // The official client is loaded when the first message goes out: a deployment without the phone never loads it.
+  const client = user && password
+    ? loadOnce(async () => {
+      const { default: Client } = await import('android-sms-gateway');
+      return new Client(user, password, fetchHttpClient(settings.timeoutMs ?? TIMEOUT_MS), (settings.url ?? ANDROID_SMS_CLOUD_URL).replace(/\/+$/, ''));
+    })
     : undefined;
   return {
     provider: 'android-sms',
@@ -31,7 +37,7 @@ export function androidSms(settings: AndroidSmsSettings): ChannelAdapter {
       if (!client) return { status: 'dry_run' };
       let state: MessageState;
       try {
-        state = await client.send({ message: message.text, phoneNumbers: [message.to], withDeliveryReport: true });
+        state = await (await client()).send({ message: message.text, phoneNumbers: [message.to], withDeliveryReport: true });
       } catch (error) {
         const why = `SMS gateway: ${(error as Error).message}`;
         if (isPermanent(error)) throw new PermanentSendError(why);

@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { PermanentSendError, type ChannelAdapter, type ChannelHost, type OutboundRequest, type SendResult } from '../types.ts';
+import { loadOnce } from '../../src/load-once.ts';
 import { createTwilioClient } from './client.ts';
 import { normalizeSms, normalizeStatus, PayloadError } from './normalize.ts';
 import { signatureIsValid } from './signature.ts';
@@ -30,7 +31,7 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
     app.removeAllContentTypeParsers();
     await app.register(formbody, { bodyLimit: BODY_LIMIT });
     app.addHook('preHandler', async (request, reply) => {
-      if (!signatureIsValid(settings, request)) {
+      if (!(await signatureIsValid(settings, request))) {
         request.log.warn({ url: request.url }, settings.authToken ? 'twilio webhook with a bad signature' : 'twilio webhook refused: TWILIO_AUTH_TOKEN is not set');
         return reply.code(403).send({ error: 'invalid Twilio signature' });
       }
@@ -64,8 +65,9 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
 
 /** SMS through Twilio: signed Messaging webhooks in, the REST API out; a labelled dry run without credentials. */
 export function twilioSms(settings: TwilioSettings): ChannelAdapter {
-  const client = settings.accountSid && settings.authToken
-    ? createTwilioClient(settings.accountSid, settings.authToken, settings.apiBaseUrl)
+  const { accountSid, authToken } = settings;
+  const client = accountSid && authToken
+    ? loadOnce(() => createTwilioClient(accountSid, authToken, settings.apiBaseUrl))
     : undefined;
   return {
     provider: 'twilio',
@@ -79,7 +81,7 @@ export function twilioSms(settings: TwilioSettings): ChannelAdapter {
       const from = settings.fromNumber ?? message.from;
       if (!from) throw new PermanentSendError('no sender number: set TWILIO_FROM_NUMBER or the village sms_sender_number');
       try {
-        const sent = await client.messages.create({
+        const sent = await (await client()).messages.create({
           to: message.to, from, body: message.text, statusCallback: `${settings.publicUrl}/channels/twilio/status`,
         });
         return { status: 'sent', providerId: sent.sid };

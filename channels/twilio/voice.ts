@@ -1,9 +1,10 @@
 import formbody from '@fastify/formbody';
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelAdapter, ChannelHost, Preview } from '../types.ts';
 import type { TwilioSettings } from './index.ts';
 import { PayloadError, twilioForm, type TwilioForm } from './normalize.ts';
+import { twilioSdk } from './sdk.ts';
 import { signatureIsValid } from './signature.ts';
 import { callerOf, normalizeConfirmedCall, speechOf } from './voice-normalize.ts';
 
@@ -66,8 +67,7 @@ function sayAndHangUp(response: VoiceResponse, ...lines: string[]): VoiceRespons
 }
 
 /** What to answer to words jifen previewed. */
-function answer(links: Urls, said: string, preview: Preview): VoiceResponse {
-  const response = new twilio.twiml.VoiceResponse();
+function answer(response: VoiceResponse, links: Urls, said: string, preview: Preview): VoiceResponse {
   switch (preview.kind) {
     case 'claim': return askToConfirm(response, links, said, preview.speech);
     case 'answer': return sayAndHangUp(response, preview.speech, speech.thanks);
@@ -83,30 +83,31 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
     app.removeAllContentTypeParsers();
     await app.register(formbody, { bodyLimit: BODY_LIMIT });
     app.addHook('preHandler', async (request, reply) => {
-      if (!signatureIsValid(settings, request)) {
+      if (!(await signatureIsValid(settings, request))) {
         request.log.warn({ url: request.url }, settings.authToken ? 'twilio voice webhook with a bad signature' : 'twilio voice webhook refused: TWILIO_AUTH_TOKEN is not set');
         return reply.code(403).send({ error: 'invalid Twilio signature' });
       }
     });
 
     const twiml = (reply: FastifyReply, response: VoiceResponse) => reply.type('text/xml').send(response.toString());
+    const newResponse = async () => new (await twilioSdk()).twiml.VoiceResponse();
     /** A malformed payload is a 400; jifen's own trouble is an apology to the caller (and an error in the log), never "recorded". */
-    const failed = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    const failed = async (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
       if (error instanceof PayloadError) return reply.code(400).send({ error: error.message });
       request.log.error({ err: error, url: request.url }, 'twilio voice webhook failed');
-      return twiml(reply, sayAndHangUp(new twilio.twiml.VoiceResponse(), speech.trouble));
+      return twiml(reply, sayAndHangUp(await newResponse(), speech.trouble));
     };
     const formOf = (request: FastifyRequest) => twilioForm(request.body);
 
     /** What jifen makes of the words, answered as TwiML; nothing heard is asked again. */
     const respondTo = async (form: TwilioForm, said: string) => {
-      if (!said) return listen(new twilio.twiml.VoiceResponse(), links, speech.notHeard);
-      return answer(links, said, await host.preview('voice', callerOf(form), said));
+      if (!said) return listen(await newResponse(), links, speech.notHeard);
+      return answer(await newResponse(), links, said, await host.preview('voice', callerOf(form), said));
     };
 
     app.post('/voice', { bodyLimit: BODY_LIMIT }, async (request, reply) => {
       request.log.info({ callSid: formOf(request).CallSid }, 'voice call');
-      return twiml(reply, listen(new twilio.twiml.VoiceResponse(), links, speech.greeting));
+      return twiml(reply, listen(await newResponse(), links, speech.greeting));
     });
 
     app.post('/voice/heard', { bodyLimit: BODY_LIMIT }, async (request, reply) => {
@@ -123,11 +124,11 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
         const form = formOf(request);
         const said = typeof request.query.said === 'string' ? request.query.said.trim() : '';
         const digits = form.Digits?.trim();
-        if (digits === '2') return twiml(reply, listen(new twilio.twiml.VoiceResponse(), links, speech.sayAgain));
+        if (digits === '2') return twiml(reply, listen(await newResponse(), links, speech.sayAgain));
         if (digits !== '1') return twiml(reply, await respondTo(form, said));
         const { id, duplicate } = await host.acceptInbound(normalizeConfirmedCall(form, said));
         request.log.info({ messageId: id, duplicate }, 'spoken claim stored');
-        return twiml(reply, sayAndHangUp(new twilio.twiml.VoiceResponse(), speech.recorded));
+        return twiml(reply, sayAndHangUp(await newResponse(), speech.recorded));
       } catch (error) {
         return failed(request, reply, error);
       }

@@ -5,7 +5,6 @@ import { households } from '../db/schema/index.ts';
 import { itemName } from '../templates.ts';
 import { audit } from './audit.ts';
 import { cardStatement, issueCards, revokeCards } from './cards.ts';
-import { cardsPdf } from './cards-pdf.ts';
 import type { ConsoleUser } from './people.ts';
 import { backTo, page } from './render.ts';
 
@@ -27,6 +26,7 @@ export const cardRoutes: FastifyPluginAsync<{ context: Context }> = async (app, 
     if (list.length === 0) return reply.code(404).send({ error: 'no such household' });
     const cards = await issueCards(context.db, list);
     await audit(context.db, { actor: `cadre:${cadre.id}`, ip: request.ip, action: 'print_cards', detail: { households: list.map((h) => h.code) } });
+    const { cardsPdf } = await import('./cards-pdf.ts'); // pdfkit loads on the first cards asked for
     const pdf = await cardsPdf(cadre.village, cards.map((c) => ({ household: c.household, url: `${context.config.publicUrl}/console/q/${c.token}` })));
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="cards-${cadre.village.code}.pdf"`).send(pdf);
   });

@@ -3,7 +3,6 @@ import type { Context } from '../context.ts';
 import { templates } from '../templates.ts';
 import { audit } from './audit.ts';
 import { dashboard } from './dashboard.ts';
-import { dashboardWorkbook } from './dashboard-export.ts';
 import { actorOf } from './people.ts';
 import { page, sendWorkbook } from './render.ts';
 
@@ -34,6 +33,6 @@ export const dashboardRoutes: FastifyPluginAsync<{ context: Context }> = async (
   app.get<{ Querystring: { days: number } }>('/dashboard.xlsx', { schema: { querystring: query } }, async (request, reply) => {
     const { rows, label } = await figures(request);
     await audit(context.db, { actor: actorOf(request.consoleUser!), ip: request.ip, action: 'export_dashboard', detail: { days: request.query.days } });
-    return sendWorkbook(reply, `dashboard-${label.from}-${label.to}.xlsx`, await dashboardWorkbook(rows, label));
+    return sendWorkbook(reply, `dashboard-${label.from}-${label.to}.xlsx`, await (await import('./dashboard-export.ts')).dashboardWorkbook(rows, label));
   });
 };

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
 import { itemName } from '../templates.ts';
 import { audit } from './audit.ts';
-import { balancesWorkbook } from './dashboard-export.ts';
 import { balancesOf, householdRecord, searchHouseholds } from './households.ts';
 import { actorOf } from './people.ts';
 import { page, sendWorkbook } from './render.ts';
@@ -25,7 +24,7 @@ export const householdRoutes: FastifyPluginAsync<{ context: Context }> = async (
   app.get('/balances.xlsx', async (request, reply) => {
     const rows = await balancesOf(context.db, villageIds(request));
     await audit(context.db, { actor: actorOf(request.consoleUser!), ip: request.ip, action: 'export_balances' });
-    return sendWorkbook(reply, 'balances.xlsx', await balancesWorkbook(rows));
+    return sendWorkbook(reply, 'balances.xlsx', await (await import('./dashboard-export.ts')).balancesWorkbook(rows));
   });
 
   app.get<{ Params: { code: string } }>('/households/:code', { schema: { params: codeParams } }, async (request, reply) => {

@@ -7,6 +7,7 @@ import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
+import { packageRoot } from '../package-root.ts';
 import type { ConsoleUser } from './people.ts';
 import { cardRoutes } from './card-routes.ts';
 import { counterRoutes } from './counter-routes.ts';
@@ -32,8 +33,9 @@ declare module 'fastify' {
   }
 }
 
-const VIEWS = path.resolve(import.meta.dirname, 'views');
-const ASSETS = path.resolve(import.meta.dirname, 'assets');
+// From the package root: the compiled console (dist/) has no copy of its templates and stylesheet.
+const VIEWS = path.join(packageRoot, 'src/console/views');
+const ASSETS = path.join(packageRoot, 'src/console/assets');
 const HTMX = path.dirname(new URL(import.meta.resolve('htmx.org')).pathname);
 const ECHARTS = path.resolve(path.dirname(new URL(import.meta.resolve('echarts')).pathname), 'dist');
 const JSQR = path.resolve(path.dirname(new URL(import.meta.resolve('jsqr')).pathname));

@@ -42,19 +42,27 @@ async function migrateUnderLock(pool: pg.Pool): Promise<void> {
   }
 }
 
+export interface OpenOptions {
+  /** Always start the embedded server (npm start) rather than join a running one. */
+  serve?: boolean;
+  /** The embedded server this process is starting already: `npm start` starts it before loading the rest of jifen. */
+  starting?: Promise<EmbeddedServer>;
+  poolSize?: number;
+}
+
 /**
  * Opens the database the configuration names: DATABASE_URL, or the embedded PostgreSQL in DATA_DIR.
  * In embedded mode a second process (the CLI, `npm run worker`) joins the running server's
  * database instead of starting its own; `serve: true` always starts one, and PostgreSQL's own
  * lock on the data folder refuses it while another server runs there.
  */
-export async function openDatabase(config: Config, options: { serve?: boolean; poolSize?: number } = {}): Promise<Database> {
+export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    url = options.serve ? undefined : await findRunningServer(config.dataDir);
+    url = options.serve || options.starting ? undefined : await findRunningServer(config.dataDir);
     if (!url) {
-      embedded = await startEmbeddedServer(config.dataDir);
+      embedded = await (options.starting ?? startEmbeddedServer(config.dataDir));
       url = embedded.url;
     }
   }

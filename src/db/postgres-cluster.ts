@@ -48,6 +48,11 @@ const DEFAULT_SETTINGS: Record<string, string | number> = {
   max_parallel_workers_per_gather: 0,
   autovacuum_max_workers: 2,
   jit: 'off',
+  // Fewer idle processes: reads and writes from the backends themselves (no pool of I/O workers),
+  // no logical replication launcher (jifen replicates nothing).
+  io_method: 'sync',
+  max_logical_replication_workers: 0,
+  huge_pages: 'off',
 };
 
 const NOT_DURABLE = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };

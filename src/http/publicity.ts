@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Context } from '../context.ts';
 import { publicityHtml } from '../reviews/publicity-html.ts';
 import { PeriodError, publicityList } from '../reviews/publicity-list.ts';
-import { publicityPdf } from '../reviews/publicity-pdf.ts';
 
 const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const params = { type: 'object', required: ['code'], properties: { code: { type: 'string', minLength: 1, maxLength: 40 } } } as const;
@@ -32,6 +31,6 @@ export const publicityRoutes: FastifyPluginAsync<{ context: Context }> = async (
     const list = await load(request);
     if (!list) return reply.code(404).send({ error: `no village ${request.params.code}` });
     return reply.type('application/pdf').header('content-disposition', `inline; filename="publicity-${list.village.code}-${list.from}-${list.to}.pdf"`)
-      .send(await publicityPdf(list));
+      .send(await (await import('../reviews/publicity-pdf.ts')).publicityPdf(list)); // pdfkit loads on the first PDF asked for
   });
 };

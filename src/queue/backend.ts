@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { Queue, Worker, createPostgresBackend, withBackend, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Config } from '../config.ts';
 import { DropTolerantClient } from '../db/pg-client.ts';
@@ -33,7 +32,9 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
-function redisBackend(url: string, prefix: string): QueueBackend {
+async function redisBackend(url: string, prefix: string): Promise<QueueBackend> {
+  // ioredis is loaded only on Redis: the PostgreSQL backends never need it (BullMQ loads it lazily too).
+  const { Redis } = await import('ioredis');
   // Producers fail fast while Redis is away (the sweeper re-queues later); workers wait for it.
   const producer = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   producer.on('error', () => {});
@@ -64,6 +65,6 @@ function postgresBackend(connectionString: string): QueueBackend {
 }
 
 /** BullMQ on Redis when REDIS_URL is set, else BullMQ's PostgreSQL backend on the database jifen uses. */
-export function createQueueBackend(config: Config, databaseUrl: string): QueueBackend {
+export async function createQueueBackend(config: Config, databaseUrl: string): Promise<QueueBackend> {
   return config.redisUrl ? redisBackend(config.redisUrl, config.queuePrefix) : postgresBackend(databaseUrl);
 }

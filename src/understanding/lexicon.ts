@@ -52,5 +52,7 @@ export function parseLexicon(text: string): Lexicon {
   };
 }
 
-/** The lexicon shipped with jifen (lexicon.yaml beside this file). */
-export const builtInLexicon: Lexicon = parseLexicon(readFileSync(path.join(packageRoot, 'src/understanding/lexicon.yaml'), 'utf8'));
+let builtIn: Lexicon | undefined;
+
+/** The lexicon shipped with jifen (lexicon.yaml beside this file), read when first needed: parsing it is a good part of a start-up. */
+export const builtInLexicon = (): Lexicon => (builtIn ??= parseLexicon(readFileSync(path.join(packageRoot, 'src/understanding/lexicon.yaml'), 'utf8')));

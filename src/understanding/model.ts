@@ -62,7 +62,7 @@ function compileCatalogue(catalogue: readonly CatalogueInfo[], synonyms: Map<str
   }));
 }
 
-export function compileVillage(vocabulary: VillageVocabulary, lexicon: Lexicon = builtInLexicon): VillageModel {
+export function compileVillage(vocabulary: VillageVocabulary, lexicon: Lexicon = builtInLexicon()): VillageModel {
   const synonyms = new Map(Object.entries({ ...lexicon.synonyms, ...vocabulary.synonyms }));
   const items = compileItems(vocabulary.rules, 'earn', lexicon, synonyms);
   const deductions = compileItems(vocabulary.deductions ?? [], 'deduct', lexicon, synonyms);

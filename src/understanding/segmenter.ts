@@ -1,5 +1,7 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
+import { createRequire } from 'node:module';
+import type { Jieba } from '@node-rs/jieba';
+
+const require = createRequire(import.meta.url);
 
 /** Frequency given to our own words: high enough that 院坝会 stays one word instead of 院坝 + 会. */
 const OWN_WORD_FREQUENCY = 20_000;
@@ -7,9 +9,17 @@ const OWN_WORD_FREQUENCY = 20_000;
 let jieba: Jieba | undefined;
 const added = new Set<string>();
 
-/** The process's one segmenter: loading jieba's dictionary takes a fifth of a second and ~30 MB. */
+/**
+ * The process's one segmenter, made on first use: loading jieba and its dictionary takes a fifth of
+ * a second and ~30 MB, which a process that understands no message (the CLI, a start-up) never pays.
+ */
 function segmenter(): Jieba {
-  return (jieba ??= Jieba.withDict(dict));
+  if (!jieba) {
+    const { Jieba: Segmenter } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
+    const { dict } = require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js');
+    jieba = Segmenter.withDict(dict);
+  }
+  return jieba;
 }
 
 /** Teaches the segmenter words of the lexicon and of villages' rules, so they come out whole. */

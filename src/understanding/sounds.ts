@@ -1,4 +1,8 @@
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+
+/** pinyin-pro, loaded on first use (its dictionaries take a third of a second): start-up and the CLI never need it. */
+let pinyinPro: typeof import('pinyin-pro') | undefined;
+const loadPinyin = () => (pinyinPro ??= createRequire(import.meta.url)('pinyin-pro') as typeof import('pinyin-pro'));
 
 /**
  * A syllable without tone, with the distinctions speech recognisers and southwestern Mandarin
@@ -10,7 +14,7 @@ function looseSyllable(syllable: string): string {
 
 /** One toneless syllable per character (other characters stand for themselves), -ing/-in and -eng/-en merged. */
 function tonelessSyllables(text: string): string[] {
-  return pinyin(text, { toneType: 'none', type: 'array' }).map((syllable) => syllable.replace(/(i|e)ng$/, '$1n'));
+  return loadPinyin().pinyin(text, { toneType: 'none', type: 'array' }).map((syllable) => syllable.replace(/(i|e)ng$/, '$1n'));
 }
 
 /** One loose syllable per character of the text. */

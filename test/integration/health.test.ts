@@ -20,7 +20,7 @@ describe(`health probes (${testBackend})`, () => {
 
     const { context } = jifen;
     const working = context.jobs;
-    context.jobs = new JobsClient(createQueueBackend({ ...context.config, redisUrl: 'redis://127.0.0.1:1' }, context.database.url));
+    context.jobs = new JobsClient(await createQueueBackend({ ...context.config, redisUrl: 'redis://127.0.0.1:1' }, context.database.url));
     try {
       const down = await jifen.app.inject({ method: 'GET', url: '/readyz' });
       expect(down.statusCode).toBe(503);

@@ -1,4 +1,6 @@
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queuesUiRoutes } from '../../src/http/queues-ui.ts';
 import { sql } from 'drizzle-orm';
 import { OUTBOUND_CHANNELS, outboundQueue, QUEUES } from '../../src/queue/jobs.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -85,6 +87,16 @@ describe(`operations over HTTP: metrics, API docs, queue UI, limits (${testBacke
     const ui = await jifen.app.inject({ url: '/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger');
+  });
+
+  it('without JIFEN_API_TOKEN the queue UI is off: every path under it is refused (and bull-board is not loaded)', async () => {
+    const app = Fastify();
+    await app.register(queuesUiRoutes, { context: { ...jifen.context, config: { ...jifen.context.config, apiToken: undefined } } });
+    for (const url of ['/admin/queues', '/admin/queues/api/queues', '/admin/queues/static/x.js']) {
+      const refused = await app.inject({ url, headers: auth });
+      expect([url, refused.statusCode, refused.json()]).toEqual([url, 401, { error: 'the API is off: JIFEN_API_TOKEN is not set' }]);
+    }
+    await app.close();
   });
 
   it('the queue UI needs the token (bearer, or as the basic-auth password in a browser)', async () => {

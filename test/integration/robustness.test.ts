@@ -171,7 +171,7 @@ describe(`bad input and odd replies lose nothing and double nothing (${testBacke
   it('with the queue unreachable the webhook still stores and answers; the sweeper queues it when the queue is back', async () => {
     const { context } = jifen;
     const working = context.jobs;
-    const dead = new JobsClient(createQueueBackend({ ...context.config, redisUrl: 'redis://127.0.0.1:1' }, context.database.url));
+    const dead = new JobsClient(await createQueueBackend({ ...context.config, redisUrl: 'redis://127.0.0.1:1' }, context.database.url));
     context.jobs = dead;
     try {
       const sent = await jifen.sms(people.chenChangjiang, '今天参加了志愿服务活动');

@@ -7,7 +7,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export type ServerOutcome = { serving: true } | { serving: false; code: number | null; output: string };
 
-/** `npm start` (src/server.ts) as a process of its own, as an operator runs it. */
+/** `npm start` (bin/launch.js src/server.ts: dist/ when fresh) as a process of its own, as an operator runs it. */
 export interface ServerProcess {
   child: ChildProcess;
   port: number;
@@ -18,7 +18,7 @@ export interface ServerProcess {
 }
 
 export function startServerProcess(port: number, env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['bin/launch.js', 'src/server.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), ...env },

@@ -8,7 +8,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** `npm run worker` as its own process, on the test's database and queues (a test kills it with SIGKILL). */
 export function startWorkerProcess(jifen: Harness, env: Record<string, string> = {}): ChildProcess {
   const { config } = jifen;
-  return spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+  return spawn(process.execPath, ['bin/launch.js', 'src/worker.ts'], {
     cwd: ROOT,
     stdio: 'ignore',
     env: {
