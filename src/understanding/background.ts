@@ -9,6 +9,10 @@ import type { Analysis } from './text-analysis.ts';
 
 /** Words after which the clause says what a talk, a discussion or a pledge signed was about. */
 const TALK = new Set(['讲', '讲了', '讲的', '讲的是', '说的是', '内容', '内容是', '讲那个', '宣传', '宣传了', '承诺书', '倡议书', '讨论', '讨论了', '商量', '商量了']);
+/** Volunteering (志愿服务, 志愿者, 义工): what one did as a volunteer is the service, not an item of its own. */
+const SERVICE = /^(?:志愿|义工)/;
+/** Words that still name the service itself: 志愿者活动, 志愿服务队. */
+const SERVICE_FILLER = /^(?:活动|服务|服务队|队|队伍|了|的)$/;
 /** Words that end a talk's content: the villager speaks of themself or of what came next. */
 const TOPIC_ENDS = new Set(['我', '我们', '我就', '然后', '回来', '又', '还', '也', '下午', '上午', '晚上', '接到', '接着', '后来']);
 /** Words joining a talk's content to what it was about: 是, 了, 的, 那个. */
@@ -51,6 +55,11 @@ export function backgroundOf(analysis: Analysis): Background {
     const token = tokens[i]!;
     if (NEGATION.test(token.word)) denying.add(token.clause);
     if (FOR_OTHERS.test(token.word) && !ownNext(analysis.text, tokens[i + 1])) forOthers.add(token.clause);
+    if (SERVICE.test(token.word)) {
+      const service = serviceContent(tokens, i);
+      if (service) topics.push(service);
+      continue;
+    }
     if (!TALK.has(token.word)) continue;
     const before = tokens[i - 1]?.word === '上' ? tokens[i - 2] : tokens[i - 1];
     if (before && before.clause === token.clause) settings.push(before.start + before.word.length);
@@ -63,6 +72,23 @@ export function backgroundOf(analysis: Analysis): Background {
     if (start !== undefined && stop > end) topics.push([start, tokens[stop - 1]!.start + tokens[stop - 1]!.word.length]);
   }
   return { topics, settings, forOthers, denying };
+}
+
+/**
+ * What was done as a volunteer: the rest of the service's clause (当志愿者指挥交通), or the next clause
+ * when the service ends its own (参加了志愿服务，去帮孤寡老人打扫卫生); a clause after that is another act.
+ */
+function serviceContent(tokens: Analysis['tokens'], at: number): [number, number] | undefined {
+  const clause = tokens[at]!.clause;
+  let from = at + 1;
+  while (tokens[from]?.clause === clause && SERVICE_FILLER.test(tokens[from]!.word)) from++;
+  const own = tokens[from]?.clause === clause;
+  let to = from;
+  while (tokens[to]?.clause === (own ? clause : clause + 1) && !TOPIC_ENDS.has(tokens[to]!.word)) to++;
+  const content = tokens.slice(from, to);
+  if (content.length === 0) return undefined;
+  const last = content[content.length - 1]!;
+  return [content[0]!.start, last.start + last.word.length];
 }
 
 /** All the ranges lie in a talk's content, or end right where a talk begins (its setting). */
