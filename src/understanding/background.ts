@@ -10,9 +10,12 @@ import type { Analysis } from './text-analysis.ts';
 /** Words after which the clause says what a talk, a discussion or a pledge signed was about. */
 const TALK = new Set(['讲', '讲了', '讲的', '讲的是', '说的是', '内容', '内容是', '讲那个', '宣传', '宣传了', '承诺书', '倡议书', '讨论', '讨论了', '商量', '商量了']);
 /** Volunteering (志愿服务, 志愿者, 义工): what one did as a volunteer is the service, not an item of its own. */
-const SERVICE = /^(?:志愿|义工)/;
+const SERVICE = /志愿|义工/;
 /** Words that still name the service itself: 志愿者活动, 志愿服务队. */
 const SERVICE_FILLER = /^(?:活动|服务|服务队|队|队伍|了|的)$/;
+/** Saying at a meeting (会上说了, 开会提到): what was said is the talk's content. */
+const SAID = new Set(['说', '说了', '说的', '提了', '提到', '提到了', '强调', '强调了']);
+const MEETING = /会上?$/;
 /** Words that end a talk's content: the villager speaks of themself or of what came next. */
 const TOPIC_ENDS = new Set(['我', '我们', '我就', '然后', '回来', '又', '还', '也', '下午', '上午', '晚上', '接到', '接着', '后来']);
 /** Words joining a talk's content to what it was about: 是, 了, 的, 那个. */
@@ -60,7 +63,7 @@ export function backgroundOf(analysis: Analysis): Background {
       if (service) topics.push(service);
       continue;
     }
-    if (!TALK.has(token.word)) continue;
+    if (!TALK.has(token.word) && !(SAID.has(token.word) && MEETING.test(tokens[i - 1]?.word ?? ''))) continue;
     const before = tokens[i - 1]?.word === '上' ? tokens[i - 2] : tokens[i - 1];
     if (before && before.clause === token.clause) settings.push(before.start + before.word.length);
     let end = i + 1;
