@@ -24,6 +24,8 @@ const TALK_FILLER = new Set(['是', '了', '的', '那个', '就是']);
 const FOR_OTHERS = /^(?:帮|替)(?!我)/;
 /** A person word right after these is one's own family (我妈, 我的婆婆, 自家老人) or a companion (我和几个邻居). */
 const OWN_OR_COMPANION = /(?:我|我的|我家|我们家|自己|自家|自己的|我屋里|[和跟同](?:几个|两个|三个)?)$/;
+/** A person right after 我和, 我跟, 我们同: someone who did it with me. */
+const COMPANION = /我们?[和跟同]$/;
 const NEGATION = /^(?:没|不|未|莫|别)/;
 /** He, she, they: whom they stand for is the person last named before them. */
 const PRONOUN = /^(?:他|她)(?:们|家)?$/;
@@ -114,6 +116,11 @@ export function pronounOfOthers(text: string, at: number): boolean {
     const named = OTHERS.exec(before) ?? ELDERS.exec(before) ?? FAMILY.exec(before);
     if (!named) continue;
     const start = end - named[0].length;
+    // 我和老公去帮他: one's companion is who helps, not whom "him" stands for.
+    if (COMPANION.test(text.slice(Math.max(0, start - 3), start))) {
+      end = start + 1;
+      continue;
+    }
     if (ownOrCompanion(text, start)) return false;
     return OTHERS.test(named[0]) || othersQualify(text, start);
   }
