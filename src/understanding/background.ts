@@ -16,6 +16,9 @@ const SERVICE_FILLER = /^(?:活动|服务|服务队|队|队伍|了|的)$/;
 /** Saying at a meeting (会上说了, 开会提到): what was said is the talk's content. */
 const SAID = new Set(['说', '说了', '说的', '提了', '提到', '提到了', '强调', '强调了']);
 const MEETING = /会上?$/;
+/** A pledge named after its content (红白喜事不大办的承诺书): the content runs back to these words. */
+const PLEDGE = new Set(['承诺书', '倡议书', '保证书']);
+const PLEDGE_STARTS = new Set(['把', '签', '签了', '那个', '这个', '在', '了']);
 /** Words that end a talk's content: the villager speaks of themself or of what came next. */
 const TOPIC_ENDS = new Set(['我', '我们', '我就', '然后', '回来', '又', '还', '也', '下午', '上午', '晚上', '接到', '接着', '后来']);
 /** Words joining a talk's content to what it was about: 是, 了, 的, 那个. */
@@ -26,6 +29,7 @@ const FOR_OTHERS = /^(?:帮|替)(?!我)/;
 const OWN_OR_COMPANION = /(?:我|我的|我家|我们家|自己|自家|自己的|我屋里|[和跟同](?:几个|两个|三个)?)$/;
 /** A person right after 我和, 我跟, 我们同: someone who did it with me. */
 const COMPANION = /我们?[和跟同]$/;
+const PLAN = /^(?:明天|后天|下周|下回|下次|改天|过几天|等会|等一下|回头)$/;
 const NEGATION = /^(?:没|不|未|莫|别)/;
 /** He, she, they: whom they stand for is the person last named before them. */
 const PRONOUN = /^(?:他|她)(?:们|家)?$/;
@@ -46,6 +50,8 @@ export interface Background {
   settings: number[];
   /** Clauses in which something is done for someone else. */
   forOthers: Set<number>;
+  /** Clauses that tell a plan (院坝明天再扫): nothing in them is done yet. */
+  planned: Set<number>;
   /** Clauses that deny something (屋里就没弄了): their words are no evidence of a neighbouring clause's act. */
   denying: Set<number>;
 }
@@ -56,14 +62,21 @@ export function backgroundOf(analysis: Analysis): Background {
   const settings: number[] = [];
   const forOthers = new Set<number>();
   const denying = new Set<number>();
+  const planned = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (NEGATION.test(token.word)) denying.add(token.clause);
+    if (PLAN.test(token.word)) planned.add(token.clause);
     if (FOR_OTHERS.test(token.word) && !ownNext(analysis.text, tokens[i + 1])) forOthers.add(token.clause);
     if (SERVICE.test(token.word)) {
       const service = serviceContent(tokens, i);
       if (service) topics.push(service);
       continue;
+    }
+    if (PLEDGE.has(token.word) && tokens[i - 1]?.word === '的') {
+      let from = i - 1;
+      while (from > 0 && tokens[from - 1]!.clause === token.clause && !PLEDGE_STARTS.has(tokens[from - 1]!.word)) from--;
+      if (from < i - 1) topics.push([tokens[from]!.start, tokens[i - 1]!.start]);
     }
     if (!TALK.has(token.word) && !(SAID.has(token.word) && MEETING.test(tokens[i - 1]?.word ?? ''))) continue;
     const before = tokens[i - 1]?.word === '上' ? tokens[i - 2] : tokens[i - 1];
@@ -76,7 +89,7 @@ export function backgroundOf(analysis: Analysis): Background {
     while (stop < tokens.length && !TOPIC_ENDS.has(tokens[stop]!.word)) stop++;
     if (start !== undefined && stop > end) topics.push([start, tokens[stop - 1]!.start + tokens[stop - 1]!.word.length]);
   }
-  return { topics, settings, forOthers, denying };
+  return { topics, settings, forOthers, denying, planned };
 }
 
 /**

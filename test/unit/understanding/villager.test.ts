@@ -100,9 +100,15 @@ describe('understandVillager (fangniuping)', () => {
       ['参加了志愿服务，去帮孤寡老人挑水', ['P15']], // what was done as a volunteer
       ['当志愿者在路口指挥交通，又帮隔壁王婆婆挑了水', ['P12', 'P15']], // another act after it
       ['在路边捡到个包，里头有钱，找到失主还给她了', ['P13']], // 捡 of 捡到 is not the roadside cleaned
-      ['对门王叔家的秧子没人栽，我和老公去帮他栽完了', ['P12']], // 他 is 李叔, not the companion
+      ['对门王叔家的秧子没人栽，我和老公去帮他栽完了', ['P12']], // 他 is 王叔, not the companion
+      ['屋里的柜子都擦干净了，院坝明天再扫', ['P06']], // a plan is not done yet
+      ['我妈眼睛不好，我天天给她按摩', ['P10']],
     ])('only what was said: %s → %j', (text, expected) => {
       expectClaim(text, expected);
+    });
+
+    it('a pledge named after its content is the pledge alone (shuangqiao)', () => {
+      expectClaim('在村委会把那个红白喜事不大办的承诺书签了字', ['JF09'], shuangqiao);
     });
   });
 
