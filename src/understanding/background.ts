@@ -30,7 +30,8 @@ const OWN_OR_COMPANION = /(?:我|我的|我家|我们家|自己|自家|自己的
 /** A person right after 我和, 我跟, 我们同: someone who did it with me. */
 const COMPANION = /我们?[和跟同]$/;
 const PLAN = /^(?:明天|后天|下周|下回|下次|改天|过几天|等会|等一下|回头)$/;
-const NEGATION = /^(?:没|不|未|莫|别)/;
+/** A denial, not a state (腰不好, 走不动, 不方便 tell why help was needed). */
+const NEGATION = /^(?:没|不|未|莫|别)(?!好|行|便|方便|舒服|得了|在家|动)/;
 /** He, she, they: whom they stand for is the person last named before them. */
 const PRONOUN = /^(?:他|她)(?:们|家)?$/;
 /** People who are one's own family whoever names them (my mother, a son). */

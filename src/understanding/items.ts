@@ -293,7 +293,7 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
     // 没扫院坝 is not a claim; 鞭炮 + 没放 says the negation itself.
     if (chosen.some((o) => o.negated) && !chosen.some((o) => NEGATIVE_WORD.test(analysis.text.slice(o.start, o.end)))) continue;
     if (!forWhom(phrase, chosen, analysis.text, background)) continue;
-    if (chosen.every((o) => background.planned.has(o.clause))) continue;
+    if (background.planned.has(head.clause)) continue;
     // Words of the next clause, where that clause denies (屋里就没弄了), are not this act's.
     if (first !== last && chosen.some((o) => background.denying.has(o.clause))) continue;
     const heard = chosen.some((o) => o.heard);
