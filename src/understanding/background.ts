@@ -9,6 +9,16 @@ import type { Analysis } from './text-analysis.ts';
 
 /** Words after which the clause says what a talk, a discussion or a pledge signed was about. */
 const TALK = new Set(['讲', '讲了', '讲的', '讲的是', '说的是', '内容', '内容是', '讲那个', '宣传', '宣传了', '承诺书', '倡议书', '讨论', '讨论了', '商量', '商量了']);
+/** Volunteering (志愿服务, 志愿者, 义工): what one did as a volunteer is the service, not an item of its own. */
+const SERVICE = /志愿|义工/;
+/** Words that still name the service itself: 志愿者活动, 志愿服务队. */
+const SERVICE_FILLER = /^(?:活动|服务|服务队|队|队伍|了|的)$/;
+/** Saying at a meeting (会上说了, 开会提到): what was said is the talk's content. */
+const SAID = new Set(['说', '说了', '说的', '提了', '提到', '提到了', '强调', '强调了']);
+const MEETING = /会上?$/;
+/** A pledge named after its content (红白喜事不大办的承诺书): the content runs back to these words. */
+const PLEDGE = new Set(['承诺书', '倡议书', '保证书']);
+const PLEDGE_STARTS = new Set(['把', '签', '签了', '那个', '这个', '在', '了']);
 /** Words that end a talk's content: the villager speaks of themself or of what came next. */
 const TOPIC_ENDS = new Set(['我', '我们', '我就', '然后', '回来', '又', '还', '也', '下午', '上午', '晚上', '接到', '接着', '后来']);
 /** Words joining a talk's content to what it was about: 是, 了, 的, 那个. */
@@ -17,7 +27,11 @@ const TALK_FILLER = new Set(['是', '了', '的', '那个', '就是']);
 const FOR_OTHERS = /^(?:帮|替)(?!我)/;
 /** A person word right after these is one's own family (我妈, 我的婆婆, 自家老人) or a companion (我和几个邻居). */
 const OWN_OR_COMPANION = /(?:我|我的|我家|我们家|自己|自家|自己的|我屋里|[和跟同](?:几个|两个|三个)?)$/;
-const NEGATION = /^(?:没|不|未|莫|别)/;
+/** A person right after 我和, 我跟, 我们同: someone who did it with me. */
+const COMPANION = /我们?[和跟同]$/;
+const PLAN = /^(?:明天|后天|下周|下回|下次|改天|过几天|等会|等一下|回头)$/;
+/** A denial, not a state (腰不好, 走不动, 不方便 tell why help was needed). */
+const NEGATION = /^(?:没|不|未|莫|别)(?!好|行|便|方便|舒服|得了|在家|动)/;
 /** He, she, they: whom they stand for is the person last named before them. */
 const PRONOUN = /^(?:他|她)(?:们|家)?$/;
 /** People who are one's own family whoever names them (my mother, a son). */
@@ -37,6 +51,8 @@ export interface Background {
   settings: number[];
   /** Clauses in which something is done for someone else. */
   forOthers: Set<number>;
+  /** Clauses that tell a plan (院坝明天再扫): nothing in them is done yet. */
+  planned: Set<number>;
   /** Clauses that deny something (屋里就没弄了): their words are no evidence of a neighbouring clause's act. */
   denying: Set<number>;
 }
@@ -47,11 +63,23 @@ export function backgroundOf(analysis: Analysis): Background {
   const settings: number[] = [];
   const forOthers = new Set<number>();
   const denying = new Set<number>();
+  const planned = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (NEGATION.test(token.word)) denying.add(token.clause);
+    if (PLAN.test(token.word)) planned.add(token.clause);
     if (FOR_OTHERS.test(token.word) && !ownNext(analysis.text, tokens[i + 1])) forOthers.add(token.clause);
-    if (!TALK.has(token.word)) continue;
+    if (SERVICE.test(token.word)) {
+      const service = serviceContent(tokens, i);
+      if (service) topics.push(service);
+      continue;
+    }
+    if (PLEDGE.has(token.word) && tokens[i - 1]?.word === '的') {
+      let from = i - 1;
+      while (from > 0 && tokens[from - 1]!.clause === token.clause && !PLEDGE_STARTS.has(tokens[from - 1]!.word)) from--;
+      if (from < i - 1) topics.push([tokens[from]!.start, tokens[i - 1]!.start]);
+    }
+    if (!TALK.has(token.word) && !(SAID.has(token.word) && MEETING.test(tokens[i - 1]?.word ?? ''))) continue;
     const before = tokens[i - 1]?.word === '上' ? tokens[i - 2] : tokens[i - 1];
     if (before && before.clause === token.clause) settings.push(before.start + before.word.length);
     let end = i + 1;
@@ -62,7 +90,24 @@ export function backgroundOf(analysis: Analysis): Background {
     while (stop < tokens.length && !TOPIC_ENDS.has(tokens[stop]!.word)) stop++;
     if (start !== undefined && stop > end) topics.push([start, tokens[stop - 1]!.start + tokens[stop - 1]!.word.length]);
   }
-  return { topics, settings, forOthers, denying };
+  return { topics, settings, forOthers, denying, planned };
+}
+
+/**
+ * What was done as a volunteer: the rest of the service's clause (当志愿者指挥交通), or the next clause
+ * when the service ends its own (参加了志愿服务，去帮孤寡老人打扫卫生); a clause after that is another act.
+ */
+function serviceContent(tokens: Analysis['tokens'], at: number): [number, number] | undefined {
+  const clause = tokens[at]!.clause;
+  let from = at + 1;
+  while (tokens[from]?.clause === clause && SERVICE_FILLER.test(tokens[from]!.word)) from++;
+  const own = tokens[from]?.clause === clause;
+  let to = from;
+  while (tokens[to]?.clause === (own ? clause : clause + 1) && !TOPIC_ENDS.has(tokens[to]!.word)) to++;
+  const content = tokens.slice(from, to);
+  if (content.length === 0) return undefined;
+  const last = content[content.length - 1]!;
+  return [content[0]!.start, last.start + last.word.length];
 }
 
 /** All the ranges lie in a talk's content, or end right where a talk begins (its setting). */
@@ -85,6 +130,11 @@ export function pronounOfOthers(text: string, at: number): boolean {
     const named = OTHERS.exec(before) ?? ELDERS.exec(before) ?? FAMILY.exec(before);
     if (!named) continue;
     const start = end - named[0].length;
+    // 我和老公去帮他: one's companion is who helps, not whom "him" stands for.
+    if (COMPANION.test(text.slice(Math.max(0, start - 3), start))) {
+      end = start + 1;
+      continue;
+    }
     if (ownOrCompanion(text, start)) return false;
     return OTHERS.test(named[0]) || othersQualify(text, start);
   }

@@ -33,10 +33,15 @@ function restsOn(match: ItemMatch, stronger: readonly ItemMatch[]): boolean {
   return match.ranges.every((r) => theirs.some((t) => within(r, t))) || match.ranges.some((r) => theirs.some((t) => crossing(r, t)));
 }
 
+/** One of its words is a piece of another match's word (捡 inside 捡到): it yields to that one at equal strength. */
+const holdsPiece = (match: ItemMatch, all: readonly ItemMatch[]) =>
+  match.ranges.some((r) => all.some((other) => other !== match && other.ranges.some((t) => within(r, t) && !identical(r, t))));
+
 /** Each claimed item needs its own evidence: a match resting on the words of stronger chosen ones is dropped. */
 function ownEvidence(decided: ItemMatch[]): { kept: ItemMatch[]; explained: number } {
   const kept: ItemMatch[] = [];
-  for (const match of [...decided].sort((a, b) => b.score - a.score || covered(b) - covered(a))) {
+  const piece = new Set(decided.filter((m) => holdsPiece(m, decided)));
+  for (const match of [...decided].sort((a, b) => b.score - a.score || Number(piece.has(a)) - Number(piece.has(b)) || covered(b) - covered(a))) {
     if (!restsOn(match, kept)) kept.push(match);
   }
   return { kept, explained: decided.length - kept.length };

@@ -61,6 +61,30 @@ const NEGATIONS = new Set(['没', '没有', '不', '未', '莫', '别', '不要'
 /** How many tokens back a negation reaches: 没扫院坝 negates 院坝 too. */
 const NEGATION_REACH = 2;
 const NEGATIVE_WORD = /^[没不未莫别]/;
+/**
+ * Verbs of doing in general: a negation before them denies the thing named after them (没去开院坝会),
+ * and a thing named first is denied by them after it (垃圾分类我没搞, 门口的垃圾还没倒).
+ */
+const DOING = new Set(['去', '来', '开', '参加', '搞', '弄', '做', '去成', '倒', '懂', '弄懂', '搞懂', '整', '办', '成']);
+
+/** A negation of doing after a word, in its clause, denies it: 垃圾分类我没搞, 志愿者活动我没去成. */
+function deniedAfter(tokens: Analysis['tokens'], last: number): boolean {
+  const clause = tokens[last]!.clause;
+  for (let i = last + 1; i < tokens.length - 1 && tokens[i]!.clause === clause; i++) {
+    if (NEGATIONS.has(tokens[i]!.word) && tokens[i + 1]!.clause === clause && DOING.has(tokens[i + 1]!.word)) return true;
+  }
+  return false;
+}
+
+/** A negation just before a word (没扫院坝), or before verbs of doing only that lead to it (没去开院坝会). */
+function deniedBefore(tokens: Analysis['tokens'], first: number): boolean {
+  const clause = tokens[first]!.clause;
+  for (let i = first - 1; i >= 0 && tokens[i]!.clause === clause; i--) {
+    if (NEGATIONS.has(tokens[i]!.word)) return true;
+    if (first - i >= NEGATION_REACH && !DOING.has(tokens[i]!.word)) return false;
+  }
+  return false;
+}
 
 /** Pieces of a rule's name a villager may write: "参加村民大会或院坝会" → 参加村民大会, 村民大会, 院坝会. */
 function namePieces(name: string): string[] {
@@ -148,10 +172,9 @@ function occurrences(analysis: Analysis, word: string, known: ReadonlySet<string
     const aligned = token.start === at && tokens[last]!.start + tokens[last]!.word.length === end;
     const inside = first === last && !(known.has(token.word) && (head || token.start !== at));
     if (!aligned && !inside) continue;
-    const before = tokens.slice(Math.max(0, first - NEGATION_REACH), first).filter((t) => t.clause === token.clause);
     found.push({
       start: at, end, clause: token.clause, heard: tokens.slice(first, last + 1).some((t) => t.heard),
-      negated: before.some((t) => NEGATIONS.has(t.word)),
+      negated: deniedBefore(tokens, first) || deniedAfter(tokens, last),
     });
   }
   return found;
@@ -270,6 +293,7 @@ function matchPhrase(item: Item, phrase: Phrase, analysis: Analysis, find: Finde
     // 没扫院坝 is not a claim; 鞭炮 + 没放 says the negation itself.
     if (chosen.some((o) => o.negated) && !chosen.some((o) => NEGATIVE_WORD.test(analysis.text.slice(o.start, o.end)))) continue;
     if (!forWhom(phrase, chosen, analysis.text, background)) continue;
+    if (background.planned.has(head.clause)) continue;
     // Words of the next clause, where that clause denies (屋里就没弄了), are not this act's.
     if (first !== last && chosen.some((o) => background.denying.has(o.clause))) continue;
     const heard = chosen.some((o) => o.heard);

@@ -45,6 +45,18 @@ describe('understandVillager (fangniuping)', () => {
       ['订阅', 'optin'],
       ['谢谢', 'other'],
       ['你好', 'other'],
+      // Commands in more words: a question with words between, a duplicate, leaving, buying with points.
+      ['帮我查一下我屋头的积分', 'balance'],
+      ['积分出来没得', 'balance'],
+      ['我屋头的分你帮我查哈', 'balance'],
+      ['刚才那个申报帮我去掉', 'cancel'],
+      ['发重了', 'cancel'],
+      ['我不参加这个积分了', 'optout'],
+      ['请莫打扰我', 'optout'],
+      ['积分可以买东西不', 'redeem'],
+      ['想兑一瓶酱油', 'redeem'],
+      ['积分咋个挣', 'help'],
+      ['我不会弄', 'help'],
     ])('%s → %s', (text, intent) => {
       const u = understand(text);
       expect(u.intent).toBe(intent);
@@ -79,6 +91,24 @@ describe('understandVillager (fangniuping)', () => {
       ['院坝扫了，还参加了志愿服务', ['P05', 'P15']],
     ])('several items in one message: %s → %j', (text, expected) => {
       expectClaim(text, expected);
+    });
+
+    it.each([
+      ['院坝扫了，垃圾分类我还没搞', ['P05']], // denied after it is named
+      ['今天没去开院坝会，屋头收拾干净了', ['P06']], // denied through 去开
+      ['院坝会开了，会上说了垃圾分类', ['P03']], // what was said at the meeting
+      ['参加了志愿服务，去帮孤寡老人挑水', ['P15']], // what was done as a volunteer
+      ['当志愿者在路口指挥交通，又帮隔壁王婆婆挑了水', ['P12', 'P15']], // another act after it
+      ['在路边捡到个包，里头有钱，找到失主还给她了', ['P13']], // 捡 of 捡到 is not the roadside cleaned
+      ['对门王叔家的秧子没人栽，我和老公去帮他栽完了', ['P12']], // 他 is 王叔, not the companion
+      ['屋里的柜子都擦干净了，院坝明天再扫', ['P06']], // a plan is not done yet
+      ['我妈眼睛不好，我天天给她按摩', ['P10']],
+    ])('only what was said: %s → %j', (text, expected) => {
+      expectClaim(text, expected);
+    });
+
+    it('a pledge named after its content is the pledge alone (shuangqiao)', () => {
+      expectClaim('在村委会把那个红白喜事不大办的承诺书签了字', ['JF09'], shuangqiao);
     });
   });
 
