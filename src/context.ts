@@ -2,7 +2,7 @@ import { createChannels, type ChannelAdapter, type Channels } from '../channels/
 import { configuredSecrets, type Config } from './config.ts';
 import { openDatabase, type Database, type Db } from './db/database.ts';
 import { createLogger, type Logger } from './log.ts';
-import { DirectOutbox, type Outbox } from './plans/outbox.ts';
+import { deleteRelayed, DirectOutbox, type Outbox } from './plans/outbox.ts';
 import { createQueueBackend } from './queue/backend.ts';
 import { JobsClient } from './queue/jobs-client.ts';
 
@@ -31,6 +31,7 @@ export async function createContext(config: Config, options: { serve?: boolean; 
 }
 
 export async function closeContext(context: Context): Promise<void> {
+  await deleteRelayed(context);
   await context.jobs.close();
   await context.database.close();
 }

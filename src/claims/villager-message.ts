@@ -95,6 +95,6 @@ export async function villagerMessage(context: Context, message: InboundMessage,
   const claimIds = await record(context, known, member, message, plan);
   const reply = plan.action ? await act(context, known, member, message, plan) : plan.reply;
   if (reply) await replyTo(context, message, reply, { village: member.village, fallbackPhone: member.phone });
-  await markProcessed(context.db, message.id, plan.outcome);
+  await markProcessed(context, message.id, plan.outcome);
   for (const claimId of claimIds) await advanceClaim(context, claimId);
 }
