@@ -109,24 +109,38 @@ export function rememberClaim(db: Executor, loaded: LoadedClaim): void {
   cache.set(loaded.claim.id, loaded);
 }
 
-/**
- * A claim with everything a stage needs to decide and to write to people; read once per
- * transaction. `lock`: reads it afresh and locks its row (FOR UPDATE) until commit.
- */
-export async function loadClaim(db: Executor, claimId: number, { lock = false } = {}) {
-  const cached = lock ? undefined : loadedIn.get(db)?.get(claimId);
-  if (cached) return cached;
+/** The claims a transaction has locked (FOR UPDATE): a later locked read of one of them is the cached one. */
+const lockedIn = new WeakMap<object, Set<number>>();
+
+async function readClaim(db: Executor, where: SQL | undefined, lock: boolean): Promise<LoadedClaim | undefined> {
   const query = db.select({ claim: claims, rule: rules, household: households, village: villages, member: members })
     .from(claims)
     .innerJoin(rules, eq(rules.id, claims.ruleId))
     .innerJoin(households, eq(households.id, claims.householdId))
     .innerJoin(villages, eq(villages.id, claims.villageId))
     .leftJoin(members, eq(members.id, claims.memberId))
-    .where(eq(claims.id, claimId));
+    .where(where);
   // FOR UPDATE OF the claim alone (its members join is outer); drizzle would qualify the name, which PostgreSQL refuses.
   const [row] = lock ? await query.for('update', { of: sql.raw('claims') as unknown as typeof claims }) : await query;
   if (row) rememberClaim(db, row);
+  if (row && lock && isTransaction(db)) lockedIn.set(db, (lockedIn.get(db) ?? new Set()).add(row.claim.id));
   return row;
+}
+
+/**
+ * A claim with everything a stage needs to decide and to write to people; read once per
+ * transaction. `lock`: locks its row (FOR UPDATE) until commit, read afresh unless this
+ * transaction locked it already.
+ */
+export async function loadClaim(db: Executor, claimId: number, { lock = false } = {}) {
+  const cached = loadedIn.get(db)?.get(claimId);
+  if (cached && (!lock || lockedIn.get(db)?.has(claimId))) return cached;
+  return readClaim(db, eq(claims.id, claimId), lock);
+}
+
+/** The village's open claim with this reference, locked until commit: a cadre's decision on it follows. */
+export async function lockOpenClaimByReference(db: Executor, villageId: number, reference: number): Promise<LoadedClaim | undefined> {
+  return readClaim(db, and(eq(claims.villageId, villageId), eq(claims.reference, reference), inArray(claims.state, [...OPEN_CLAIM_STATES])), true);
 }
 
 export interface LoadedClaim {
@@ -135,6 +149,8 @@ export interface LoadedClaim {
   household: Household;
   village: Village;
   member: Member | null;
+  /** The claim's photos (see photosOfClaim), when the transaction that created it had them at hand. */
+  photos?: string[];
 }
 
 /** Claims of the same household and item that count against the cap of this claim's period. */
