@@ -4,7 +4,7 @@ import { configuredSecrets, type Config } from './config.ts';
 import { openDatabase, type Database, type Db, type OpenOptions } from './db/database.ts';
 import { createLogger, type Logger } from './log.ts';
 import { InboundSpool, spoolDatabaseName } from './messages/spool.ts';
-import { DirectOutbox, type Outbox } from './plans/outbox.ts';
+import { deleteRelayed, DirectOutbox, type Outbox } from './plans/outbox.ts';
 import { createQueueBackend } from './queue/backend.ts';
 import { JobsClient } from './queue/jobs-client.ts';
 
@@ -38,6 +38,7 @@ export async function createContext(config: Config, options: Pick<OpenOptions, '
 }
 
 export async function closeContext(context: Context): Promise<void> {
+  await deleteRelayed(context);
   await context.jobs.close();
   await context.database.close();
 }

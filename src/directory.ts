@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from './db/database.ts';
 import { cadres, households, members, villages, type Cadre, type Household, type Member, type Village } from './db/schema/index.ts';
 
@@ -11,9 +11,18 @@ export interface Sender {
 }
 
 /** Phone channels (SMS, calls) and the operators' CLI know people by number, WeChat by WeChat id (an official account's openid), QQ by its address. */
-const byPhone = (channel: string) => channel === 'sms' || channel === 'voice' || channel === 'cli';
+const PHONE_CHANNELS = ['sms', 'voice', 'cli'];
+const byPhone = (channel: string) => PHONE_CHANNELS.includes(channel);
 const addressColumn = <T extends { phone: unknown; wechat: unknown; qq: unknown }>(table: T, channel: string) =>
   (byPhone(channel) ? table.phone : channel === 'qq' ? table.qq : table.wechat) as T['phone'];
+
+/** addressColumn as a join condition, for a channel and an address read in the same statement (a stored message's). */
+export function reachedAt(table: { phone: SQLWrapper; wechat: SQLWrapper; qq: SQLWrapper }, channel: SQLWrapper, address: SQLWrapper): SQL {
+  const phoneChannels = sql.join(PHONE_CHANNELS.map((name) => sql`${name}`), sql`, `);
+  return sql`((${channel} in (${phoneChannels}) and ${table.phone} = ${address})
+    or (${channel} = 'qq' and ${table.qq} = ${address})
+    or (${channel} not in (${phoneChannels}, 'qq') and ${table.wechat} = ${address}))`;
+}
 
 /** The cadre who writes from this address, if any. */
 export async function findCadre(db: Executor, channel: string, address: string): Promise<KnownCadre | undefined> {

@@ -28,7 +28,7 @@ async function answerInPages(context: Context, message: InboundMessage, cadre: K
     const dedupeKey = index === 0 ? undefined : `message-${message.id}-reply-${index + 1}`;
     await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone, dedupeKey });
   }
-  await markProcessed(context.db, message.id, outcome);
+  await markProcessed(context, message.id, outcome);
 }
 
 /** 签到 P03 (2小时) and 结束签到 1234 from a cadre. */
@@ -60,7 +60,7 @@ export async function checkinFromVillager(context: Context, member: KnownMember,
   if (alert) await tellCadre(context, alert.cadreId, alert.dedupeKey, () => [alert.text]);
   await replyTo(context, message, attendance.reply, { village: member.village, fallbackPhone: member.phone });
   if (attendance.approvedClaimId !== undefined) await afterApproval(context, attendance.approvedClaimId);
-  await markProcessed(context.db, message.id, `checkin_${attendance.outcome}`);
+  await markProcessed(context, message.id, `checkin_${attendance.outcome}`);
   return true;
 }
 

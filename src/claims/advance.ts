@@ -76,7 +76,7 @@ export async function requestReview(context: Context, loaded: LoadedClaim, revie
   const ack = review.round === 0 ? claimantMessage(context, loaded, 'ack', textsOf(loaded.village).claimReceived(rule.name, claim.points!, claim.reference!),
     { item: rule.name, points: String(claim.points), reference: String(claim.reference) }) : undefined;
   // A photo sent with the claim, or on its own just before it (WeChat), is evidence too: the cadre gets its link.
-  const [photo] = await photosOfClaim(context.db, claim);
+  const [photo] = loaded.photos ?? await photosOfClaim(context.db, claim);
   const text = reviewRequestText(loaded, review, photo);
   await queueMessages(context, [...(ack ? [ack] : []), ...reviewerMessages(context, loaded, reviewers, 'review', review.round, text)]);
 }

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Executor, Transaction } from '../db/database.ts';
 import {
   claimEvents, claims, COUNTED_CLAIM_STATES, OPEN_CLAIM_STATES, households, members, rules, villages, type Claim, type ClaimState,
@@ -22,13 +23,31 @@ export interface Transition {
  * first). Takes a transaction: a state without its event would hide who decided.
  */
 export async function transition(tx: Transaction, claimId: number, from: ClaimState, to: ClaimState, how: Transition): Promise<Claim | undefined> {
-  const [claim] = await tx.update(claims).set({ ...how.set, ...(how.reason === undefined ? {} : { reason: how.reason }), state: to })
-    .where(and(eq(claims.id, claimId), eq(claims.state, from))).returning();
-  if (!claim) return undefined;
-  remembered(tx, claim);
-  await tx.insert(claimEvents).values({
-    claimId, fromState: from, toState: to, actor: how.actor, channel: how.channel, messageId: how.messageId, reason: how.reason, detail: how.detail,
-  });
+  return move(tx, claimId, from, { ...how.set, ...(how.reason === undefined ? {} : { reason: how.reason }), state: to }, [{
+    fromState: from, toState: to, actor: how.actor, channel: how.channel, messageId: how.messageId, reason: how.reason, detail: how.detail,
+  }]);
+}
+
+type EventRow = Pick<typeof claimEvents.$inferInsert, 'fromState' | 'toState' | 'actor' | 'channel' | 'messageId' | 'reason' | 'detail'>;
+
+/**
+ * The claim's UPDATE, only from the expected state, and the INSERT of its events (in order), as
+ * ONE statement: the events are written only if the claim moved. Returns the claim as it is now.
+ */
+async function move(tx: Transaction, claimId: number, from: ClaimState, set: PgUpdateSetSource<typeof claims>, events: EventRow[]): Promise<Claim | undefined> {
+  const moved = tx.$with('moved').as(tx.update(claims).set(set).where(and(eq(claims.id, claimId), eq(claims.state, from))).returning());
+  const rows = events.map((e) => ({
+    from_state: e.fromState, to_state: e.toState, actor: e.actor, channel: e.channel, message_id: e.messageId, reason: e.reason, detail: e.detail,
+  }));
+  const recorded = tx.$with('recorded', {}).as(sql`
+    insert into ${claimEvents} (claim_id, from_state, to_state, actor, channel, message_id, reason, detail)
+    select moved.id, e.from_state, e.to_state, e.actor, e.channel, e.message_id, e.reason, e.detail
+      from moved, rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as (from_state text, to_state text, actor text, channel text, message_id bigint, reason text, detail jsonb))
+        with ordinality as e(from_state, to_state, actor, channel, message_id, reason, detail, n)
+     order by e.n`);
+  const [claim] = await tx.with(moved, recorded).select().from(moved);
+  if (claim) remembered(tx, claim);
   return claim;
 }
 
@@ -40,22 +59,17 @@ export interface Step {
 }
 
 /**
- * Takes a claim through several states at once, only from the expected state: one UPDATE to the
- * last state (with `set`) and one INSERT of every step's event, in order. Undefined when the
+ * Takes a claim through several states at once, only from the expected state: the UPDATE to the
+ * last state (with `set`) and every step's event, in order, in one statement. Undefined when the
  * claim was not in `from`.
  */
 export async function advance(tx: Transaction, claimId: number, from: ClaimState, steps: Step[], how: { actor: string; set?: Partial<Record<'points' | 'reference', number | SQL>> }): Promise<Claim | undefined> {
   const last = steps.at(-1);
   if (!last) return undefined;
   const reason = [...steps].reverse().find((step) => step.reason !== undefined)?.reason;
-  const [claim] = await tx.update(claims).set({ ...how.set, ...(reason === undefined ? {} : { reason }), state: last.to })
-    .where(and(eq(claims.id, claimId), eq(claims.state, from))).returning();
-  if (!claim) return undefined;
-  remembered(tx, claim);
-  await tx.insert(claimEvents).values(steps.map((step, i) => ({
-    claimId, fromState: i === 0 ? from : steps[i - 1]!.to, toState: step.to, actor: how.actor, reason: step.reason, detail: step.detail,
+  return move(tx, claimId, from, { ...how.set, ...(reason === undefined ? {} : { reason }), state: last.to }, steps.map((step, i) => ({
+    fromState: i === 0 ? from : steps[i - 1]!.to, toState: step.to, actor: how.actor, reason: step.reason, detail: step.detail,
   })));
-  return claim;
 }
 
 /**
@@ -95,24 +109,38 @@ export function rememberClaim(db: Executor, loaded: LoadedClaim): void {
   cache.set(loaded.claim.id, loaded);
 }
 
-/**
- * A claim with everything a stage needs to decide and to write to people; read once per
- * transaction. `lock`: reads it afresh and locks its row (FOR UPDATE) until commit.
- */
-export async function loadClaim(db: Executor, claimId: number, { lock = false } = {}) {
-  const cached = lock ? undefined : loadedIn.get(db)?.get(claimId);
-  if (cached) return cached;
+/** The claims a transaction has locked (FOR UPDATE): a later locked read of one of them is the cached one. */
+const lockedIn = new WeakMap<object, Set<number>>();
+
+async function readClaim(db: Executor, where: SQL | undefined, lock: boolean): Promise<LoadedClaim | undefined> {
   const query = db.select({ claim: claims, rule: rules, household: households, village: villages, member: members })
     .from(claims)
     .innerJoin(rules, eq(rules.id, claims.ruleId))
     .innerJoin(households, eq(households.id, claims.householdId))
     .innerJoin(villages, eq(villages.id, claims.villageId))
     .leftJoin(members, eq(members.id, claims.memberId))
-    .where(eq(claims.id, claimId));
+    .where(where);
   // FOR UPDATE OF the claim alone (its members join is outer); drizzle would qualify the name, which PostgreSQL refuses.
   const [row] = lock ? await query.for('update', { of: sql.raw('claims') as unknown as typeof claims }) : await query;
   if (row) rememberClaim(db, row);
+  if (row && lock && isTransaction(db)) lockedIn.set(db, (lockedIn.get(db) ?? new Set()).add(row.claim.id));
   return row;
+}
+
+/**
+ * A claim with everything a stage needs to decide and to write to people; read once per
+ * transaction. `lock`: locks its row (FOR UPDATE) until commit, read afresh unless this
+ * transaction locked it already.
+ */
+export async function loadClaim(db: Executor, claimId: number, { lock = false } = {}) {
+  const cached = loadedIn.get(db)?.get(claimId);
+  if (cached && (!lock || lockedIn.get(db)?.has(claimId))) return cached;
+  return readClaim(db, eq(claims.id, claimId), lock);
+}
+
+/** The village's open claim with this reference, locked until commit: a cadre's decision on it follows. */
+export async function lockOpenClaimByReference(db: Executor, villageId: number, reference: number): Promise<LoadedClaim | undefined> {
+  return readClaim(db, and(eq(claims.villageId, villageId), eq(claims.reference, reference), inArray(claims.state, [...OPEN_CLAIM_STATES])), true);
 }
 
 export interface LoadedClaim {
@@ -121,6 +149,8 @@ export interface LoadedClaim {
   household: Household;
   village: Village;
   member: Member | null;
+  /** The claim's photos (see photosOfClaim), when the transaction that created it had them at hand. */
+  photos?: string[];
 }
 
 /** Claims of the same household and item that count against the cap of this claim's period. */

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, ne } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { conversations, type Conversation, type InboundMessage } from '../db/schema/index.ts';
 
@@ -7,16 +7,15 @@ export const CONVERSATION_MINUTES = 30;
 
 /**
  * The question a message answers: the one it already closed (when its job runs again), else the
- * member's open question asked before it and not yet expired when it arrived.
+ * member's open question asked before it and not yet expired when it arrived; one statement.
  */
 export async function conversationFor(db: Executor, memberId: number, message: InboundMessage): Promise<Conversation | undefined> {
-  const [closed] = await db.select().from(conversations).where(eq(conversations.closedBy, message.id));
-  if (closed) return closed;
-  const [open] = await db.select().from(conversations).where(and(
-    eq(conversations.memberId, memberId), isNull(conversations.closedBy),
-    lt(conversations.messageId, message.id), gt(conversations.expiresAt, message.receivedAt),
-  ));
-  return open;
+  const [conversation] = await db.select().from(conversations).where(or(
+    eq(conversations.closedBy, message.id),
+    and(eq(conversations.memberId, memberId), isNull(conversations.closedBy),
+      lt(conversations.messageId, message.id), gt(conversations.expiresAt, message.receivedAt)),
+  )).orderBy(sql`${conversations.closedBy} is null`).limit(1);
+  return conversation;
 }
 
 /** Asks a question of the member, dropping any question still open (idempotent per message). */

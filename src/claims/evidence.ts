@@ -6,14 +6,15 @@ import { claimEvidence, claims, inboundMessages, type Attachment, type InboundMe
 export const EARLIER_PHOTO_MINUTES = 30;
 
 const isImage = (attachment: Attachment) => attachment.contentType?.startsWith('image') ?? false;
+const photoLinks = (messages: Array<{ attachments: Attachment[] }>) => messages.flatMap(({ attachments }) => attachments.filter(isImage).map((a) => a.url));
 
 /**
  * Links the photos the same sender sent on their own (no words) on the same channel within
  * EARLIER_PHOTO_MINUTES before `message` to the claims `message` made, unless a claim of another
- * message has them already. Idempotent: a re-run links nothing twice.
+ * message has them already. Idempotent: a re-run links nothing twice. Returns their photos' links.
  */
-export async function linkEarlierPhotos(tx: Transaction, message: InboundMessage, claimIds: number[]): Promise<void> {
-  if (claimIds.length === 0) return;
+export async function linkEarlierPhotos(tx: Transaction, message: InboundMessage, claimIds: number[]): Promise<string[]> {
+  if (claimIds.length === 0) return [];
   const usedElsewhere = tx.select({ messageId: claimEvidence.messageId }).from(claimEvidence)
     .innerJoin(claims, eq(claims.id, claimEvidence.claimId))
     .where(ne(claims.sourceMessageId, message.id));
@@ -25,10 +26,14 @@ export async function linkEarlierPhotos(tx: Transaction, message: InboundMessage
       notInArray(inboundMessages.id, usedElsewhere),
     )).orderBy(asc(inboundMessages.id));
   const photos = earlier.filter((candidate) => candidate.text.trim() === '' && candidate.attachments.some(isImage));
-  if (photos.length === 0) return;
+  if (photos.length === 0) return [];
   await tx.insert(claimEvidence).values(claimIds.flatMap((claimId) => photos.map(({ id }) => ({ claimId, messageId: id }))))
     .onConflictDoNothing();
+  return photoLinks(photos);
 }
+
+/** A claim's evidence when its own message and the photos linked to it are at hand: the message's photos first. */
+export const photosWith = (message: Pick<InboundMessage, 'attachments'>, linked: string[]) => [...photoLinks([message]), ...linked];
 
 /** The photos that are evidence for a claim: those sent with its words first, then those sent before them. */
 export async function photosOfClaim(db: Executor, claim: { id: number; sourceMessageId: number }): Promise<string[]> {
@@ -37,5 +42,5 @@ export async function photosOfClaim(db: Executor, claim: { id: number; sourceMes
   const linked = await db.select({ attachments: inboundMessages.attachments }).from(claimEvidence)
     .innerJoin(inboundMessages, eq(inboundMessages.id, claimEvidence.messageId))
     .where(eq(claimEvidence.claimId, claim.id)).orderBy(asc(claimEvidence.messageId));
-  return [...(source ? [source] : []), ...linked].flatMap(({ attachments }) => attachments.filter(isImage).map((a) => a.url));
+  return photoLinks([...(source ? [source] : []), ...linked]);
 }

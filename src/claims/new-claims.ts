@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../db/database.ts';
 import { claimEvents, claims, type Claim, type InboundMessage, type Rule, type Village } from '../db/schema/index.ts';
 import { periodKey } from './period.ts';
@@ -13,24 +13,28 @@ export interface Claimant {
 }
 
 /**
- * Records one claim per item of a message with its first two events (received, understood);
- * a claim the message already made is left as it is. Returns the claims it created.
+ * Records one claim per item of a message with its first two events (received, understood), in
+ * one statement; a claim the message already made is left as it is. Returns the claims it created.
  */
 export async function createClaims(tx: Transaction, message: InboundMessage, claimant: Claimant, items: Array<{ rule: Rule; text: string }>): Promise<Claim[]> {
   if (items.length === 0) return [];
-  const created = await tx.insert(claims).values(items.map(({ rule, text }) => ({
+  const actor = claimant.enteredBy === undefined ? `member:${claimant.memberId}` : `cadre:${claimant.enteredBy}`;
+  const codes = Object.fromEntries(items.map(({ rule }) => [rule.id, rule.code]));
+  const created = tx.$with('created').as(tx.insert(claims).values(items.map(({ rule, text }) => ({
     villageId: claimant.village.id, householdId: claimant.householdId, memberId: claimant.memberId, enteredBy: claimant.enteredBy,
     sourceMessageId: message.id, ruleId: rule.id, text, state: 'understood' as const, claimedAt: message.receivedAt,
     periodKey: periodKey(rule.per, message.receivedAt, claimant.village.timezone),
-  }))).onConflictDoNothing({ target: [claims.sourceMessageId, claims.ruleId] }).returning();
-  if (created.length === 0) return created; // a re-run: the message's claims exist already
-  const actor = claimant.enteredBy === undefined ? `member:${claimant.memberId}` : `cadre:${claimant.enteredBy}`;
-  const codes = new Map(items.map(({ rule }) => [rule.id, rule.code]));
-  await tx.insert(claimEvents).values(created.flatMap(({ id, ruleId }) => [
-    { claimId: id, toState: 'received' as const, actor, channel: message.channel, messageId: message.id },
-    { claimId: id, fromState: 'received' as const, toState: 'understood' as const, actor: 'system', detail: { rule: codes.get(ruleId) } },
-  ]));
-  return created;
+  }))).onConflictDoNothing({ target: [claims.sourceMessageId, claims.ruleId] }).returning());
+  // Each new claim's first two events in the same statement; a re-run creates no claim and so no event.
+  const recorded = tx.$with('recorded', {}).as(sql`
+    insert into ${claimEvents} (claim_id, from_state, to_state, actor, channel, message_id, detail)
+    select id, from_state, to_state, actor, channel, message_id, detail from (
+      select id, 1 as step, null::text as from_state, 'received'::text as to_state, ${actor}::text as actor, ${message.channel}::text as channel,
+             ${message.id}::bigint as message_id, null::jsonb as detail from created
+      union all
+      select id, 2, 'received', 'understood', 'system', null, null, jsonb_build_object('rule', ${JSON.stringify(codes)}::jsonb ->> rule_id::text) from created
+    ) as e order by id, step`);
+  return tx.with(created, recorded).select().from(created).orderBy(created.id);
 }
 
 export async function claimsOfMessage(db: Executor, messageId: number): Promise<number[]> {

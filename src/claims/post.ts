@@ -20,6 +20,7 @@ export async function postClaim(context: Context, claimId: number, from: ClaimSt
   if (!loaded) throw new UnrecoverableError(`no claim ${claimId}`);
   const { claim, rule, household, village } = loaded;
 
+  let balance: number | undefined;
   if (claim.state === from) {
     const points = claim.points!;
     const account = await householdAndSystemAccountIds(tx, household.id, village.id, 'issuance');
@@ -31,10 +32,11 @@ export async function postClaim(context: Context, claimId: number, from: ClaimSt
         { accountId: account.system, amount: -points },
       ],
     });
+    balance = posting.balances?.get(account.household);
     await transition(tx, claimId, from, 'posted', { actor: 'system', reason, detail: { transactionId: posting.transactionId } });
   } else if (claim.state !== 'posted') {
     return;
   }
-  const { balance } = await householdBalance(tx, household.code);
+  balance ??= (await householdBalance(tx, household.code)).balance;
   await tellClaimant(context, loaded, 'posted', textsOf(village).posted(claim.points!, balance), { points: String(claim.points), balance: String(balance) });
 }

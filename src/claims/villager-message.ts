@@ -1,7 +1,7 @@
 import { checkinFromVillager } from '../checkin/messages.ts';
 import { rememberClaim, transition } from '../claims/claims.ts';
 import { closeConversation, conversationFor, openConversation } from '../claims/conversations.ts';
-import { linkEarlierPhotos } from '../claims/evidence.ts';
+import { linkEarlierPhotos, photosWith } from '../claims/evidence.ts';
 import { claimsOfMessage, claimToWithdraw, createClaims } from '../claims/new-claims.ts';
 import { planAnswer, type OpenQuestion, type Plan } from '../claims/plan.ts';
 import type { Context } from '../context.ts';
@@ -40,14 +40,14 @@ async function record(context: Context, known: KnownVillage, member: KnownMember
     return rule ? [{ rule, text }] : [];
   });
   const created = await createClaims(tx, message, { village: known.village, householdId: member.household.id, memberId: member.id }, items);
+  const claimIds = created.length > 0 ? created.map((claim) => claim.id) : await claimsOfMessage(tx, message.id);
+  // A photo sent on its own just before the words is their evidence (WeChat: picture first, then text).
+  const photos = photosWith(message, await linkEarlierPhotos(tx, message, claimIds));
   // The claims just created are what advanceClaim would read: it finds them in the transaction's cache.
   const { household, village, ...memberRow } = member;
   for (const claim of created) {
-    rememberClaim(tx, { claim, rule: items.find(({ rule }) => rule.id === claim.ruleId)!.rule, household, village, member: memberRow });
+    rememberClaim(tx, { claim, rule: items.find(({ rule }) => rule.id === claim.ruleId)!.rule, household, village, member: memberRow, photos });
   }
-  const claimIds = created.length > 0 ? created.map((claim) => claim.id) : await claimsOfMessage(tx, message.id);
-  // A photo sent on its own just before the words is their evidence (WeChat: picture first, then text).
-  await linkEarlierPhotos(tx, message, claimIds);
   return claimIds;
 }
 
@@ -97,6 +97,6 @@ export async function villagerMessage(context: Context, message: InboundMessage,
   const claimIds = await record(context, known, member, message, plan);
   const reply = plan.action ? await act(context, known, member, message, plan) : plan.reply;
   if (reply) await replyTo(context, message, reply, { village: member.village, fallbackPhone: member.phone });
-  await markProcessed(context.db, message.id, plan.outcome);
+  await markProcessed(context, message.id, plan.outcome);
   for (const claimId of claimIds) await advanceClaim(context, claimId);
 }

@@ -7,5 +7,5 @@ import { replyTo } from '../messages/reply.ts';
 /** Answers a cadre and closes the message (in the caller's transaction). */
 export async function answer(context: Context, message: InboundMessage, cadre: KnownCadre, text: string, outcome: string) {
   await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone });
-  await markProcessed(context.db, message.id, outcome);
+  await markProcessed(context, message.id, outcome);
 }

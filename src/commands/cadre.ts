@@ -96,7 +96,7 @@ async function listWaiting(context: Context, message: InboundMessage, cadre: Kno
   for (const [index, text] of pages.entries()) {
     await replyTo(context, message, text, { village: cadre.village, fallbackPhone: cadre.phone, dedupeKey: `message-${message.id}-reply-${index + 1}` });
   }
-  await markProcessed(context.db, message.id, 'listed');
+  await markProcessed(context, message.id, 'listed');
 }
 
 /** A cadre's message: a review decision, 全部同意, 待审, a declaration for a villager, a deduction or a redemption. */

@@ -25,6 +25,8 @@ export interface PostingResult {
   transactionId: number;
   /** True when the key had already been posted with the same content. */
   replayed: boolean;
+  /** The household accounts the posting moved, with their balance after it (none when replayed). */
+  balances?: Map<number, number>;
 }
 
 export class LedgerError extends Error {}
@@ -45,48 +47,61 @@ function checkBalanced(posting: Posting): void {
 }
 
 /**
- * Appends one balanced transaction and moves the household balances it touches. Call it inside
- * the caller's database transaction so the posting and the business state change commit together.
- * A household balance can never go below zero: the database refuses, and so does this function.
+ * Appends one balanced transaction and moves the household balances it touches, in ONE statement:
+ * the transaction row, its entries and the balances are written only when the key is new. Call it
+ * inside the caller's database transaction so the posting and the business state change commit
+ * together. A household balance can never go below zero: the database refuses, and so does this function.
  */
 export async function post(tx: Executor, posting: Posting): Promise<PostingResult> {
   checkBalanced(posting);
   const inputHash = contentHash(posting);
-  const [created] = await tx.insert(ledgerTransactions).values({
-    idempotencyKey: posting.idempotencyKey, inputHash, kind: posting.kind, memo: posting.memo,
-    affectsLifetime: posting.affectsLifetime, reversesId: posting.reversesId ?? null, ...(posting.at ? { createdAt: posting.at } : {}),
-  }).onConflictDoNothing({ target: ledgerTransactions.idempotencyKey }).returning({ id: ledgerTransactions.id });
-
-  if (!created) {
-    const [existing] = await tx.select({ id: ledgerTransactions.id, inputHash: ledgerTransactions.inputHash })
-      .from(ledgerTransactions).where(eq(ledgerTransactions.idempotencyKey, posting.idempotencyKey));
-    if (existing!.inputHash !== inputHash) {
-      throw new IdempotencyConflictError(`idempotency key ${posting.idempotencyKey} was already posted with other content`);
-    }
-    return { transactionId: existing!.id, replayed: true };
-  }
-
-  await tx.insert(ledgerEntries).values(posting.entries.map((e) => ({ transactionId: created.id, accountId: e.accountId, amount: e.amount })));
-  // One statement for all balances, one row per account (an UPDATE … FROM applies a single
-  // match per row), in account order so concurrent postings lock rows alike.
+  const entries = sql.join(posting.entries.map((e) => sql`(${e.accountId}::int, ${e.amount}::bigint)`), sql`, `);
+  // One balance update per account (an UPDATE … FROM applies a single match per row), in account
+  // order so concurrent postings lock rows alike.
   const deltas = new Map<number, number>();
   for (const e of posting.entries) deltas.set(e.accountId, (deltas.get(e.accountId) ?? 0) + e.amount);
   const rows = [...deltas].sort(([a], [b]) => a - b).map(([accountId, amount]) => sql`(${accountId}::int, ${amount}::bigint)`);
   const lifetime = posting.affectsLifetime ? sql`delta.amount` : sql`0`;
+  let result;
   try {
-    await tx.execute(sql`
-      update jifen.accounts as account
-         set balance = account.balance + delta.amount,
-             lifetime_earned = account.lifetime_earned + ${lifetime}
-        from (values ${sql.join(rows, sql`, `)}) as delta(account_id, amount)
-       where account.id = delta.account_id and account.kind = 'household'`);
+    result = await tx.execute<{ created: number | null; balances: Record<string, number> | null }>(sql`
+      with created as (
+        insert into ${ledgerTransactions} (idempotency_key, input_hash, kind, memo, affects_lifetime, reverses_id, created_at)
+        values (${posting.idempotencyKey}, ${inputHash}, ${posting.kind}, ${posting.memo}, ${posting.affectsLifetime},
+                ${posting.reversesId ?? null}::bigint, coalesce(${posting.at?.toISOString() ?? null}::timestamptz, now()))
+        on conflict (idempotency_key) do nothing
+        returning id),
+      entries as (
+        insert into ${ledgerEntries} (transaction_id, account_id, amount)
+        select created.id, e.account_id, e.amount from created, (values ${entries}) as e(account_id, amount)),
+      balances as (
+        update jifen.accounts as account
+           set balance = account.balance + delta.amount,
+               lifetime_earned = account.lifetime_earned + ${lifetime}
+          from (values ${sql.join(rows, sql`, `)}) as delta(account_id, amount), created
+         where account.id = delta.account_id and account.kind = 'household'
+        returning account.id, account.balance)
+      select (select id from created) as created, (select jsonb_object_agg(id, balance) from balances) as balances`);
   } catch (error) {
     if (isConstraintViolation(error, 'household_balance_never_negative')) {
       throw new InsufficientPointsError('the household does not have enough points');
     }
     throw error;
   }
-  return { transactionId: created.id, replayed: false };
+  const [row] = result.rows;
+  if (row?.created == null) return replay(tx, posting, inputHash);
+  const balances = new Map(Object.entries(row.balances ?? {}).map(([id, balance]) => [Number(id), Number(balance)]));
+  return { transactionId: Number(row.created), replayed: false, balances };
+}
+
+/** A key already posted: the same content answers the first posting, other content is refused. */
+async function replay(tx: Executor, posting: Posting, inputHash: string): Promise<PostingResult> {
+  const [existing] = await tx.select({ id: ledgerTransactions.id, inputHash: ledgerTransactions.inputHash })
+    .from(ledgerTransactions).where(eq(ledgerTransactions.idempotencyKey, posting.idempotencyKey));
+  if (existing!.inputHash !== inputHash) {
+    throw new IdempotencyConflictError(`idempotency key ${posting.idempotencyKey} was already posted with other content`);
+  }
+  return { transactionId: existing!.id, replayed: true };
 }
 
 /** Posts the mirror image of a transaction: the only way to undo one in an append-only ledger. */

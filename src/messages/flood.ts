@@ -38,7 +38,7 @@ export async function holdFlood(context: Context, message: InboundMessage, membe
     await replyTo(context, message, textsOf(member.village).floodNotice(), { village: member.village, fallbackPhone: member.phone });
     await tellCadres(context, message, member, count);
   }
-  await markProcessed(context.db, message.id, 'flood');
+  await markProcessed(context, message.id, 'flood');
   return true;
 }
 

@@ -1,8 +1,10 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { NormalizedInbound } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
 import type { Executor } from '../db/database.ts';
-import { inboundMessages } from '../db/schema/index.ts';
+import { cadres, households, inboundMessages, members, villages, type InboundMessage } from '../db/schema/index.ts';
+import { reachedAt, type Sender } from '../directory.ts';
 import { storableInbound } from '../storable.ts';
 
 /**
@@ -11,7 +13,8 @@ import { storableInbound } from '../storable.ts';
  */
 export async function acceptInbound(context: Context, received: NormalizedInbound): Promise<{ id: number; duplicate: boolean }> {
   const message = storableInbound(received);
-  const [stored] = await context.db.insert(inboundMessages).values(message)
+  // Stored as queued: the enqueue that follows rarely fails, and then it says so (see queueIntake).
+  const [stored] = await context.db.insert(inboundMessages).values({ ...message, queuedAt: sql`now()` })
     .onConflictDoNothing({ target: [inboundMessages.channel, inboundMessages.externalId] })
     .returning({ id: inboundMessages.id });
   if (!stored) {
@@ -19,17 +22,23 @@ export async function acceptInbound(context: Context, received: NormalizedInboun
       .where(and(eq(inboundMessages.channel, message.channel), eq(inboundMessages.externalId, message.externalId)));
     return { id: existing!.id, duplicate: true };
   }
-  await queueIntake(context, stored.id);
+  await queueIntake(context, stored.id, { marked: true });
   return { id: stored.id, duplicate: false };
 }
 
-async function queueIntake(context: Context, messageId: number): Promise<boolean> {
+/**
+ * Queues a message's intake and records that it is queued. `marked`: the row says so already; a
+ * refused enqueue clears the mark, so the sweeper queues it within seconds (a crash in between
+ * leaves it marked: the sweeper's check of messages queued but never processed finds it).
+ */
+async function queueIntake(context: Context, messageId: number, { marked = false } = {}): Promise<boolean> {
   try {
     await context.jobs.enqueue({ name: 'intake', data: { messageId } });
-    await context.db.update(inboundMessages).set({ queuedAt: new Date() }).where(eq(inboundMessages.id, messageId));
+    if (!marked) await context.db.update(inboundMessages).set({ queuedAt: new Date() }).where(eq(inboundMessages.id, messageId));
     return true;
   } catch (error) {
     context.log.warn({ messageId, err: error }, 'queue unavailable: message stored, the sweeper will queue it');
+    if (marked) await context.db.update(inboundMessages).set({ queuedAt: null }).where(eq(inboundMessages.id, messageId));
     return false;
   }
 }
@@ -47,13 +56,40 @@ export async function sweepUnqueued(context: Context, olderThanMs = 5_000): Prom
   return queued;
 }
 
-/** Records what became of a message; only the first outcome counts. */
-export async function markProcessed(db: Executor, messageId: number, outcome: string): Promise<void> {
-  await db.update(inboundMessages).set({ processedAt: sql`now()`, outcome })
-    .where(and(eq(inboundMessages.id, messageId), isNull(inboundMessages.processedAt)));
+/** Records what became of a message, with the work's other writes at commit; only the first outcome counts. */
+export async function markProcessed(context: Pick<Context, 'outbox'>, messageId: number, outcome: string): Promise<void> {
+  await context.outbox.markProcessed(messageId, outcome);
 }
 
 export async function loadInbound(db: Executor, messageId: number) {
   const [message] = await db.select().from(inboundMessages).where(eq(inboundMessages.id, messageId));
   return message;
+}
+
+const cadreVillage = alias(villages, 'cadre_village');
+const memberVillage = alias(villages, 'member_village');
+
+/**
+ * A stored message with its row locked until commit (FOR UPDATE) and who sent it, a cadre, a
+ * household member or both, read in one statement.
+ */
+export async function lockInboundWithSender(db: Executor, messageId: number): Promise<({ message: InboundMessage } & Sender) | undefined> {
+  const [row] = await db.select({ message: inboundMessages, cadre: cadres, cadreVillage, member: members, household: households, memberVillage })
+    .from(inboundMessages)
+    .leftJoin(cadres, reachedAt(cadres, inboundMessages.channel, inboundMessages.sender))
+    .leftJoin(cadreVillage, eq(cadreVillage.id, cadres.villageId))
+    .leftJoin(members, reachedAt(members, inboundMessages.channel, inboundMessages.sender))
+    .leftJoin(households, eq(households.id, members.householdId))
+    .leftJoin(memberVillage, eq(memberVillage.id, households.villageId))
+    .where(eq(inboundMessages.id, messageId))
+    // FOR UPDATE OF the message alone; drizzle would qualify the name, which PostgreSQL refuses.
+    .for('update', { of: sql.raw('inbound_messages') as unknown as typeof inboundMessages })
+    .limit(1);
+  if (!row) return undefined;
+  const { message, cadre, member, household } = row;
+  return {
+    message,
+    cadre: cadre && row.cadreVillage ? { ...cadre, village: row.cadreVillage } : undefined,
+    member: member && household && row.memberVillage ? { ...member, household, village: row.memberVillage } : undefined,
+  };
 }

@@ -1,16 +1,13 @@
-import { eq } from 'drizzle-orm';
 import { UnrecoverableError } from 'bullmq';
 import { dayKey } from '../claims/period.ts';
 import { villagerMessage } from '../claims/villager-message.ts';
 import { cadreCommand } from '../commands/cadre.ts';
 import type { Context } from '../context.ts';
-import { inboundMessages } from '../db/schema/index.ts';
-import { findSender } from '../directory.ts';
 import { runInTransaction } from '../plans/runner.ts';
 import { templates } from '../templates.ts';
 import { understandCadre } from '../understanding/cadre.ts';
 import { knownVillage } from '../understanding/village-models.ts';
-import { markProcessed } from './inbound.ts';
+import { lockInboundWithSender, markProcessed } from './inbound.ts';
 import { replyTo } from './reply.ts';
 import { hearVoiceNote } from './voice-notes.ts';
 import { bindAccount, bindsByCode } from './account-binding.ts';
@@ -22,15 +19,16 @@ const DEFAULT_TIMEZONE = 'Asia/Shanghai';
  * One inbound message, whole, in ONE transaction: who sent it? A cadre's command is carried out
  * (a decision posts at once); a villager's claim is understood, validated, scored and sent for
  * review; an unknown WeChat or QQ user is taken through binding; any other stranger gets one polite
- * answer a day. The message row is locked, so a second delivery of the job waits and finds it done.
+ * answer a day. The message row is locked (read with its sender in one statement), so a second delivery of the
+ * job waits and finds it done.
  */
 export async function intake(context: Context, messageId: number): Promise<void> {
   await runInTransaction(context, async (context) => {
-    const [stored] = await context.db.select().from(inboundMessages).where(eq(inboundMessages.id, messageId)).for('update');
-    if (!stored) throw new UnrecoverableError(`no inbound message ${messageId}`);
-    if (stored.processedAt) return;
-    const message = await hearVoiceNote(context, stored);
-    const { cadre, member } = await findSender(context.db, message.channel, message.sender);
+    const read = await lockInboundWithSender(context.db, messageId);
+    if (!read) throw new UnrecoverableError(`no inbound message ${messageId}`);
+    if (read.message.processedAt) return;
+    const message = await hearVoiceNote(context, read.message);
+    const { cadre, member } = read;
     const known = cadre && (await knownVillage(context.db, cadre.village));
     // A cadre who is also a villager speaks as a cadre when the message is a cadre's command.
     if (cadre && known && (!member || understandCadre(known.model, message.text).intent !== 'other')) {
@@ -40,11 +38,11 @@ export async function intake(context: Context, messageId: number): Promise<void>
     } else if (bindsByCode(message.channel)) {
       // An unknown WeChat or QQ user binds their address to their registered number first.
       await bindAccount(context, message);
-      await markProcessed(context.db, messageId, `${message.channel}_binding`);
+      await markProcessed(context, messageId, `${message.channel}_binding`);
     } else {
       const day = dayKey(message.receivedAt, DEFAULT_TIMEZONE);
       await replyTo(context, message, templates.unregistered(), { dedupeKey: `unregistered-${message.channel}-${message.sender}-${day}` });
-      await markProcessed(context.db, messageId, 'unknown_sender');
+      await markProcessed(context, messageId, 'unknown_sender');
       context.log.info({ messageId, sender: message.sender }, 'message from an unregistered sender');
     }
   });

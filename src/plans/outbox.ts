@@ -1,15 +1,28 @@
-import { inArray, lt } from 'drizzle-orm';
+import { inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
-import { outbox, type OutboxRow } from '../db/schema/index.ts';
+import { inboundMessages, outbox, type OutboxRow } from '../db/schema/index.ts';
 import type { JobsClient, SendOrder } from '../queue/jobs-client.ts';
 import type { Logger } from '../log.ts';
 import type { PipelineJob, WeeklyJob } from '../queue/jobs.ts';
 
-/** What a piece of work wants queued once it is committed: its follow-up jobs and its send orders. */
+/**
+ * What a piece of work wants queued once it is committed (its follow-up jobs and its send orders),
+ * and the inbound message it finished.
+ */
 export interface Outbox {
   enqueue(job: PipelineJob, options?: { delayMs?: number }): Promise<void>;
   send(order: SendOrder): Promise<void>;
   enqueueWeekly(jobs: WeeklyJob[]): Promise<void>;
+  /** Records what became of an inbound message; only the first outcome counts. */
+  markProcessed(messageId: number, outcome: string): Promise<void>;
+}
+
+/** Marks inbound messages processed, each with its outcome, unless one was recorded before. */
+function processedUpdate(outcomes: Map<number, string>) {
+  const marks = JSON.stringify([...outcomes].map(([id, outcome]) => ({ id, outcome })));
+  return sql`update ${inboundMessages} as m set processed_at = now(), outcome = o.outcome
+    from jsonb_to_recordset(${marks}::jsonb) as o(id bigint, outcome text)
+    where m.id = o.id and m.processed_at is null`;
 }
 
 /** What the relay needs: the database, the queue client, a log (a Context has them). */
@@ -26,6 +39,7 @@ const delayOf = (delayMs: number | undefined) => (delayMs && delayMs > 0 ? Math.
 /** Collects a transaction's entries; the runner writes them in that transaction, just before commit. */
 export class PendingOutbox implements Outbox {
   private readonly entries: Entry[] = [];
+  private readonly processed = new Map<number, string>();
 
   async enqueue(job: PipelineJob, { delayMs }: { delayMs?: number } = {}): Promise<void> {
     this.entries.push({ kind: 'pipeline', payload: job, delayMs: delayOf(delayMs) });
@@ -45,10 +59,22 @@ export class PendingOutbox implements Outbox {
     if (jobs.length > 0) this.entries.push({ kind: 'weekly', payload: jobs, delayMs: 0 });
   }
 
-  /** Writes the entries in the open transaction, in one statement; returns the rows to relay after commit. */
+  async markProcessed(messageId: number, outcome: string): Promise<void> {
+    if (!this.processed.has(messageId)) this.processed.set(messageId, outcome);
+  }
+
+  /**
+   * Writes the entries and marks the messages processed in the open transaction, in one statement;
+   * returns the rows to relay after commit.
+   */
   async flush(tx: Executor): Promise<OutboxRow[]> {
-    if (this.entries.length === 0) return [];
-    const rows = await tx.insert(outbox).values(this.entries).returning();
+    const marks = this.processed.size > 0 ? processedUpdate(new Map(this.processed)) : undefined;
+    this.processed.clear();
+    if (this.entries.length === 0) {
+      if (marks) await tx.execute(marks);
+      return [];
+    }
+    const rows = await (marks ? tx.with(tx.$with('marked', {}).as(marks)) : tx).insert(outbox).values(this.entries).returning();
     this.entries.length = 0;
     return rows;
   }
@@ -79,8 +105,55 @@ export async function relay(context: RelayTarget, rows: OutboxRow[], late?: { no
   const done = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) context.log.warn({ err: failed.reason, left: rows.length - done.length }, 'queue unavailable: outbox rows left for the sweeper');
-  if (done.length > 0) await context.db.delete(outbox).where(inArray(outbox.id, done));
+  if (done.length > 0) relayedRows(context).add(done);
   return done.length;
+}
+
+/** How long relayed rows wait to be deleted together with other jobs' (one statement for many). */
+const DELETE_AFTER_MS = 50;
+
+/**
+ * Relayed rows, deleted a moment later in one statement with those of the jobs that commit
+ * meanwhile. A row whose delete is lost (a crash) is relayed once more by the sweeper, which adds
+ * nothing: job ids are deterministic and every job finds its work done.
+ */
+class RelayedRows {
+  private ids: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private deleting: Promise<void> = Promise.resolve();
+
+  constructor(private readonly context: RelayTarget) {}
+
+  add(ids: number[]): void {
+    this.ids.push(...ids);
+    this.timer ??= setTimeout(() => void this.flush(), DELETE_AFTER_MS).unref();
+  }
+
+  /** Deletes what is waiting; resolves when every delete begun so far is done. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const ids = this.ids;
+    this.ids = [];
+    if (ids.length > 0) {
+      this.deleting = this.deleting.then(() => this.context.db.delete(outbox).where(inArray(outbox.id, ids)))
+        .then(() => undefined, (error: unknown) => this.context.log.warn({ err: error, rows: ids.length }, 'relayed outbox rows not deleted: the sweeper relays them again'));
+    }
+    return this.deleting;
+  }
+}
+
+const relayedOf = new WeakMap<Executor, RelayedRows>();
+
+function relayedRows(context: RelayTarget): RelayedRows {
+  let rows = relayedOf.get(context.db);
+  if (!rows) relayedOf.set(context.db, (rows = new RelayedRows(context)));
+  return rows;
+}
+
+/** Deletes the relayed rows still waiting (before the database closes). */
+export async function deleteRelayed(context: RelayTarget): Promise<void> {
+  await relayedOf.get(context.db)?.flush();
 }
 
 /** Relays what a crash or a queue outage left in the outbox (rows older than `olderThanMs`). */
@@ -115,5 +188,9 @@ export class DirectOutbox implements Outbox {
 
   enqueueWeekly(jobs: WeeklyJob[]): Promise<void> {
     return this.write((pending) => pending.enqueueWeekly(jobs));
+  }
+
+  async markProcessed(messageId: number, outcome: string): Promise<void> {
+    await this.context().db.execute(processedUpdate(new Map([[messageId, outcome]])));
   }
 }

@@ -15,6 +15,6 @@ export function isFinalFailure(job: Job, error: Error): boolean {
 export async function onStageFailed(context: Context, job: Job | undefined, error: Error): Promise<void> {
   if (!job || !isFinalFailure(job, error)) return;
   const data = job.data as PipelineJob['data'];
-  if ('messageId' in data) await markProcessed(context.db, data.messageId, `failed: ${job.name}: ${error.message}`);
+  if ('messageId' in data) await markProcessed(context, data.messageId, `failed: ${job.name}: ${error.message}`);
   else context.log.error({ job: job.id, err: error }, 'a claim stage failed for good; the claim stays where it is');
 }

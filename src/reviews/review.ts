@@ -1,6 +1,7 @@
-import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, eq, ne, or, sql } from 'drizzle-orm';
+import { lockOpenClaimByReference } from '../claims/claims.ts';
 import type { Executor } from '../db/database.ts';
-import { claimEvents, claims, OPEN_CLAIM_STATES, reviewApprovals, rules, type Cadre, type Claim, type Village } from '../db/schema/index.ts';
+import { claimEvents, claims, reviewApprovals, rules, type Cadre, type Claim, type Village } from '../db/schema/index.ts';
 import type { CadreCommand } from '../understanding/cadre.ts';
 import { needsTwoApprovers } from './policy.ts';
 
@@ -32,10 +33,9 @@ export async function waitingFor(db: Executor, cadre: Cadre & { village: Village
 /** Which claim a decision is about: the one its reference names, or the only one waiting. */
 export async function findTarget(db: Executor, cadre: Cadre & { village: Village }, decision: Decision): Promise<Target> {
   if (decision.reference !== undefined) {
-    const [claim] = await db.select().from(claims).where(and(
-      eq(claims.villageId, cadre.villageId), eq(claims.reference, decision.reference), inArray(claims.state, [...OPEN_CLAIM_STATES]),
-    ));
-    return claim ? { kind: 'claim', claim } : { kind: 'unknown-reference', reference: decision.reference };
+    // Read with its lock: the decision's own locked read finds it in the transaction.
+    const loaded = await lockOpenClaimByReference(db, cadre.villageId, decision.reference);
+    return loaded ? { kind: 'claim', claim: loaded.claim } : { kind: 'unknown-reference', reference: decision.reference };
   }
   const waiting = await waitingFor(db, cadre);
   if (waiting.length === 0) return { kind: 'nothing-waiting' };

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { LoadedClaim } from '../claims/claims.ts';
 import type { Executor } from '../db/database.ts';
 import { cadres, reviewApprovals, type Cadre } from '../db/schema/index.ts';
@@ -13,9 +13,13 @@ export type Audience = 'first' | 'all';
  */
 export async function reviewersOf(db: Executor, loaded: LoadedClaim, round: number, audience: Audience): Promise<Cadre[]> {
   const { claim, rule, village } = loaded;
-  const approvers = await db.select().from(cadres).where(and(eq(cadres.villageId, village.id), eq(cadres.canApprove, true))).orderBy(cadres.id);
-  const approved = new Set((await db.select({ cadreId: reviewApprovals.cadreId }).from(reviewApprovals)
-    .where(and(eq(reviewApprovals.claimId, claim.id), eq(reviewApprovals.round, round)))).map((row) => row.cadreId));
+  const rows = await db.select({
+    cadre: cadres,
+    approved: sql<boolean>`exists (select 1 from ${reviewApprovals} where ${reviewApprovals.claimId} = ${claim.id}
+      and ${reviewApprovals.round} = ${round} and ${reviewApprovals.cadreId} = ${cadres}.id)`, // qualified: inside, a bare id is the vote's
+  }).from(cadres).where(and(eq(cadres.villageId, village.id), eq(cadres.canApprove, true))).orderBy(cadres.id);
+  const approvers = rows.map((row) => row.cadre);
+  const approved = new Set(rows.filter((row) => row.approved).map((row) => row.cadre.id));
   const twoPerson = needsTwoApprovers(rule, claim.points, village);
   const eligible = approvers.filter((cadre) => cadre.householdId !== claim.householdId && !approved.has(cadre.id)
     && !(twoPerson && cadre.id === claim.enteredBy));
