@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { and, eq, sql } from 'drizzle-orm';
 import twilio from 'twilio';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -8,7 +7,6 @@ import { compileVillage } from '../src/understanding/model.ts';
 import { understandVillager } from '../src/understanding/villager.ts';
 import { vocabularyOfFile } from '../src/understanding/vocabulary-file.ts';
 import type { Context } from '../src/context.ts';
-import { claims } from '../src/db/schema/index.ts';
 import { buildApp } from '../src/http/app.ts';
 import { importVillage } from '../src/village/import.ts';
 import { readVillageFile, type VillageFile } from '../src/village/village-file.ts';
@@ -18,7 +16,7 @@ import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN } from './env.ts';
 import { offerAtRate } from './open-loop.ts';
 import { reportClaimTimeline, reportJobTimes, type QueryProfiler } from './profile.ts';
 import { describeError, fmt, Limiter, log, sleep, type Deadline } from './util.ts';
-import { ClaimCosts } from './claim-figures.ts';
+import { ClaimCosts, uncountedClient } from './claim-figures.ts';
 
 export const EXAMPLE_VILLAGE = path.resolve(import.meta.dirname, '../example/fangniuping.yaml');
 /** 刘芳, 综合专干: approves every claim in the benchmark. */
@@ -193,9 +191,10 @@ export async function runEndToEnd(context: Context, twilioApi: FakeTwilio, optio
     }
   };
 
+  const poll = await uncountedClient(context.database.url);
   const postedCount = async () => {
-    const [row] = await context.db.select({ count: sql<number>`count(*)::int` }).from(claims).where(and(eq(claims.state, 'posted')));
-    return row!.count;
+    const { rows } = await poll.query<{ count: number }>(`select count(*)::int as count from jifen.claims where state = 'posted'`);
+    return rows[0]!.count;
   };
 
   const progress = setInterval(() => {
@@ -262,6 +261,7 @@ export async function runEndToEnd(context: Context, twilioApi: FakeTwilio, optio
     return { claims: plan.length, elapsedMs, claimsPerS: plan.length / (elapsedMs / 1000), sqlPerClaim, jobsPerClaim };
   } finally {
     clearInterval(progress);
+    await poll.end().catch(() => {});
     options.profiler?.stop();
     await app?.close().catch(() => {});
     await workers?.close().catch((error: unknown) => log(`closing workers failed: ${(error as Error).message}`));

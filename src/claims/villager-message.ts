@@ -88,8 +88,8 @@ async function act(context: Context, known: KnownVillage, member: KnownMember, m
  * answered (and its points approved) at once; a clear claim goes on through validation, scoring
  * and its review request at once; questions and answers are sent from here.
  */
-export async function villagerMessage(context: Context, message: InboundMessage, member: KnownMember): Promise<void> {
-  if (await holdFlood(context, message, member)) return;
+export async function villagerMessage(context: Context, message: InboundMessage, member: KnownMember, sentInLastMinute: number): Promise<void> {
+  if (await holdFlood(context, message, member, sentInLastMinute)) return;
   if (await checkinFromVillager(context, member, message)) return;
   const known = await knownVillage(context.db, member.village);
   const understanding = understandVillager(known.model, message.text);

@@ -1,38 +1,25 @@
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Context } from '../context.ts';
-import type { Executor } from '../db/database.ts';
-import { cadres, inboundMessages, type InboundMessage } from '../db/schema/index.ts';
+import { cadres, type InboundMessage } from '../db/schema/index.ts';
 import type { KnownMember } from '../directory.ts';
 import { maskPhone } from '../log.ts';
 import { textsOf } from '../village-texts.ts';
 import { routeTo } from './addressing.ts';
-import { transactionOf } from '../plans/runner.ts';
 import { markProcessed } from './inbound.ts';
 import { queueMessages } from './outbound.ts';
 import { replyTo } from './reply.ts';
 
-const WINDOW = sql`interval '1 minute'`;
-
-/** How many messages this sender sent in the minute up to and including this one (by arrival order). */
-async function sentInLastMinute(tx: Executor, message: InboundMessage): Promise<number> {
-  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(inboundMessages).where(and(
-    eq(inboundMessages.channel, message.channel), eq(inboundMessages.sender, message.sender),
-    lte(inboundMessages.id, message.id), gt(inboundMessages.receivedAt, sql`${message.receivedAt}::timestamptz - ${WINDOW}`),
-  ));
-  return row!.n;
-}
-
 /**
  * Flood control at the door of understanding: a sender's first FLOOD_MAX_PER_MINUTE messages of a
- * minute are handled as usual. The next one is answered once (「消息太多…」) and the village's
- * approving cadres are told; every further one is only stored (outcome `flood`), never answered,
+ * minute (`count`, read with the message by lockInboundWithSender) are handled as usual. The next
+ * one is answered once (「消息太多…」) and the village's approving cadres are told; every further
+ * one is only stored (outcome `flood`), never answered,
  * so a stuck phone or a prank costs no SMS. Returns true when the message was held back.
  * Runs in the message's transaction (intake's runInTransaction): the answers are outbound rows and
  * outbox entries that commit with the message marked `flood`, or not at all.
  */
-export async function holdFlood(context: Context, message: InboundMessage, member: KnownMember): Promise<boolean> {
+export async function holdFlood(context: Context, message: InboundMessage, member: KnownMember, count: number): Promise<boolean> {
   const limit = context.config.operations.floodPerMinute;
-  const count = await sentInLastMinute(transactionOf(context), message);
   if (count <= limit) return false;
   if (count === limit + 1) {
     await replyTo(context, message, textsOf(member.village).floodNotice(), { village: member.village, fallbackPhone: member.phone });

@@ -69,12 +69,17 @@ export async function loadInbound(db: Executor, messageId: number) {
 const cadreVillage = alias(villages, 'cadre_village');
 const memberVillage = alias(villages, 'member_village');
 
+/** How many messages its sender sent in the minute up to and including this one (by arrival order), for flood control. */
+const sentInLastMinute = sql<number>`(select count(*)::int from jifen.inbound_messages earlier
+  where earlier.channel = ${inboundMessages.channel} and earlier.sender = ${inboundMessages.sender}
+  and earlier.id <= ${inboundMessages.id} and earlier.received_at > ${inboundMessages.receivedAt} - interval '1 minute')`;
+
 /**
- * A stored message with its row locked until commit (FOR UPDATE) and who sent it, a cadre, a
- * household member or both, read in one statement.
+ * A stored message with its row locked until commit (FOR UPDATE), who sent it (a cadre, a
+ * household member or both) and how many messages they sent in the last minute, read in one statement.
  */
-export async function lockInboundWithSender(db: Executor, messageId: number): Promise<({ message: InboundMessage } & Sender) | undefined> {
-  const [row] = await db.select({ message: inboundMessages, cadre: cadres, cadreVillage, member: members, household: households, memberVillage })
+export async function lockInboundWithSender(db: Executor, messageId: number): Promise<({ message: InboundMessage; sentInLastMinute: number } & Sender) | undefined> {
+  const [row] = await db.select({ message: inboundMessages, cadre: cadres, cadreVillage, member: members, household: households, memberVillage, sentInLastMinute })
     .from(inboundMessages)
     .leftJoin(cadres, reachedAt(cadres, inboundMessages.channel, inboundMessages.sender))
     .leftJoin(cadreVillage, eq(cadreVillage.id, cadres.villageId))
@@ -89,6 +94,7 @@ export async function lockInboundWithSender(db: Executor, messageId: number): Pr
   const { message, cadre, member, household } = row;
   return {
     message,
+    sentInLastMinute: row.sentInLastMinute,
     cadre: cadre && row.cadreVillage ? { ...cadre, village: row.cadreVillage } : undefined,
     member: member && household && row.memberVillage ? { ...member, household, village: row.memberVillage } : undefined,
   };

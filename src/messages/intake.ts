@@ -34,7 +34,7 @@ export async function intake(context: Context, messageId: number): Promise<void>
     if (cadre && known && (!member || understandCadre(known.model, message.text).intent !== 'other')) {
       await cadreCommand(context, message, cadre, known);
     } else if (member) {
-      await villagerMessage(context, message, member);
+      await villagerMessage(context, message, member, read.sentInLastMinute);
     } else if (bindsByCode(message.channel)) {
       // An unknown WeChat or QQ user binds their address to their registered number first.
       await bindAccount(context, message);
