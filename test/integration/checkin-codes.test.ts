@@ -9,8 +9,9 @@ import { people, startJifen, type Harness } from '../support/jifen.ts';
 
 /** Sessions of this test's database waiting for a lock another one holds. */
 async function waitingForLocks(context: Context): Promise<number> {
-  const [row] = await context.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_locks
-    where not granted and database = (select oid from pg_database where datname = current_database())`).then((r) => r.rows);
+  // By the waiting session's database: a wait on another transaction (a unique index's) has no database of its own.
+  const [row] = await context.db.execute<{ n: number }>(sql`select count(*)::int as n from pg_locks l
+    join pg_stat_activity a on a.pid = l.pid where not l.granted and a.datname = current_database()`).then((r) => r.rows);
   return row!.n;
 }
 
