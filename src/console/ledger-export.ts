@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.ts';
 import { accounts, ledgerEntries, ledgerTransactions, type Village } from '../db/schema/index.ts';
 import { publicityCells } from '../reviews/publicity-html.ts';
 import type { PublicityList } from '../reviews/publicity-list.ts';
-import { itemName, templates } from '../templates.ts';
+import { itemName } from '../templates.ts';
 import { textsOf } from '../village-texts.ts';
 import { ledgerLines } from './households.ts';
 import { within, type Period } from './scope.ts';
@@ -22,9 +22,10 @@ export async function ledgerWorkbook(village: Village, period: Period, lines: Le
   const sheet = workbook.addWorksheet('积分明细');
   sheet.addRow([`${village.name} 积分明细 ${period.from} 至 ${period.to}`]);
   sheet.addRow(['日期', '户号', '户主', '类别', '项目', '积分', '说明', '经办']);
+  const kinds = textsOf(village).console.ledgerKinds;
   const day = (at: Date) => at.toLocaleDateString('sv-SE', { timeZone: village.timezone });
   for (const line of lines) {
-    sheet.addRow([day(line.at), line.household, line.head, templates.console.ledgerKinds[line.kind] ?? line.kind,
+    sheet.addRow([day(line.at), line.household, line.head, kinds[line.kind] ?? line.kind,
       line.item ? itemName(line.item) : line.memo, line.amount, line.reason ?? '', line.decidedBy ?? '']);
   }
   sheet.addRow(['合计', '', '', '', '', lines.reduce((sum, line) => sum + line.amount, 0)]);
