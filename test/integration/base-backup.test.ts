@@ -19,7 +19,7 @@ import { award } from '../support/records.ts';
 const CODES = ['FNP-001', 'FNP-002', 'FNP-003', 'FNP-040'];
 
 /** The embedded default in a data folder of its own, as `npm start` runs it. */
-const embeddedConfig = (dataDir: string): Config => ({ ...loadConfig({ ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent' }), dataDir, databaseUrl: undefined });
+const embeddedConfig = (dataDir: string): Config => ({ ...loadConfig({ ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'silent' }), dataDir, databaseUrl: undefined });
 
 // Runs its own embedded PostgreSQL whatever the backend: once, in the embedded project.
 describe.runIf(testBackend === 'embedded')('base backups of the embedded default', () => {
