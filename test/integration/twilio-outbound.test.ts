@@ -124,7 +124,7 @@ describe(`outbound SMS through the Twilio SDK (${testBackend})`, () => {
         return;
       }
       expect(handedOver).toEqual([{ To: row.message.address, From: FROM_NUMBER, Body: row.message.text, StatusCallback: STATUS_CALLBACK }]);
-      expect(jifen.twilioApi.requests.at(-1)!).toMatchObject({ method: 'POST', path: MESSAGES_PATH });
+      expect(jifen.twilioApi.requests.at(-1)!).toMatchObject({ method: 'POST', path: MESSAGES_PATH, credentials: `ACtest:${AUTH_TOKEN}` });
       expect(final.providerId).toBe(fakeSid(acceptedBefore + 1));
       expect(final.sentAt).toBeInstanceOf(Date);
     });

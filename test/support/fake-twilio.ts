@@ -5,6 +5,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   form: Record<string, string>;
+  /** The HTTP Basic credentials sent: `accountSid:authToken`. */
+  credentials: string;
 }
 
 /**
@@ -33,7 +35,8 @@ export class FakeTwilio extends FakeHttpServer {
       return;
     }
     const form = Object.fromEntries(new URLSearchParams(body));
-    this.requests.push({ method: request.method ?? 'GET', path: request.url ?? '', form });
+    const credentials = Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+    this.requests.push({ method: request.method ?? 'GET', path: request.url ?? '', form, credentials });
     const sid = `SM${String(++this.counter).padStart(32, '0')}`;
     response.writeHead(201, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ sid, status: 'queued', to: form.To, from: form.From, body: form.Body }));
