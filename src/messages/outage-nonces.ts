@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { syncDirectory } from './spool.ts';
+
+/** A nonce taken while PostgreSQL was unreachable. */
+export interface LocalNonce {
+  provider: string;
+  nonce: string;
+  expiresAt: Date;
+  /** The file that holds it. */
+  file: string;
+}
+
+/** Files being written start so; anything else in the folder is a nonce. */
+const TEMPORARY = '.writing-';
+
+const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException).code === code;
+
+/**
+ * Nonces of signed requests taken while PostgreSQL was unreachable (WeChat plaintext mode), kept
+ * next to the spool (`DATA_DIR/spool/nonces-<database>/`) until the import hands them to
+ * PostgreSQL. One file per nonce, created exclusively and fsync'd before the request is answered:
+ * of two processes on this machine only one takes a nonce, and a restart forgets none. A file is
+ * never taken over: a nonce's key holds its request's timestamp, refused as stale long before the
+ * file expires.
+ */
+export class OutageNonces {
+  constructor(readonly dir: string) {}
+
+  private fileOf(provider: string, nonce: string): string {
+    return path.join(this.dir, createHash('sha256').update(`${provider}\n${nonce}`).digest('hex'));
+  }
+
+  /** True the first time the nonce is taken on this machine, false when it was taken here before. */
+  async claim(provider: string, nonce: string, expiresAt: Date): Promise<boolean> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    // Written whole under a name of its own, then linked in: a link fails if the nonce's file exists, and is never seen half-written.
+    const written = path.join(this.dir, `${TEMPORARY}${randomBytes(6).toString('hex')}`);
+    try {
+      await fs.writeFile(written, JSON.stringify({ provider, nonce, expiresAt: expiresAt.toISOString() }), { mode: 0o600, flush: true });
+      await fs.link(written, this.fileOf(provider, nonce));
+    } catch (error) {
+      if (isCode(error, 'EEXIST')) return false;
+      throw error;
+    } finally {
+      await fs.rm(written, { force: true });
+    }
+    await syncDirectory(this.dir);
+    return true;
+  }
+
+  /** True when the nonce was taken here and not handed to PostgreSQL yet. */
+  async has(provider: string, nonce: string): Promise<boolean> {
+    return fs.access(this.fileOf(provider, nonce)).then(() => true, (error) => {
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
+    });
+  }
+
+  /** Gives a nonce back (its request failed on our side: the provider's retry carries it again). */
+  async release(provider: string, nonce: string): Promise<void> {
+    await fs.rm(this.fileOf(provider, nonce), { force: true });
+  }
+
+  /** Every nonce kept here; a file that is not one (never expected) is listed as expired, to be dropped. */
+  async list(): Promise<LocalNonce[]> {
+    const names = await fs.readdir(this.dir).catch((error) => {
+      if (isCode(error, 'ENOENT')) return [] as string[];
+      throw error;
+    });
+    return Promise.all(names.filter((name) => !name.startsWith(TEMPORARY)).map(async (name): Promise<LocalNonce> => {
+      const file = path.join(this.dir, name);
+      try {
+        const { provider, nonce, expiresAt } = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string>;
+        return { provider: provider!, nonce: nonce!, expiresAt: new Date(expiresAt!), file };
+      } catch {
+        return { provider: '', nonce: '', expiresAt: new Date(0), file };
+      }
+    }));
+  }
+
+  async remove(nonce: LocalNonce): Promise<void> {
+    await fs.rm(nonce.file, { force: true });
+  }
+}
