@@ -1,20 +1,16 @@
-import path from 'node:path';
 import type { ChannelAdapter, ChannelHost, NonceStore } from '../../channels/types.ts';
 import type { Context } from '../context.ts';
 import { answerLocally } from '../db/reachability.ts';
 import { acceptOrSpool } from './accept-or-spool.ts';
 import { recordDelivery } from './delivery-reports.ts';
-import { OutageNonces } from './outage-nonces.ts';
-import { OutageTexts } from './outage-texts.ts';
+import { outageNoncesOf } from './outage-nonces.ts';
+import { OutageTexts, readVillageTexts } from './outage-texts.ts';
 import { preview } from '../understanding/preview.ts';
 import { claimNonce, releaseNonce } from './replay-nonces.ts';
 import { storableText } from '../storable.ts';
 
 /** Read back before 。确认请按1: the words' own full stop would be said twice. */
 const TRAILING_PUNCTUATION = /[。．.！!？?，,、\s]+$/u;
-
-/** The local nonce memory of this context's spool (DATA_DIR/spool/nonces-<database>/): the import reads it too. */
-export const outageNoncesOf = (context: Context) => new OutageNonces(path.join(context.spool.dir, `nonces-${context.spool.database}`));
 
 /**
  * Nonces in PostgreSQL, shared by every process; while it is unreachable, in this machine's local
@@ -51,7 +47,7 @@ function nonceStore(context: Context): NonceStore {
  * villages' texts are read, for what must be said while PostgreSQL is down.
  */
 export async function channelHost(context: Context): Promise<ChannelHost> {
-  const texts = new OutageTexts(context.db);
+  const texts = new OutageTexts(() => readVillageTexts(context.db));
   await texts.read();
   return {
     async acceptInbound(message) {
@@ -62,7 +58,9 @@ export async function channelHost(context: Context): Promise<ChannelHost> {
       }
       return { ...accepted, acknowledgement: texts.textsFor(message.recipient).spoken.kept() };
     },
-    recordDelivery: (providerId, status, error) => recordDelivery(context, storableText(providerId), status, error === undefined ? undefined : storableText(error)),
+    // Not spooled: a delivery report that fails in time is retried by the providers that report by webhook again (not Twilio).
+    recordDelivery: (providerId, status, error) => context.reachability.attempt(() =>
+      recordDelivery(context, storableText(providerId), status, error === undefined ? undefined : storableText(error))),
     async preview(channel, sender, text, recipient) {
       try {
         return await context.reachability.attempt(() => preview(context, channel, storableText(sender), storableText(text)));

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Context } from '../context.ts';
 import { syncDirectory } from './spool.ts';
 
 /** A nonce taken while PostgreSQL was unreachable. */
@@ -84,3 +85,6 @@ export class OutageNonces {
     await fs.rm(nonce.file, { force: true });
   }
 }
+
+/** The local nonce memory of a context's spool (DATA_DIR/spool/nonces-<database>/), as the webhooks and the import see it. */
+export const outageNoncesOf = (context: Pick<Context, 'spool'>) => new OutageNonces(path.join(context.spool.dir, `nonces-${context.spool.database}`));

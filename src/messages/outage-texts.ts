@@ -5,7 +5,11 @@ import { textsOf, type Texts } from '../village-texts.ts';
 /** How old the villages' texts may grow while PostgreSQL answers (a village file re-imported meanwhile). */
 const REFRESH_EVERY_MS = 60_000;
 
-type VillageTexts = { settings: Pick<VillageSettings, 'smsSenderNumber' | 'texts'> };
+export type VillageTexts = { settings: Pick<VillageSettings, 'smsSenderNumber' | 'texts'> };
+
+/** Every village's number and texts, as PostgreSQL holds them now. */
+export const readVillageTexts = (db: Executor): Promise<VillageTexts[]> =>
+  db.select({ settings: villages.settings }).from(villages).orderBy(villages.id);
 
 /**
  * The villages' texts as last read from PostgreSQL, for what a webhook must say while it cannot read
@@ -18,10 +22,10 @@ export class OutageTexts {
   private readAt = 0;
   private reading?: Promise<void>;
 
-  constructor(private readonly db: Executor, private readonly now: () => number = Date.now) {}
+  constructor(private readonly load: () => Promise<VillageTexts[]>, private readonly now: () => number = Date.now) {}
 
   async read(): Promise<void> {
-    this.reading ??= this.db.select({ settings: villages.settings }).from(villages).orderBy(villages.id)
+    this.reading ??= this.load()
       .then((rows) => { this.known = rows; this.readAt = this.now(); })
       .finally(() => { this.reading = undefined; });
     return this.reading;
