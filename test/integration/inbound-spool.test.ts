@@ -1,35 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { normalizeSms } from '../../channels/twilio/normalize.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
-import { initialiseCluster, startCluster, type ClusterOptions, type RunningCluster } from '../../src/db/postgres-cluster.ts';
+import { startCluster, type ClusterOptions, type RunningCluster } from '../../src/db/postgres-cluster.ts';
 import { claims, inboundMessages } from '../../src/db/schema/index.ts';
 import { householdBalance } from '../../src/ledger/balance.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { storableInbound } from '../../src/storable.ts';
 import { decodeSpool, encodeSpooled } from '../../src/messages/spool-file.ts';
 import { testBackend } from '../support/backend.ts';
+import { privateCluster, spooling, type PrivateCluster } from '../support/private-cluster.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { people, referenceSentTo, startJifen, type Harness } from '../support/jifen.ts';
 
 const TOKEN = 'spool-metrics-token';
-
-/** A PostgreSQL cluster of the test's own (the embedded server's binaries), in a throwaway folder that also holds jifen's DATA_DIR. */
-async function privateCluster() {
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'jifen-spool-'));
-  const password = randomBytes(8).toString('hex');
-  const options: ClusterOptions = { dir: path.join(folder, 'pg'), logFile: path.join(folder, 'pg.log'), user: 'jifen', password, durable: false };
-  await initialiseCluster(options);
-  return { folder, options, dataDir: path.join(folder, 'data'), cluster: await startCluster(options), url: (port: number) => `postgres://jifen:${password}@127.0.0.1:${port}/postgres` };
-}
-
-const spooling = (config: Partial<Config>, operations: Partial<Config['operations']> = {}): Partial<Config> => ({
-  apiToken: TOKEN, ...config, operations: { ...loadConfig({}).operations, spoolImportEveryMs: 200, ...operations },
-});
 
 /** jifen on a private cluster, which the test stops (fast shutdown: every connection dropped) and starts again on the same port: a real outage. */
 describe(`PostgreSQL down: webhooks are spooled to disk and imported when it is back (${testBackend})`, () => {
@@ -43,7 +28,7 @@ describe(`PostgreSQL down: webhooks are spooled to disk and imported when it is 
     const made = await privateCluster();
     ({ folder, options, cluster } = made);
     spoolDir = path.join(made.dataDir, 'spool');
-    jifen = await startJifen({ config: spooling({ databaseUrl: made.url(cluster.port), dataDir: made.dataDir }) });
+    jifen = await startJifen({ config: spooling(TOKEN, { databaseUrl: made.url(cluster.port), dataDir: made.dataDir }) });
   });
   afterAll(async () => {
     await jifen?.close();
@@ -131,14 +116,14 @@ describe(`PostgreSQL down: webhooks are spooled to disk and imported when it is 
 
 /** jifen behind a TCP proxy that freezes: PostgreSQL that hangs instead of refusing (a partition). */
 describe(`PostgreSQL hangs: a webhook spools once INBOUND_STORE_TIMEOUT_MS has passed (${testBackend})`, () => {
-  let made: Awaited<ReturnType<typeof privateCluster>>;
+  let made: PrivateCluster;
   let proxy: TcpProxy;
   let jifen: Harness;
 
   beforeAll(async () => {
     made = await privateCluster();
     proxy = await startTcpProxy(made.cluster.port);
-    jifen = await startJifen({ config: spooling({ databaseUrl: made.url(proxy.port), dataDir: made.dataDir }, { inboundStoreTimeoutMs: 500 }) });
+    jifen = await startJifen({ config: spooling(TOKEN, { databaseUrl: made.url(proxy.port), dataDir: made.dataDir }, { inboundStoreTimeoutMs: 500 }) });
   });
   afterAll(async () => {
     proxy?.thaw();
