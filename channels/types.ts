@@ -70,7 +70,7 @@ export interface ChannelHost {
   nonces?: NonceStore;
 }
 
-/** Nonces of signed requests within the replay window, shared by every server process. */
+/** Nonces of signed requests within the replay window, shared by every server process (while PostgreSQL is down, by those of this machine). */
 export interface NonceStore {
   /** True the first time `nonce` is seen for `provider` before `expiresAt`, false for a replay. */
   claim(provider: string, nonce: string, expiresAt: Date): Promise<boolean>;
