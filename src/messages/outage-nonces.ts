@@ -11,20 +11,25 @@ export interface LocalNonce {
   expiresAt: Date;
   /** The file that holds it. */
   file: string;
+  /** PostgreSQL holds it too (the import handed it over): kept here all the same until it expires. */
+  inPostgres: boolean;
 }
 
-/** Files being written start so; anything else in the folder is a nonce. */
+/** Files being written start so. */
 const TEMPORARY = '.writing-';
+/** Beside a nonce's file once the import handed it to PostgreSQL. */
+const IN_POSTGRES = '.in-postgres';
 
 const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException).code === code;
 
 /**
  * Nonces of signed requests taken while PostgreSQL was unreachable (WeChat plaintext mode), kept
- * next to the spool (`DATA_DIR/spool/nonces-<database>/`) until the import hands them to
- * PostgreSQL. One file per nonce, created exclusively and fsync'd before the request is answered:
- * of two processes on this machine only one takes a nonce, and a restart forgets none. A file is
- * never taken over: a nonce's key holds its request's timestamp, refused as stale long before the
- * file expires.
+ * next to the spool (`DATA_DIR/spool/nonces-<database>/`) until they expire; the import hands them
+ * to PostgreSQL meanwhile, for the other processes, and they stay here too: just after PostgreSQL is
+ * back, webhooks may still answer from this memory (context.reachability) for a moment. One file
+ * per nonce, created exclusively and fsync'd before the request is answered: of two processes on
+ * this machine only one takes a nonce, and a restart forgets none. A file is never taken over: a
+ * nonce's key holds its request's timestamp, refused as stale long before the file expires.
  */
 export class OutageNonces {
   constructor(readonly dir: string) {}
@@ -51,7 +56,7 @@ export class OutageNonces {
     return true;
   }
 
-  /** True when the nonce was taken here and not handed to PostgreSQL yet. */
+  /** True when the nonce was taken here (and has not expired, or not long ago). */
   async has(provider: string, nonce: string): Promise<boolean> {
     return fs.access(this.fileOf(provider, nonce)).then(() => true, (error) => {
       if (isCode(error, 'ENOENT')) return false;
@@ -70,18 +75,26 @@ export class OutageNonces {
       if (isCode(error, 'ENOENT')) return [] as string[];
       throw error;
     });
-    return Promise.all(names.filter((name) => !name.startsWith(TEMPORARY)).map(async (name): Promise<LocalNonce> => {
+    const nonceFiles = names.filter((name) => !name.startsWith(TEMPORARY) && !name.endsWith(IN_POSTGRES));
+    return Promise.all(nonceFiles.map(async (name): Promise<LocalNonce> => {
       const file = path.join(this.dir, name);
+      const inPostgres = names.includes(`${name}${IN_POSTGRES}`);
       try {
         const { provider, nonce, expiresAt } = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string>;
-        return { provider: provider!, nonce: nonce!, expiresAt: new Date(expiresAt!), file };
+        return { provider: provider!, nonce: nonce!, expiresAt: new Date(expiresAt!), file, inPostgres };
       } catch {
-        return { provider: '', nonce: '', expiresAt: new Date(0), file };
+        return { provider: '', nonce: '', expiresAt: new Date(0), file, inPostgres };
       }
     }));
   }
 
+  /** Notes that PostgreSQL holds the nonce now (no need to fsync: handing it over again is harmless). */
+  async markInPostgres(nonce: LocalNonce): Promise<void> {
+    await fs.writeFile(`${nonce.file}${IN_POSTGRES}`, '', { mode: 0o600 });
+  }
+
   async remove(nonce: LocalNonce): Promise<void> {
+    await fs.rm(`${nonce.file}${IN_POSTGRES}`, { force: true });
     await fs.rm(nonce.file, { force: true });
   }
 }

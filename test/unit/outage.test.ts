@@ -88,7 +88,12 @@ describe('OutageNonces: nonces taken while PostgreSQL is down, on this machine',
     expect(taken.filter(Boolean)).toHaveLength(1);
     expect(await a.has('wechat-official', '1764748800:42')).toBe(true);
     expect(await a.has('qq', '1764748800:42')).toBe(false);
-    expect(await b.list()).toEqual([{ provider: 'wechat-official', nonce: '1764748800:42', expiresAt: until, file: expect.any(String) }]);
+    const [listed] = await b.list();
+    expect(listed).toEqual({ provider: 'wechat-official', nonce: '1764748800:42', expiresAt: until, file: expect.any(String), inPostgres: false });
+    // Handed to PostgreSQL: still taken here.
+    await b.markInPostgres(listed!);
+    expect(await a.list()).toEqual([{ ...listed, inPostgres: true }]);
+    expect(await a.claim('wechat-official', '1764748800:42', until)).toBe(false);
     await b.release('wechat-official', '1764748800:42');
     expect(await a.has('wechat-official', '1764748800:42')).toBe(false);
     expect(await a.claim('wechat-official', '1764748800:42', until)).toBe(true);
