@@ -38,14 +38,24 @@ export type DeliveryStatus = 'sent' | 'delivered' | 'failed';
 
 /** What jifen would make of a message before it is sent in: for reading back on a phone call. */
 export interface Preview {
-  /** claim: confirm before sending it in; answer: say it, nothing to confirm; unclear: ask again; unknown_caller: not registered. */
-  kind: 'claim' | 'answer' | 'unclear' | 'unknown_caller';
+  /**
+   * claim: confirm before sending it in; answer: say it, nothing to confirm; unclear: ask again;
+   * unknown_caller: not registered; unchecked: PostgreSQL is unreachable, so the words themselves are
+   * read back: confirmed, they are kept in the spool and answered by SMS when it is back.
+   */
+  kind: 'claim' | 'answer' | 'unclear' | 'unknown_caller' | 'unchecked';
   /** What to say (zh-CN), e.g. "您申报的是：庭院卫生整洁，2分". */
   speech: string;
 }
 
-/** A message taken in: stored (its row id; a duplicate of one stored before), or spooled to disk while PostgreSQL is unreachable (no row yet). */
-export type AcceptedInbound = { id: number; duplicate: boolean; spooled?: undefined } | { id?: undefined; duplicate: false; spooled: true };
+/**
+ * A message taken in: stored (its row id; a duplicate of one stored before), or spooled to disk while
+ * PostgreSQL is unreachable (no row yet), with what to tell the sender now if the channel answers
+ * at once (a call): in their village's words, that it is kept and will be answered.
+ */
+export type AcceptedInbound =
+  | { id: number; duplicate: boolean; spooled?: undefined }
+  | { id?: undefined; duplicate: false; spooled: true; acknowledgement: string };
 
 /**
  * What the core offers adapters: store what arrives, record what the provider reports, preview a
@@ -54,12 +64,13 @@ export type AcceptedInbound = { id: number; duplicate: boolean; spooled?: undefi
 export interface ChannelHost {
   acceptInbound(message: NormalizedInbound): Promise<AcceptedInbound>;
   recordDelivery(providerId: string, status: DeliveryStatus, error?: string): Promise<void>;
-  preview(channel: string, sender: string, text: string): Promise<Preview>;
+  /** `recipient`: the number called, for the village's texts when the caller cannot be looked up (PostgreSQL down). */
+  preview(channel: string, sender: string, text: string, recipient?: string): Promise<Preview>;
   /** Required by adapters whose signatures do not cover the body (WeChat plaintext mode). */
   nonces?: NonceStore;
 }
 
-/** Nonces of signed requests within the replay window, shared by every server process. */
+/** Nonces of signed requests within the replay window, shared by every server process (while PostgreSQL is down, by those of this machine). */
 export interface NonceStore {
   /** True the first time `nonce` is seen for `provider` before `expiresAt`, false for a replay. */
   claim(provider: string, nonce: string, expiresAt: Date): Promise<boolean>;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createChannels, type ChannelAdapter, type Channels } from '../channels/index.ts';
 import { configuredSecrets, type Config } from './config.ts';
 import { openDatabase, type Database, type Db, type OpenOptions } from './db/database.ts';
+import { Reachability } from './db/reachability.ts';
 import { createLogger, type Logger } from './log.ts';
 import { InboundSpool, spoolDatabaseName } from './messages/spool.ts';
 import { deleteRelayed, DirectOutbox, type Outbox } from './plans/outbox.ts';
@@ -24,6 +25,8 @@ export interface Context {
   channels: Channels;
   /** Where webhooks keep what PostgreSQL could not take (DATA_DIR/spool), until it is imported. */
   spool: InboundSpool;
+  /** Whether webhooks may wait for PostgreSQL now, and how long (INBOUND_STORE_TIMEOUT_MS). */
+  reachability: Reachability;
 }
 
 export async function createContext(config: Config, options: Pick<OpenOptions, 'serve' | 'starting'> & { log?: Logger } = {}): Promise<Context> {
@@ -33,6 +36,7 @@ export async function createContext(config: Config, options: Pick<OpenOptions, '
   const context: Context = {
     config, log, database, db: database.db, jobs, outbox: new DirectOutbox(() => context), channels: createChannels(config, log),
     spool: new InboundSpool(path.join(config.dataDir, 'spool'), spoolDatabaseName(database.url)),
+    reachability: new Reachability(config.operations.inboundStoreTimeoutMs),
   };
   return context;
 }

@@ -103,6 +103,10 @@ export const templates = {
   spoken: {
     claim: (items: string) => `您申报的是：${items}`,
     unclear: () => '没有听清楚您申报的项目，请再说一遍您做了什么，比如“今天打扫了院坝”',
+    /** Read back while jifen cannot check the words (PostgreSQL down): the caller confirms what was heard. */
+    heard: (words: string) => `您说的是：${words}`,
+    /** The words are kept on disk and handled when jifen can check them: the answer comes by SMS. */
+    kept: () => '已记录，稍后会发短信答复您。',
   },
   periods: { week: '每周', month: '每月', year: '每年', term: '每学期' } as Record<string, string>,
   /** Reminders, escalation, the two-person rule (两人审核) and the 待审 list. */

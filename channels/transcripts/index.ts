@@ -112,9 +112,10 @@ function routes(settings: TranscriptSettings): FastifyPluginAsync<{ host: Channe
         if (error instanceof TranscriptError) return reply.code(400).send({ error: error.message });
         throw error;
       }
-      const { id, duplicate } = await host.acceptInbound(message);
-      request.log.info({ messageId: id, duplicate }, 'transcript stored');
-      return reply.code(202).send({ messageId: id, duplicate });
+      const { id, duplicate, spooled } = await host.acceptInbound(message);
+      request.log.info({ messageId: id, duplicate, spooled }, 'transcript stored');
+      // Spooled (PostgreSQL down): no message id yet, stored when it is back.
+      return reply.code(202).send(spooled ? { duplicate, spooled } : { messageId: id, duplicate });
     });
   };
 }

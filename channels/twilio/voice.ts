@@ -69,7 +69,8 @@ function sayAndHangUp(response: VoiceResponse, ...lines: string[]): VoiceRespons
 /** What to answer to words jifen previewed. */
 function answer(response: VoiceResponse, links: Urls, said: string, preview: Preview): VoiceResponse {
   switch (preview.kind) {
-    case 'claim': return askToConfirm(response, links, said, preview.speech);
+    case 'claim':
+    case 'unchecked': return askToConfirm(response, links, said, preview.speech);
     case 'answer': return sayAndHangUp(response, preview.speech, speech.thanks);
     case 'unknown_caller': return sayAndHangUp(response, preview.speech);
     case 'unclear': return listen(response, links, preview.speech);
@@ -91,7 +92,7 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
 
     const twiml = (reply: FastifyReply, response: VoiceResponse) => reply.type('text/xml').send(response.toString());
     const newResponse = async () => new (await twilioSdk()).twiml.VoiceResponse();
-    /** A malformed payload is a 400; jifen's own trouble is an apology to the caller (and an error in the log), never "recorded". */
+    /** A malformed payload is a 400; jifen's own trouble (nothing stored, nor spooled) is an apology to the caller (and an error in the log), never "recorded". */
     const failed = async (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
       if (error instanceof PayloadError) return reply.code(400).send({ error: error.message });
       request.log.error({ err: error, url: request.url }, 'twilio voice webhook failed');
@@ -102,7 +103,7 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
     /** What jifen makes of the words, answered as TwiML; nothing heard is asked again. */
     const respondTo = async (form: TwilioForm, said: string) => {
       if (!said) return listen(await newResponse(), links, speech.notHeard);
-      return answer(await newResponse(), links, said, await host.preview('voice', callerOf(form), said));
+      return answer(await newResponse(), links, said, await host.preview('voice', callerOf(form), said, form.To?.trim() || undefined));
     };
 
     app.post('/voice', { bodyLimit: BODY_LIMIT }, async (request, reply) => {
@@ -126,9 +127,10 @@ function routes(settings: TwilioSettings): FastifyPluginAsync<{ host: ChannelHos
         const digits = form.Digits?.trim();
         if (digits === '2') return twiml(reply, listen(await newResponse(), links, speech.sayAgain));
         if (digits !== '1') return twiml(reply, await respondTo(form, said));
-        const { id, duplicate } = await host.acceptInbound(normalizeConfirmedCall(form, said));
-        request.log.info({ messageId: id, duplicate }, 'spoken claim stored');
-        return twiml(reply, sayAndHangUp(await newResponse(), speech.recorded));
+        const accepted = await host.acceptInbound(normalizeConfirmedCall(form, said));
+        request.log.info({ messageId: accepted.id, duplicate: accepted.duplicate, spooled: accepted.spooled }, 'spoken claim stored');
+        // Spooled (PostgreSQL down): kept on disk, not yet understood or sent for review.
+        return twiml(reply, sayAndHangUp(await newResponse(), accepted.spooled ? accepted.acknowledgement : speech.recorded));
       } catch (error) {
         return failed(request, reply, error);
       }

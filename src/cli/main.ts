@@ -91,7 +91,9 @@ program.command('declare <household-code> <text...>')
   .action(async (household: string, words: string[], options: { cadre: string; json?: boolean }) => {
     const { declareOrally } = await import('../claims/declare.ts');
     const result = await withContext((context) => declareOrally(context, { cadrePhone: options.cadre, household, text: words.join(' ') }));
-    print(!!options.json, result, () => `declaration for ${household} recorded as message ${result.messageId}; the cadre is answered by SMS`);
+    print(!!options.json, result, () => (result.spooled
+      ? `declaration for ${household} kept in the spool (PostgreSQL unreachable); imported and checked when it is back, the cadre is answered by SMS`
+      : `declaration for ${household} recorded as message ${result.messageId}; the cadre is answered by SMS`));
   });
 
 const day = (value: string) => {

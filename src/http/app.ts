@@ -18,7 +18,7 @@ export const BODY_LIMIT = 128 * 1024;
 /** The HTTP side of jifen: health probes, metrics, the API and its docs, and every channel's webhooks, each an encapsulated plugin. */
 export async function buildApp(context: Context): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: context.log as FastifyBaseLogger, bodyLimit: BODY_LIMIT });
-  const host = channelHost(context);
+  const host = await channelHost(context);
   // A client error says what is wrong; a server error says nothing of SQL or the data behind it.
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if ((error.statusCode ?? 500) < 500) return reply.send(error);

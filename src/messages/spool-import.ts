@@ -6,6 +6,8 @@ import { spoolImported } from '../metrics/process-metrics.ts';
 import { acceptInbound } from './inbound.ts';
 import type { ClaimedFile } from './spool.ts';
 import { decodeSpool } from './spool-file.ts';
+import { outageNoncesOf, type LocalNonce } from './outage-nonces.ts';
+import { claimNonce } from './replay-nonces.ts';
 
 export interface SpoolImport {
   files: number;
@@ -14,6 +16,8 @@ export interface SpoolImport {
   duplicates: number;
   /** Corrupt lines (a torn last line after a crash) and messages PostgreSQL refused, kept in `<file>.rejected`. */
   rejected: number;
+  /** Nonces taken while PostgreSQL was unreachable, handed to it. */
+  nonces: number;
 }
 
 /**
@@ -47,14 +51,36 @@ async function importFile(context: Context, file: ClaimedFile, total: SpoolImpor
   total.files++;
 }
 
+/**
+ * Hands the nonces webhooks took while PostgreSQL was unreachable to it, so every process refuses
+ * their replays from now on (they stay in the local memory too, until they expire: then they are
+ * forgotten). A nonce PostgreSQL holds already (another machine took it meanwhile) stays its.
+ */
+async function handNoncesOver(context: Context, nonces: LocalNonce[], now: Date): Promise<number> {
+  const local = outageNoncesOf(context);
+  let handed = 0;
+  for (const nonce of nonces) {
+    if (nonce.expiresAt <= now) {
+      await local.remove(nonce);
+    } else if (!nonce.inPostgres) {
+      await claimNonce(context.db, nonce.provider, nonce.nonce, nonce.expiresAt);
+      await local.markInPostgres(nonce);
+      handed++;
+    }
+  }
+  return handed;
+}
+
 /** Imports every spool file of this database that no live importer holds. Throws (keeping its claims) while PostgreSQL is unreachable. */
 export async function importSpool(context: Context, now = new Date()): Promise<SpoolImport> {
-  const total: SpoolImport = { files: 0, stored: 0, duplicates: 0, rejected: 0 };
-  if ((await context.spool.files()).length === 0) return total;
+  const total: SpoolImport = { files: 0, stored: 0, duplicates: 0, rejected: 0, nonces: 0 };
+  const nonces = (await outageNoncesOf(context).list()).filter((nonce) => !nonce.inPostgres || nonce.expiresAt <= now);
+  if (nonces.length === 0 && (await context.spool.files()).length === 0) return total;
   // Claim nothing while PostgreSQL is down: a claimed file makes its writer start another.
   await context.db.execute(sql`select 1`);
+  total.nonces = await handNoncesOver(context, nonces, now);
   for (const file of await context.spool.claim(now)) await importFile(context, file, total);
-  if (total.files > 0) context.log.info(total, 'spool imported');
+  if (total.files > 0 || total.nonces > 0) context.log.info(total, 'spool imported');
   return total;
 }
 

@@ -48,7 +48,7 @@ describe(`cadres' commands by SMS (${testBackend})`, () => {
   it('jifen declare takes the same path and answers the cadre by SMS', async () => {
     const { messageId } = await declareOrally(jifen.context, { cadrePhone: people.zhangMing, household: 'FNP-022', text: '交了医保' });
     await jifen.waitFor(async () => (await jifen.outbox(people.zhangMing)).includes('已为 FNP-022 代报：按时缴纳城乡居民医保和养老保险，将按流程审核'), 'the confirmation');
-    const [claim] = await jifen.context.db.select().from(claims).where(eq(claims.sourceMessageId, messageId));
+    const [claim] = await jifen.context.db.select().from(claims).where(eq(claims.sourceMessageId, messageId!));
     expect(claim).toMatchObject({ householdId: expect.any(Number), enteredBy: expect.any(Number) });
     await jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).some((t) => t.includes('FNP-022 陈仕华家')), 'the review request');
   });

@@ -41,7 +41,7 @@ describe(`delivery reports in either order with the send (${testBackend})`, () =
     jifen.context.db.select().from(unmatchedDeliveryReports).where(eq(unmatchedDeliveryReports.providerId, providerId));
 
   rows.forEach((row, index) => it(row.label, async () => {
-    const host = channelHost(jifen.context);
+    const host = await channelHost(jifen.context);
     const providerId = `20022833284612${String(index).padStart(5, '0')}`;
     const dedupeKey = `weekly-reports-${index}`;
     for (const [status, error] of row.early) await host.recordDelivery(providerId, status, error);

@@ -131,7 +131,7 @@ describe(`WeChat official account (${testBackend})`, () => {
     const reviewOf = (item: string) => jifen.waitFor(async () => (await jifen.outbox(people.liuFang)).find((t) => t.includes(`FNP-004 李树林家 申报 ${item}`)), `the review request for ${item}`);
 
     // Stored as WeChat would have delivered it 31 minutes ago.
-    await channelHost(jifen.context).acceptInbound({
+    await (await channelHost(jifen.context)).acceptInbound({
       channel: 'wechat', externalId: `old-photo-${msgId}`, sender: villager, text: '', attachments: [{ url: photoUrl('old'), contentType: 'image' }],
       receivedAt: new Date(Date.now() - 31 * 60_000), raw: {},
     });

@@ -25,7 +25,7 @@ export function qqEvent({ from, content, id = `ROBOT1.0_${randomUUID()}`, at = n
 }
 
 /** Posts a body to /channels/qq signed as the platform signs it (with the fake bot's secret, now, or `signWith`). */
-export async function postToQq(jifen: Harness, body: string, signWith = keys) {
+export async function postToQq(jifen: Pick<Harness, 'app'>, body: string, signWith = keys) {
   const timestamp = String(Math.floor(Date.now() / 1000));
   return jifen.app.inject({
     method: 'POST', url: '/channels/qq', payload: body,

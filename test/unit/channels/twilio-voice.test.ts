@@ -113,6 +113,8 @@ const confirmKey = (said: string, readBack: string): Verb[] => [
 
 interface FakeHost extends ChannelHost {
   previews: { channel: string; sender: string; text: string }[];
+  /** The number called, as each preview was given it. */
+  recipients: (string | undefined)[];
   accepted: NormalizedInbound[];
 }
 
@@ -120,15 +122,22 @@ const CLAIM: Preview = { kind: 'claim', speech: '您申报的是：庭院卫生�
 const BALANCE: Preview = { kind: 'answer', speech: 'FNP-003 现有积分 12 分，累计 30 分' };
 const UNCLEAR: Preview = { kind: 'unclear', speech: '没有听清楚您申报的项目，请再说一遍您做了什么，比如“今天打扫了院坝”' };
 const UNKNOWN: Preview = { kind: 'unknown_caller', speech: '您的号码未登记，请联系村综合专干' };
+/** PostgreSQL down: the host reads the words themselves back, in the village's words (here an override's). */
+const UNCHECKED: Preview = { kind: 'unchecked', speech: '村里听到您说：今天把院坝扫干净了' };
+/** What the host says when it spooled the message (the village's own text, here an override). */
+const KEPT = '村里记下了，稍后短信回复';
 
-function fakeHost(script: Record<string, Preview> = {}, failures: { preview?: Error; accept?: Error } = {}): FakeHost {
+/** `spooling`: PostgreSQL is down, so every message is spooled (never a duplicate: no row to find). */
+function fakeHost(script: Record<string, Preview> = {}, failures: { preview?: Error; accept?: Error } = {}, spooling = false): FakeHost {
   const ids = new Map<string, number>();
   const host: FakeHost = {
     previews: [],
+    recipients: [],
     accepted: [],
     async acceptInbound(message) {
       host.accepted.push(message);
       if (failures.accept) throw failures.accept;
+      if (spooling) return { duplicate: false, spooled: true, acknowledgement: KEPT };
       const key = `${message.channel}|${message.externalId}`;
       const known = ids.get(key);
       if (known !== undefined) return { id: known, duplicate: true };
@@ -136,8 +145,9 @@ function fakeHost(script: Record<string, Preview> = {}, failures: { preview?: Er
       return { id: ids.size, duplicate: false };
     },
     async recordDelivery() { throw new Error('a voice webhook never records deliveries'); },
-    async preview(channel, sender, text) {
+    async preview(channel, sender, text, recipient) {
       host.previews.push({ channel, sender, text });
+      host.recipients.push(recipient);
       if (failures.preview) throw failures.preview;
       return script[text] ?? UNCLEAR;
     },
@@ -185,6 +195,8 @@ interface FlowRow {
   path: string;
   form: Record<string, string>;
   script?: Record<string, Preview>;
+  /** PostgreSQL is down: the host spools what it accepts. */
+  spooling?: boolean;
   twiml: Verb[];
   previewed: { sender: string; text: string }[];
   accepted: Partial<NormalizedInbound>[];
@@ -236,6 +248,17 @@ const flowRows: FlowRow[] = [
     }],
   },
   {
+    label: 'PostgreSQL down: the words as heard are read back (the host cannot understand them now), key 1 keeps them',
+    path: `${VOICE}/heard`, form: fixture('speech-chinese'), script: { [SAID]: UNCHECKED }, spooling: true,
+    twiml: confirmKey(SAID, UNCHECKED.speech), previewed: [{ sender: '+8613900020003', text: SAID }], accepted: [],
+  },
+  {
+    label: 'key 1 while PostgreSQL is down: spooled, and the caller hears the host\'s acknowledgement, not "sent for review"',
+    path: confirmPath(SAID), form: fixture('digits-1'), spooling: true,
+    twiml: [say(KEPT), hangup], previewed: [],
+    accepted: [{ channel: 'voice', externalId: `CA5f0e8c2b7d4a41e9b3c6a1d0f2e47b58:${shortHash(SAID)}`, sender: '+8613900020003', text: SAID }],
+  },
+  {
     label: 'key 2: asked to speak again, nothing stored',
     path: confirmPath(SAID), form: fixture('digits-2'),
     twiml: listen(speech.sayAgain), previewed: [], accepted: [],
@@ -254,7 +277,7 @@ const flowRows: FlowRow[] = [
 
 describe('twilio voice call flow (fixtures)', () => {
   it.each(flowRows)('$label', async (row) => {
-    const host = fakeHost(row.script);
+    const host = fakeHost(row.script, {}, row.spooling);
     const target = await mount(host);
     const response = await post(target, row.path, row.form);
     expect(response.statusCode).toBe(200);
@@ -263,6 +286,12 @@ describe('twilio voice call flow (fixtures)', () => {
     expect(host.previews).toEqual(row.previewed.map((p) => ({ channel: 'voice', ...p })));
     expect(host.accepted).toHaveLength(row.accepted.length);
     row.accepted.forEach((expected, i) => expect(host.accepted[i]).toMatchObject(expected));
+  });
+
+  it('gives the host the number called, for the village\'s texts when the caller cannot be looked up', async () => {
+    const host = fakeHost({ [SAID]: CLAIM });
+    await post(await mount(host), `${VOICE}/heard`, fixture('speech-chinese'));
+    expect(host.recipients).toEqual(['+8613900009999']);
   });
 
   it('stores the confirmed words with the whole form and the words in raw, received now', async () => {
